@@ -1,0 +1,42 @@
+/*
+ * arch.h -- internal interfaces between the x86_64 guest's own files.
+ */
+#ifndef DRIFT_X86_ARCH_H
+#define DRIFT_X86_ARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* boot.S */
+extern uint64_t boot_tsc;               /* TSC at the PVH entry's first instruction */
+extern uint32_t boot_start_info;        /* physical address of hvm_start_info */
+extern uint64_t boot_gdt[];
+extern uint64_t boot_pd[];               /* 4 page directories: 0..4 GiB */
+extern char boot_stack_guard[], boot_stack_top[];
+extern char ist1_stack_top[], ist2_stack_top[];
+extern char isr_stubs[];
+extern char __drift_payload_start[];
+
+/* console.c: 16550 UARTs */
+void kputs(int stream, const char *s);
+void kprintf(int stream, const char *fmt, ...);  /* %s %c %u %d %x (64-bit args) */
+
+/* clock.c */
+uint64_t tsc_hz(void);                  /* calibrates on first call */
+uint64_t tsc_to_ns(uint64_t ticks);
+
+/* trap.c */
+void trap_init(void);
+void raise_fault(const char *kind);     /* for drift.fault= */
+
+/* platform.c: the isa-debug-exit path, shared with the fault handler */
+_Noreturn void kexit(int status);
+extern uint64_t mapped_end;             /* identity map covers [0, mapped_end) */
+
+enum {
+#define STATUS(name, value, doc) ST_##name = value,
+#include "status.def"
+#undef STATUS
+};
+
+#endif

@@ -1,0 +1,53 @@
+# arch/x86_64/arch.mk -- the PVH guest kernel; included by guest/Makefile
+# (paths are relative to guest/).
+#   $(B)/x86_64/drift-kernel.elf        arch + lib + vm, stripped (the image base)
+#   $(B)/x86_64/drift-kernel.elf.debug  the same with symbols and DWARF
+#   $(B)/x86_64/noop.elf                boot baseline: PVH entry -> "noop\n" -> exit 0
+
+X86_DIR   := arch/x86_64
+X86_OUT   := $(B)/x86_64
+X86_CC    ?= gcc
+# -O2 for the VM and lib/, -Os for arch/x86_64 (boot, console, traps: size first)
+X86_OPT      ?= -O2
+X86_ARCH_OPT ?= -Os
+X86_CFLAGS = -std=gnu11 $(X86_OPT) -g $(WARN) -ffreestanding -fno-pic -fno-pie \
+	-mcmodel=small -mno-red-zone -fno-stack-protector -fcf-protection=none \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
+	-ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
+	-Ivm -Ilib -I$(X86_DIR) -DDRIFT_GUEST=1 -MMD -MP
+X86_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(X86_DIR)/kernel.ld \
+	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
+	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-n
+
+X86_ARCH_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/clock.c \
+	$(X86_DIR)/trap.c $(X86_DIR)/platform.c
+X86_NOOP_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/noop.c
+
+x86_obj = $(patsubst %,$(X86_OUT)/obj/%.o,$(basename $(1)))
+X86_KERNEL_OBJS := $(call x86_obj,$(X86_ARCH_SRCS) $(LIB_SRCS) $(VM_SRCS))
+X86_NOOP_OBJS   := $(call x86_obj,$(X86_NOOP_SRCS))
+
+x86_64: $(X86_OUT)/drift-kernel.elf $(X86_OUT)/noop.elf
+
+$(X86_OUT)/obj/$(X86_DIR)/%.o: X86_OPT = $(X86_ARCH_OPT)
+
+$(X86_OUT)/obj/%.o: %.c Makefile $(X86_DIR)/arch.mk
+	@mkdir -p $(dir $@)
+	$(X86_CC) $(X86_CFLAGS) -c -o $@ $<
+
+$(X86_OUT)/obj/%.o: %.S Makefile $(X86_DIR)/arch.mk
+	@mkdir -p $(dir $@)
+	$(X86_CC) $(X86_CFLAGS) -c -o $@ $<
+
+$(X86_OUT)/%.elf.debug: $(X86_DIR)/kernel.ld
+	$(X86_CC) $(X86_CFLAGS) $(X86_LDFLAGS) -o $@ $(filter %.o,$^) -lgcc
+
+$(X86_OUT)/%.elf: $(X86_OUT)/%.elf.debug
+	objcopy --strip-all $< $@
+
+$(X86_OUT)/drift-kernel.elf.debug: $(X86_KERNEL_OBJS)
+$(X86_OUT)/noop.elf.debug: $(X86_NOOP_OBJS)
+
+.SECONDARY: $(X86_OUT)/drift-kernel.elf.debug $(X86_OUT)/noop.elf.debug
+
+-include $(wildcard $(X86_OUT)/obj/*/*.d $(X86_OUT)/obj/*/*/*.d)

@@ -1,0 +1,140 @@
+/*
+ * console.c -- program output on 16550 UARTs.
+ *
+ * COM1 (0x3f8) is stdout.  COM2 (0x2f8) is stderr when its scratch register
+ * works, else stderr shares COM1.  Raw bytes; no CR is added.  Each port is
+ * set up lazily on first use (8N1, FIFO on if the chip has one); after that
+ * we wait for THR-empty, then send up to a FIFO's worth with one rep outsb
+ * (under KVM that is a single exit).
+ */
+#include <stdarg.h>
+
+#include "platform.h"
+#include "io.h"
+#include "arch.h"
+
+#define COM1 0x3f8
+#define COM2 0x2f8
+
+enum { UART_THR = 0, UART_FCR = 2, UART_IIR = 2, UART_LCR = 3, UART_LSR = 5, UART_SCR = 7 };
+
+/* per port: 0 = not set up yet, else how many bytes the transmitter takes
+ * after THR-empty (1 or 16); 0xff = COM2 absent */
+static uint8_t uart_depth[2];
+
+static unsigned uart_setup(uint16_t base)
+{
+    outb(base + UART_LCR, 0x03);                /* 8N1, DLAB off */
+    outb(base + UART_FCR, 0x07);                /* FIFO on, clear both */
+    return (inb(base + UART_IIR) & 0xc0) == 0xc0 ? 16 : 1;
+}
+
+static void uart_send(uint16_t base, unsigned depth, const char *p, size_t n)
+{
+    while (n) {
+        /* an absent port reads 0xff (THR empty): never stuck there; a
+         * wedged one is given up on after a while rather than hanging */
+        for (uint32_t spins = 0; !(inb(base + UART_LSR) & 0x20); spins++)
+            if (spins > (1u << 24))
+                return;
+        size_t k = n < depth ? n : depth;
+        n -= k;
+        __asm__ volatile("rep outsb" : "+S"(p), "+c"(k) : "d"(base) : "memory");
+    }
+}
+
+void plat_write(int stream, const char *buf, size_t len)
+{
+    int i = 0;
+    uint16_t base = COM1;
+    if (stream == PLAT_STDERR) {
+        if (!uart_depth[1]) {
+            outb(COM2 + UART_SCR, 0x5a);
+            uint8_t a = inb(COM2 + UART_SCR);
+            outb(COM2 + UART_SCR, 0xa5);
+            uint8_t b = inb(COM2 + UART_SCR);
+            uart_depth[1] = (a == 0x5a && b == 0xa5) ? uart_setup(COM2) : 0xff;
+        }
+        if (uart_depth[1] != 0xff) {
+            i = 1;
+            base = COM2;
+        }
+    }
+    if (!uart_depth[i])
+        uart_depth[i] = uart_setup(base);
+    uart_send(base, uart_depth[i], buf, len);
+}
+
+void kputs(int stream, const char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    plat_write(stream, s, n);
+}
+
+/* A tiny printf: %s %c, and %u %d %x taking 64-bit integers (%x prints 0x
+ * and 16 digits).  Buffered so a line goes out in FIFO-sized chunks. */
+struct out {
+    int stream;
+    unsigned n;
+    char buf[128];
+};
+
+static void put(struct out *o, char c)
+{
+    if (o->n == sizeof o->buf) {
+        plat_write(o->stream, o->buf, o->n);
+        o->n = 0;
+    }
+    o->buf[o->n++] = c;
+}
+
+static void puts_(struct out *o, const char *s)
+{
+    while (*s)
+        put(o, *s++);
+}
+
+void kprintf(int stream, const char *fmt, ...)
+{
+    struct out o = {.stream = stream, .n = 0};
+    va_list ap;
+    va_start(ap, fmt);
+    for (; *fmt; fmt++) {
+        char t = *fmt == '%' ? *++fmt : 0;
+        if (t == 's') {
+            puts_(&o, va_arg(ap, const char *));
+        } else if (t == 'c') {
+            put(&o, (char)va_arg(ap, int));
+        } else if (t == 'x' || t == 'u' || t == 'd') {
+            uint64_t v = va_arg(ap, uint64_t);
+            char d[24], *p = d + sizeof d;
+            *--p = 0;
+            if (t == 'x') {
+                for (int k = 0; k < 16; k++, v >>= 4)
+                    *--p = "0123456789abcdef"[v & 15];
+                puts_(&o, "0x");
+            } else {
+                int neg = t == 'd' && (int64_t)v < 0;
+                if (neg)
+                    v = -v;
+                do
+                    *--p = (char)('0' + v % 10);
+                while ((v /= 10) != 0);
+                if (neg)
+                    *--p = '-';
+            }
+            puts_(&o, p);
+        } else if (t) {
+            put(&o, t);             /* "%%" and unknown conversions */
+        } else if (*fmt) {
+            put(&o, *fmt);
+        } else {
+            break;                  /* a lone '%' at the end */
+        }
+    }
+    va_end(ap);
+    if (o.n)
+        plat_write(stream, o.buf, o.n);
+}

@@ -1,0 +1,80 @@
+/*
+ * hosted/main.c -- drift-vm: the abstract machine as a Linux program.
+ *   drift-vm [--memory MiB] FILE.dbc
+ * Output, tracebacks and exit statuses are the same as in the guest.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "platform.h"
+
+enum {
+#define STATUS(name, value, doc) ST_##name = value,
+#include "status.def"
+#undef STATUS
+};
+
+void plat_write(int stream, const char *buf, size_t len) {
+  int fd = stream == PLAT_STDERR ? 2 : 1;
+  while (len) {
+    ssize_t n = write(fd, buf, len);
+    if (n < 0) { if (errno == EINTR) continue; return; }
+    buf += n;
+    len -= (size_t)n;
+  }
+}
+
+uint64_t plat_clock_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+_Noreturn void plat_exit(int status) { exit(status); }
+
+void plat_first_instruction(void) {}
+
+static _Noreturn void usage(void) {
+  fprintf(stderr, "usage: drift-vm [--memory MiB] FILE.dbc\n");
+  exit(ST_USAGE);
+}
+
+int main(int argc, char **argv) {
+  size_t mib = 256;
+  const char *path = NULL;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--memory") && i + 1 < argc) {
+      char *end;
+      unsigned long v = strtoul(argv[++i], &end, 10);
+      if (*end || v < 1 || v > 4095) usage();
+      mib = v;
+    } else if (argv[i][0] == '-' && argv[i][1]) usage();
+    else if (path) usage();
+    else path = argv[i];
+  }
+  if (!path) usage();
+  int fd = !strcmp(path, "-") ? 0 : open(path, O_RDONLY);
+  if (fd < 0) { fprintf(stderr, "drift-vm: %s: %s\n", path, strerror(errno)); return ST_USAGE; }
+  size_t cap = 1 << 16, len = 0;
+  uint8_t *code = malloc(cap);
+  for (;;) {
+    if (len == cap) { cap *= 2; code = realloc(code, cap); }
+    if (!code) { fprintf(stderr, "drift-vm: out of memory\n"); return ST_NOMEM; }
+    ssize_t n = read(fd, code + len, cap - len);
+    if (n < 0) { if (errno == EINTR) continue; fprintf(stderr, "drift-vm: %s: %s\n", path, strerror(errno)); return ST_USAGE; }
+    if (n == 0) break;
+    len += (size_t)n;
+  }
+  size_t size = mib << 20;
+  void *arena = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (arena == MAP_FAILED) { fprintf(stderr, "drift-vm: cannot map %zu MiB\n", mib); return ST_NOMEM; }
+  int status = vm_run(code, len, arena, size);
+  return status;
+}

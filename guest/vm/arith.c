@@ -1,0 +1,260 @@
+/*
+ * arith.c -- binary and unary operators on numbers and sequences, with
+ * CPython 3.11's results and error messages.  Ints are 64-bit for now:
+ * a result outside that range raises OverflowError.
+ */
+#include "vm.h"
+#include "opcodes.h"
+#include "fmath.h"
+
+static const char *op_symbol(int op) {
+  switch (op) {
+  case OP_ADD: case OP_IADD: return "+";
+  case OP_SUB: return "-";
+  case OP_MUL: return "*";
+  case OP_TRUEDIV: return "/";
+  case OP_FLOORDIV: return "//";
+  case OP_MOD: return "%";
+  case OP_POW: return "** or pow()";
+  case OP_BAND: return "&";
+  case OP_BOR: return "|";
+  case OP_BXOR: return "^";
+  case OP_SHL: return "<<";
+  default: return ">>";
+  }
+}
+
+static bool overflow(VM *vm) {
+  return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
+}
+
+/* Floor division and modulo of ints, rounding toward negative infinity. */
+static void int_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r) {
+  int64_t qq = a / b, rr = a % b;
+  if (rr != 0 && ((rr < 0) != (b < 0))) { qq--; rr += b; }
+  *q = qq; *r = rr;
+}
+
+static bool int_pow(VM *vm, int64_t base, int64_t exp, Value *out) {
+  if (exp < 0) {
+    if (base == 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
+    double r = 1.0, b = (double)base;
+    for (int64_t e = -exp; e; e >>= 1, b *= b) if (e & 1) r *= b;
+    *out = v_float(1.0 / r);
+    return true;
+  }
+  int64_t r = 1;
+  for (;;) {
+    if ((exp & 1) && __builtin_mul_overflow(r, base, &r)) return overflow(vm);
+    exp >>= 1;
+    if (!exp) break;
+    if (__builtin_mul_overflow(base, base, &base)) return overflow(vm);
+  }
+  *out = v_int(r);
+  return true;
+}
+
+static bool int_op(VM *vm, int op, int64_t a, int64_t b, Value *out) {
+  int64_t r, q;
+  switch (op) {
+  case OP_ADD: case OP_IADD: if (__builtin_add_overflow(a, b, &r)) return overflow(vm); break;
+  case OP_SUB: if (__builtin_sub_overflow(a, b, &r)) return overflow(vm); break;
+  case OP_MUL: if (__builtin_mul_overflow(a, b, &r)) return overflow(vm); break;
+  case OP_TRUEDIV:
+    if (b == 0) return exc_raise(vm, E_ZeroDivisionError, "division by zero");
+    *out = v_float((double)a / (double)b);
+    return true;
+  case OP_FLOORDIV:
+    if (b == 0) return exc_raise(vm, E_ZeroDivisionError, "integer division or modulo by zero");
+    if (a == INT64_MIN && b == -1) return overflow(vm);
+    int_divmod(a, b, &r, &q);
+    break;
+  case OP_MOD:
+    if (b == 0) return exc_raise(vm, E_ZeroDivisionError, "integer modulo by zero");
+    if (b == -1) { r = 0; break; }
+    int_divmod(a, b, &q, &r);
+    break;
+  case OP_POW: return int_pow(vm, a, b, out);
+  case OP_BAND: r = a & b; break;
+  case OP_BOR: r = a | b; break;
+  case OP_BXOR: r = a ^ b; break;
+  case OP_SHL:
+    if (b < 0) return exc_raise(vm, E_ValueError, "negative shift count");
+    if (a == 0) { r = 0; break; }
+    if (b >= 63 || (a << b) >> b != a) return overflow(vm);
+    r = (int64_t)((uint64_t)a << b);
+    break;
+  default: /* SHR */
+    if (b < 0) return exc_raise(vm, E_ValueError, "negative shift count");
+    r = b >= 63 ? (a < 0 ? -1 : 0) : a >> b;
+    break;
+  }
+  *out = v_int(r);
+  return true;
+}
+
+static bool float_op(VM *vm, int op, double a, double b, Value *out) {
+  double r, m;
+  switch (op) {
+  case OP_ADD: case OP_IADD: r = a + b; break;
+  case OP_SUB: r = a - b; break;
+  case OP_MUL: r = a * b; break;
+  case OP_TRUEDIV:
+    if (b == 0.0) return exc_raise(vm, E_ZeroDivisionError, "float division by zero");
+    r = a / b;
+    break;
+  case OP_FLOORDIV: case OP_MOD:
+    if (b == 0.0) return exc_raise(vm, E_ZeroDivisionError, op == OP_MOD ? "float modulo" : "float floor division by zero");
+    m = fm_fmod(a, b);
+    if (op == OP_MOD) {           /* CPython float_rem */
+      if (m != 0.0) { if ((b < 0) != (m < 0)) m += b; }
+      else m = b < 0 ? -0.0 : 0.0;
+      r = m;
+    } else {                      /* CPython float_floor_div */
+      double div = (a - m) / b;
+      if (m != 0.0 && ((b < 0) != (m < 0))) div -= 1.0;
+      if (div != 0.0) {
+        r = fm_floor(div);
+        if (div - r > 0.5) r += 1.0;
+      } else r = (a / b) < 0 ? -0.0 : 0.0;
+    }
+    break;
+  case OP_POW: {
+    if (b != fm_floor(b) || b > 1e18 || b < -1e18)
+      return exc_raise(vm, E_NotImplementedError, "float ** non-integer exponent is not supported yet");
+    if (a == 0.0 && b < 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
+    int64_t e = (int64_t)b;
+    double base = a, acc = 1.0;
+    for (uint64_t k = (uint64_t)(e < 0 ? -e : e); k; k >>= 1, base *= base) if (k & 1) acc *= base;
+    r = e < 0 ? 1.0 / acc : acc;
+    break;
+  }
+  default: return exc_type_error_op(vm, op_symbol(op), v_float(a), v_float(b));
+  }
+  *out = v_float(r);
+  return true;
+}
+
+/* Concatenate or repeat sequences. */
+static bool seq_concat(VM *vm, Value a, Value b, Value *out) {
+  if (a.tag == T_STR) {
+    Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
+    uint64_t n = (uint64_t)x->nbytes + y->nbytes;
+    if (n > 0x7fffffff) return exc_raise(vm, E_MemoryError, "");
+    Ref r = heap_alloc(vm, T_STR, sizeof(Str) + n + 1);
+    if (!r) return false;
+    Str *s = OBJ(vm, r, Str);
+    x = AS(vm, a, Str); y = AS(vm, b, Str);
+    s->nbytes = (uint32_t)n;
+    s->nchars = x->nchars + y->nchars;
+    memcpy(s->data, x->data, x->nbytes);
+    memcpy(s->data + x->nbytes, y->data, y->nbytes);
+    *out = v_obj(T_STR, r);
+    return true;
+  }
+  if (a.tag == T_LIST) {
+    uint32_t n = AS(vm, a, List)->len, m = AS(vm, b, List)->len;
+    Ref r = list_new(vm, n + m);
+    if (!r) return false;
+    List *l = OBJ(vm, r, List);
+    memcpy(list_items(vm, l), list_items(vm, AS(vm, a, List)), n * sizeof(Value));
+    memcpy(list_items(vm, l) + n, list_items(vm, AS(vm, b, List)), m * sizeof(Value));
+    l->len = n + m;
+    *out = v_obj(T_LIST, r);
+    return true;
+  }
+  uint32_t n = AS(vm, a, Tuple)->len, m = AS(vm, b, Tuple)->len;
+  Ref r = tuple_new(vm, n + m);
+  if (!r) return false;
+  memcpy(OBJ(vm, r, Tuple)->v, AS(vm, a, Tuple)->v, n * sizeof(Value));
+  memcpy(OBJ(vm, r, Tuple)->v + n, AS(vm, b, Tuple)->v, m * sizeof(Value));
+  *out = v_obj(T_TUPLE, r);
+  return true;
+}
+
+static bool seq_repeat(VM *vm, Value s, int64_t k, Value *out) {
+  if (k < 0) k = 0;
+  uint32_t n;
+  size_t unit;
+  if (s.tag == T_STR) { n = AS(vm, s, Str)->nbytes; unit = 1; }
+  else if (s.tag == T_LIST) { n = AS(vm, s, List)->len; unit = sizeof(Value); }
+  else { n = AS(vm, s, Tuple)->len; unit = sizeof(Value); }
+  if (n && (uint64_t)k > 0x7fffffffu / n / unit) return exc_raise(vm, E_MemoryError, "");
+  uint32_t total = (uint32_t)(n * k);
+  Ref r;
+  void *dst;
+  const void *src;
+  if (s.tag == T_STR) {
+    r = heap_alloc(vm, T_STR, sizeof(Str) + total + 1);
+    if (!r) return false;
+    Str *st = OBJ(vm, r, Str);
+    st->nbytes = total;
+    st->nchars = AS(vm, s, Str)->nchars * (uint32_t)k;
+    dst = st->data; src = AS(vm, s, Str)->data;
+  } else if (s.tag == T_LIST) {
+    r = list_new(vm, total);
+    if (!r) return false;
+    OBJ(vm, r, List)->len = total;
+    dst = list_items(vm, OBJ(vm, r, List)); src = list_items(vm, AS(vm, s, List));
+  } else {
+    r = tuple_new(vm, total);
+    if (!r) return false;
+    dst = OBJ(vm, r, Tuple)->v; src = AS(vm, s, Tuple)->v;
+  }
+  for (int64_t i = 0; i < k; i++) memcpy((char *)dst + (size_t)i * n * unit, src, n * unit);
+  *out = v_obj(s.tag, r);
+  return true;
+}
+
+static bool is_intlike(Value v) { return v.tag == T_INT || v.tag == T_BOOL; }
+static bool is_seq(Value v) { return v.tag == T_STR || v.tag == T_LIST || v.tag == T_TUPLE; }
+
+/* out = a <op> b for a binary OP_ code. */
+bool arith(VM *vm, int op, Value a, Value b, Value *out) {
+  if (is_intlike(a) && is_intlike(b)) return int_op(vm, op, a.as.i, b.as.i, out);
+  bool af = a.tag == T_FLOAT, bf = b.tag == T_FLOAT;
+  if ((af || is_intlike(a)) && (bf || is_intlike(b)) && (op <= OP_POW || op == OP_IADD))
+    return float_op(vm, op, af ? a.as.f : (double)a.as.i, bf ? b.as.f : (double)b.as.i, out);
+  if ((op == OP_ADD || op == OP_IADD) && a.tag == b.tag && is_seq(a)) {
+    if (op == OP_IADD && a.tag == T_LIST) {       /* lst += other: extend in place */
+      uint32_t m = AS(vm, b, List)->len;
+      for (uint32_t i = 0; i < m; i++)
+        if (!list_append(vm, a, list_items(vm, AS(vm, b, List))[i])) return false;
+      *out = a;
+      return true;
+    }
+    return seq_concat(vm, a, b, out);
+  }
+  if (op == OP_MUL && is_seq(a) && is_intlike(b)) return seq_repeat(vm, a, b.as.i, out);
+  if (op == OP_MUL && is_seq(b) && is_intlike(a)) return seq_repeat(vm, b, a.as.i, out);
+  if (op == OP_MUL && (is_seq(a) || is_seq(b)))
+    return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", is_seq(a) ? b : a);
+  if ((op == OP_ADD || op == OP_IADD) && a.tag != b.tag && is_seq(a) && is_seq(b) && a.tag == T_STR)
+    return exc_raise(vm, E_TypeError, "can only concatenate str (not \"%T\") to str", b);
+  if ((op == OP_ADD || op == OP_IADD) && a.tag == T_LIST && is_seq(b))
+    return exc_raise(vm, E_TypeError, "can only concatenate list (not \"%T\") to list", b);
+  if (op == OP_MOD && a.tag == T_STR)
+    return exc_raise(vm, E_NotImplementedError, "%%-formatting of strings is not supported yet");
+  return exc_type_error_op(vm, op_symbol(op), a, b);
+}
+
+bool unary(VM *vm, int op, Value a, Value *out) {
+  switch (op) {
+  case OP_NOT: *out = v_bool(!truthy(vm, a)); return true;
+  case OP_NEG:
+    if (is_intlike(a)) {
+      if (a.as.i == INT64_MIN) return overflow(vm);
+      *out = v_int(-a.as.i);
+      return true;
+    }
+    if (a.tag == T_FLOAT) { *out = v_float(-a.as.f); return true; }
+    return exc_raise(vm, E_TypeError, "bad operand type for unary -: '%T'", a);
+  case OP_POS:
+    if (is_intlike(a)) { *out = v_int(a.as.i); return true; }
+    if (a.tag == T_FLOAT) { *out = a; return true; }
+    return exc_raise(vm, E_TypeError, "bad operand type for unary +: '%T'", a);
+  default: /* INVERT */
+    if (is_intlike(a)) { *out = v_int(~a.as.i); return true; }
+    return exc_raise(vm, E_TypeError, "bad operand type for unary ~: '%T'", a);
+  }
+}

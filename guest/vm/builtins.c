@@ -1,0 +1,740 @@
+/*
+ * builtins.c -- native functions: the built-in functions (print, len, ...)
+ * and the methods of built-in types (list.append, str.join, ...).
+ * Natives are named by their index in bi_natives[], never by address, so
+ * a snapshot can refer to them on any architecture.
+ */
+#include "vm.h"
+#include "dtoa.h"
+#include "platform.h"
+#include "opcodes.h"
+
+/* ---- output --------------------------------------------------------------- */
+void out_flush(VM *vm) {
+  if (vm->outlen) plat_write(PLAT_STDOUT, vm->out, vm->outlen);
+  vm->outlen = 0;
+}
+
+/* Write to the program's stdout (buffered) or stderr (flushes stdout first). */
+void out_write(VM *vm, int stream, const char *s, size_t n) {
+  if (stream != PLAT_STDOUT) { out_flush(vm); plat_write(stream, s, n); return; }
+  while (n) {
+    if (vm->outlen == VM_OUTBUF) out_flush(vm);
+    size_t k = VM_OUTBUF - vm->outlen;
+    if (k > n) k = n;
+    memcpy(vm->out + vm->outlen, s, k);
+    vm->outlen += (uint32_t)k;
+    s += k; n -= k;
+  }
+}
+
+#define NATIVE(name) static bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
+
+static bool want_args(VM *vm, const char *fn, int n, int lo, int hi) {
+  if (n >= lo && n <= hi) return true;
+  if (lo == hi) return exc_raise(vm, E_TypeError, "%s() takes exactly %d argument%s (%d given)", fn, (int64_t)lo, lo == 1 ? "" : "s", (int64_t)n);
+  if (n < lo) return exc_raise(vm, E_TypeError, "%s expected at least %d argument%s, got %d", fn, (int64_t)lo, lo == 1 ? "" : "s", (int64_t)n);
+  return exc_raise(vm, E_TypeError, "%s expected at most %d argument%s, got %d", fn, (int64_t)hi, hi == 1 ? "" : "s", (int64_t)n);
+}
+
+static bool is_str(Value v) { return v.tag == T_STR; }
+static Str *S(VM *vm, Value v) { return AS(vm, v, Str); }
+
+/* ---- built-in functions ---------------------------------------------------------- */
+NATIVE(bi_print) {
+  Value sep = v_none(), end = v_none();
+  for (int i = 0; i < nkw; i++) {
+    Str *k = S(vm, kw[2 * i]);
+    if (k->nbytes == 3 && !memcmp(k->data, "sep", 3)) sep = kw[2 * i + 1];
+    else if (k->nbytes == 3 && !memcmp(k->data, "end", 3)) end = kw[2 * i + 1];
+    else if (k->nbytes == 5 && !memcmp(k->data, "flush", 5)) continue;
+    else return exc_raise(vm, E_TypeError, "'%S' is an invalid keyword argument for print()", k);
+  }
+  if (sep.tag != T_NONE && !is_str(sep)) return exc_raise(vm, E_TypeError, "sep must be None or a string, not %T", sep);
+  if (end.tag != T_NONE && !is_str(end)) return exc_raise(vm, E_TypeError, "end must be None or a string, not %T", end);
+  for (int i = 0; i < n; i++) {
+    if (i) {
+      if (sep.tag == T_NONE) out_write(vm, PLAT_STDOUT, " ", 1);
+      else out_write(vm, PLAT_STDOUT, S(vm, sep)->data, S(vm, sep)->nbytes);
+    }
+    if (is_str(a[i])) { out_write(vm, PLAT_STDOUT, S(vm, a[i])->data, S(vm, a[i])->nbytes); continue; }
+    StrBuf sb;
+    sb_begin(vm, &sb);
+    sb_str(&sb, a[i]);
+    if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+    out_write(vm, PLAT_STDOUT, sb_data(&sb), sb.len);
+    sb_abandon(&sb);
+  }
+  if (end.tag == T_NONE) out_write(vm, PLAT_STDOUT, "\n", 1);
+  else out_write(vm, PLAT_STDOUT, S(vm, end)->data, S(vm, end)->nbytes);
+#ifdef DRIFT_GUEST
+  out_flush(vm);
+#endif
+  *out = v_none();
+  return true;
+}
+
+NATIVE(bi_len) {
+  int64_t len;
+  if (!want_args(vm, "len", n, 1, 1) || !seq_len(vm, a[0], &len)) return false;
+  *out = v_int(len);
+  return true;
+}
+
+static bool need_int(VM *vm, Value v, int64_t *i) {
+  if (v.tag == T_INT || v.tag == T_BOOL) { *i = v.as.i; return true; }
+  return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+}
+
+NATIVE(bi_range) {
+  int64_t x[3] = {0, 0, 1};
+  if (n == 0) return exc_raise(vm, E_TypeError, "range expected at least 1 argument, got 0");
+  if (!want_args(vm, "range", n, 1, 3)) return false;
+  for (int i = 0; i < n; i++)
+    if (!need_int(vm, a[i], &x[n == 1 ? 1 : i])) return false;
+  if (x[2] == 0) return exc_raise(vm, E_ValueError, "range() arg 3 must not be zero");
+  Ref r = heap_alloc(vm, T_RANGE, sizeof(Range));
+  if (!r) return false;
+  Range *rg = OBJ(vm, r, Range);
+  rg->start = x[0]; rg->stop = x[1]; rg->step = x[2];
+  *out = v_obj(T_RANGE, r);
+  return true;
+}
+
+NATIVE(bi_str) {
+  if (!want_args(vm, "str", n, 0, 1)) return false;
+  if (n == 0) return str_value(vm, "", 0, out);
+  if (is_str(a[0])) { *out = a[0]; return true; }
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  return sb_str(&sb, a[0]) && sb_end(&sb, out);
+}
+
+NATIVE(bi_repr) {
+  if (!want_args(vm, "repr", n, 1, 1)) return false;
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  return sb_repr(&sb, a[0]) && sb_end(&sb, out);
+}
+
+static bool parse_int(VM *vm, Str *s, Value *out) {
+  const char *p = s->data, *e = p + s->nbytes;
+  while (p < e && (*p == ' ' || (*p >= '\t' && *p <= '\r'))) p++;
+  while (e > p && (e[-1] == ' ' || (e[-1] >= '\t' && e[-1] <= '\r'))) e--;
+  bool neg = false;
+  if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
+  if (p == e) goto bad;
+  uint64_t v = 0;
+  bool last_us = true;
+  for (; p < e; p++) {
+    if (*p == '_' && !last_us) { last_us = true; continue; }
+    if (*p < '0' || *p > '9') goto bad;
+    last_us = false;
+    if (v > (UINT64_C(1) << 63) / 10) goto big;
+    v = v * 10 + (uint64_t)(*p - '0');
+    if (v > (UINT64_C(1) << 63)) goto big;
+  }
+  if (last_us) goto bad;
+  if (!neg && v == (UINT64_C(1) << 63)) goto big;
+  *out = v_int(neg ? (int64_t)(0 - v) : (int64_t)v);
+  return true;
+big:
+  return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
+bad:
+  return exc_raise(vm, E_ValueError, "invalid literal for int() with base 10: %R", v_obj(T_STR, (Ref)((const uint8_t *)s - vm->mem)));
+}
+
+NATIVE(bi_int) {
+  if (!want_args(vm, "int", n, 0, 1)) return false;
+  if (n == 0) { *out = v_int(0); return true; }
+  Value v = a[0];
+  switch (v.tag) {
+  case T_INT: case T_BOOL: *out = v_int(v.as.i); return true;
+  case T_FLOAT:
+    if (v.as.f != v.as.f) return exc_raise(vm, E_ValueError, "cannot convert float NaN to integer");
+    if (v.as.f == 1.0 / 0.0 || v.as.f == -1.0 / 0.0) return exc_raise(vm, E_OverflowError, "cannot convert float infinity to integer");
+    if (v.as.f >= 9223372036854775808.0 || v.as.f < -9223372036854775808.0)
+      return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
+    *out = v_int((int64_t)v.as.f);
+    return true;
+  case T_STR: return parse_int(vm, S(vm, v), out);
+  default: return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", v);
+  }
+}
+
+NATIVE(bi_float) {
+  if (!want_args(vm, "float", n, 0, 1)) return false;
+  if (n == 0) { *out = v_float(0.0); return true; }
+  Value v = a[0];
+  if (v.tag == T_FLOAT) { *out = v; return true; }
+  if (v.tag == T_INT || v.tag == T_BOOL) { *out = v_float((double)v.as.i); return true; }
+  if (v.tag == T_STR) {
+    double d;
+    if (!dtoa_parse(S(vm, v)->data, S(vm, v)->nbytes, &d)) return exc_raise(vm, E_ValueError, "could not convert string to float: %R", v);
+    *out = v_float(d);
+    return true;
+  }
+  return exc_raise(vm, E_TypeError, "float() argument must be a string or a real number, not '%T'", v);
+}
+
+NATIVE(bi_bool) {
+  if (!want_args(vm, "bool", n, 0, 1)) return false;
+  *out = v_bool(n && truthy(vm, a[0]));
+  return true;
+}
+
+NATIVE(bi_abs) {
+  if (!want_args(vm, "abs", n, 1, 1)) return false;
+  Value v = a[0];
+  if (v.tag == T_INT || v.tag == T_BOOL) {
+    if (v.as.i == INT64_MIN) return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
+    *out = v_int(v.as.i < 0 ? -v.as.i : v.as.i);
+    return true;
+  }
+  if (v.tag == T_FLOAT) { *out = v_float(v.as.f < 0 || (v.as.f == 0 && 1 / v.as.f < 0) ? -v.as.f : v.as.f); return true; }
+  return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);
+}
+
+/* min/max: op 0 = '<' picks min, op 2 = '>' picks max. */
+static bool minmax(VM *vm, const char *name, int op, Value *a, int n, Value *out) {
+  if (n == 0) return exc_raise(vm, E_TypeError, "%s expected at least 1 argument, got 0", name);
+  bool have = false, better;
+  Value best = v_none(), item;
+  if (n == 1) {
+    Value it;
+    if (!vm_getiter(vm, a[0], &it)) return false;
+    int r;
+    while ((r = vm_next(vm, it, &item)) == 1) {
+      if (have && !compare(vm, op, item, best, &better)) return false;
+      if (!have || better) best = item;
+      have = true;
+    }
+    if (r < 0) return false;
+    if (!have) return exc_raise(vm, E_ValueError, "%s() arg is an empty sequence", name);
+  } else {
+    best = a[0];
+    for (int i = 1; i < n; i++) {
+      if (!compare(vm, op, a[i], best, &better)) return false;
+      if (better) best = a[i];
+    }
+  }
+  *out = best;
+  return true;
+}
+NATIVE(bi_min) { return minmax(vm, "min", 0, a, n, out); }
+NATIVE(bi_max) { return minmax(vm, "max", 2, a, n, out); }
+
+NATIVE(bi_sum) {
+  if (!want_args(vm, "sum", n, 1, 2)) return false;
+  Value acc = n == 2 ? a[1] : v_int(0), it, item;
+  if (acc.tag == T_STR) return exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
+  if (!vm_getiter(vm, a[0], &it)) return false;
+  int r;
+  while ((r = vm_next(vm, it, &item)) == 1)
+    if (!arith(vm, OP_ADD, acc, item, &acc)) return false;
+  return r == 0 ? (*out = acc, true) : false;
+}
+
+/* Collect an iterable into a new list. */
+static bool to_list(VM *vm, Value src, Value *out) {
+  Ref r = list_new(vm, 4);
+  if (!r) return false;
+  Value l = v_obj(T_LIST, r), it, item;
+  if (!vm_getiter(vm, src, &it)) return false;
+  int k;
+  while ((k = vm_next(vm, it, &item)) == 1)
+    if (!list_append(vm, l, item)) return false;
+  if (k < 0) return false;
+  *out = l;
+  return true;
+}
+
+NATIVE(bi_list) {
+  if (!want_args(vm, "list", n, 0, 1)) return false;
+  if (n == 0) { Ref r = list_new(vm, 4); *out = v_obj(T_LIST, r); return r != 0; }
+  return to_list(vm, a[0], out);
+}
+
+NATIVE(bi_tuple) {
+  if (!want_args(vm, "tuple", n, 0, 1)) return false;
+  Value l = v_none();
+  if (n == 1 && a[0].tag == T_TUPLE) { *out = a[0]; return true; }
+  if (n == 1 && !to_list(vm, a[0], &l)) return false;
+  uint32_t len = n ? AS(vm, l, List)->len : 0;
+  Ref t = tuple_new(vm, len);
+  if (!t) return false;
+  if (len) memcpy(OBJ(vm, t, Tuple)->v, list_items(vm, AS(vm, l, List)), len * sizeof(Value));
+  *out = v_obj(T_TUPLE, t);
+  return true;
+}
+
+NATIVE(bi_dict) {
+  if (!want_args(vm, "dict", n, 0, 1)) return false;
+  Ref r = dict_new(vm, 4);
+  if (!r) return false;
+  *out = v_obj(T_DICT, r);
+  if (n == 1) {
+    if (a[0].tag != T_DICT) return exc_raise(vm, E_TypeError, "dict() from a %T is not supported yet", a[0]);
+    for (uint32_t i = 0; i < AS(vm, a[0], Dict)->used; i++) {
+      DictEntry e = dict_entries(vm, AS(vm, a[0], Dict))[i];
+      if (e.key.tag != T_UNBOUND && !dict_set(vm, *out, e.key, e.val)) return false;
+    }
+  }
+  for (int i = 0; i < nkw; i++)
+    if (!dict_set(vm, *out, kw[2 * i], kw[2 * i + 1])) return false;
+  return true;
+}
+
+/* Stable merge sort of v[0..n) by '<' (tmp has n slots); reverse sorts descending, stably. */
+static bool merge_sort(VM *vm, Value *v, Value *tmp, uint32_t n, bool reverse) {
+  for (uint32_t w = 1; w < n; w *= 2) {
+    for (uint32_t lo = 0; lo < n; lo += 2 * w) {
+      uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n, i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        bool lt;   /* take from the right only if strictly before the left */
+        if (!compare(vm, reverse ? 2 : 0, v[j], v[i], &lt)) return false;
+        tmp[k++] = lt ? v[j++] : v[i++];
+      }
+      while (i < mid) tmp[k++] = v[i++];
+      while (j < hi) tmp[k++] = v[j++];
+    }
+    memcpy(v, tmp, n * sizeof(Value));
+  }
+  return true;
+}
+
+static bool sort_list(VM *vm, Value list, bool reverse) {
+  uint32_t len = AS(vm, list, List)->len;
+  Ref tr = heap_alloc(vm, T_ARRAY, sizeof(ObjHdr) + (size_t)len * sizeof(Value));
+  if (!tr) return false;
+  return merge_sort(vm, list_items(vm, AS(vm, list, List)), OBJ(vm, tr, Array)->v, len, reverse);
+}
+
+static bool reverse_kw(VM *vm, const char *fn, Value *kw, int nkw, bool *rev) {
+  *rev = false;
+  for (int i = 0; i < nkw; i++) {
+    Str *k = S(vm, kw[2 * i]);
+    if (k->nbytes == 7 && !memcmp(k->data, "reverse", 7)) *rev = truthy(vm, kw[2 * i + 1]);
+    else return exc_raise(vm, E_TypeError, "'%S' is an invalid keyword argument for %s()", k, fn);
+  }
+  return true;
+}
+
+NATIVE(bi_sorted) {
+  bool rev;
+  if (!want_args(vm, "sorted", n, 1, 1) || !reverse_kw(vm, "sorted", kw, nkw, &rev)) return false;
+  return to_list(vm, a[0], out) && sort_list(vm, *out, rev);
+}
+
+NATIVE(bi_reversed) {
+  if (!want_args(vm, "reversed", n, 1, 1)) return false;
+  if (a[0].tag != T_LIST && a[0].tag != T_TUPLE) {
+    if (a[0].tag == T_STR || a[0].tag == T_RANGE) {
+      Value l;
+      if (!to_list(vm, a[0], &l)) return false;
+      a[0] = l;
+    } else return exc_raise(vm, E_TypeError, "'%T' object is not reversible", a[0]);
+  }
+  Ref r = heap_alloc(vm, T_ITER, sizeof(Iter));
+  if (!r) return false;
+  Iter *it = OBJ(vm, r, Iter);
+  int64_t len;
+  seq_len(vm, a[0], &len);
+  it->kind = IT_REVERSED;
+  it->seq = a[0];
+  it->cur = len - 1;
+  *out = v_obj(T_ITER, r);
+  return true;
+}
+
+NATIVE(bi_ord) {
+  if (!want_args(vm, "ord", n, 1, 1)) return false;
+  if (!is_str(a[0])) return exc_raise(vm, E_TypeError, "ord() expected string of length 1, but %T found", a[0]);
+  Str *s = S(vm, a[0]);
+  if (s->nchars != 1) return exc_raise(vm, E_TypeError, "ord() expected a character, but string of length %d found", (int64_t)s->nchars);
+  const uint8_t *p = (const uint8_t *)s->data;
+  uint32_t cp = p[0];
+  if (cp >= 0xf0) cp = (cp & 7) << 18 | (p[1] & 0x3fu) << 12 | (p[2] & 0x3fu) << 6 | (p[3] & 0x3fu);
+  else if (cp >= 0xe0) cp = (cp & 15) << 12 | (p[1] & 0x3fu) << 6 | (p[2] & 0x3fu);
+  else if (cp >= 0xc0) cp = (cp & 31) << 6 | (p[1] & 0x3fu);
+  *out = v_int(cp);
+  return true;
+}
+
+NATIVE(bi_chr) {
+  int64_t c = 0;
+  if (!want_args(vm, "chr", n, 1, 1) || !need_int(vm, a[0], &c)) return false;
+  if (c < 0 || c > 0x10ffff) return exc_raise(vm, E_ValueError, "chr() arg not in range(0x110000)");
+  if (c >= 0xd800 && c <= 0xdfff) return exc_raise(vm, E_ValueError, "surrogate characters are not supported");
+  char b[4];
+  size_t k;
+  if (c < 0x80) { b[0] = (char)c; k = 1; }
+  else if (c < 0x800) { b[0] = (char)(0xc0 | c >> 6); b[1] = (char)(0x80 | (c & 63)); k = 2; }
+  else if (c < 0x10000) { b[0] = (char)(0xe0 | c >> 12); b[1] = (char)(0x80 | (c >> 6 & 63)); b[2] = (char)(0x80 | (c & 63)); k = 3; }
+  else { b[0] = (char)(0xf0 | c >> 18); b[1] = (char)(0x80 | (c >> 12 & 63)); b[2] = (char)(0x80 | (c >> 6 & 63)); b[3] = (char)(0x80 | (c & 63)); k = 4; }
+  return str_value(vm, b, k, out);
+}
+
+NATIVE(bi_divmod) {
+  if (!want_args(vm, "divmod", n, 2, 2)) return false;
+  Ref t = tuple_new(vm, 2);
+  if (!t) return false;
+  Value q, r;
+  if (!arith(vm, OP_FLOORDIV, a[0], a[1], &q) || !arith(vm, OP_MOD, a[0], a[1], &r)) return false;
+  OBJ(vm, t, Tuple)->v[0] = q;
+  OBJ(vm, t, Tuple)->v[1] = r;
+  *out = v_obj(T_TUPLE, t);
+  return true;
+}
+
+/* ---- list methods (a[0] is self) ---------------------------------------------------- */
+NATIVE(m_list_append) {
+  if (!want_args(vm, "list.append", n - 1, 1, 1) || !list_append(vm, a[0], a[1])) return false;
+  *out = v_none();
+  return true;
+}
+
+NATIVE(m_list_extend) {
+  Value it, item;
+  int k;
+  if (!want_args(vm, "list.extend", n - 1, 1, 1)) return false;
+  if (a[1].tag == T_LIST && a[1].as.r == a[0].as.r && !to_list(vm, a[1], &a[1])) return false;
+  if (!vm_getiter(vm, a[1], &it)) return false;
+  while ((k = vm_next(vm, it, &item)) == 1)
+    if (!list_append(vm, a[0], item)) return false;
+  *out = v_none();
+  return k == 0;
+}
+
+static bool list_pos(VM *vm, List *l, Value v, int64_t *i, bool insert) {
+  int64_t len = l->len;
+  if (!need_int(vm, v, i)) return false;
+  if (*i < 0) *i += len;
+  if (insert) { if (*i < 0) *i = 0; if (*i > len) *i = len; return true; }
+  if (*i < 0 || *i >= len) return exc_raise(vm, E_IndexError, len ? "pop index out of range" : "pop from empty list");
+  return true;
+}
+
+NATIVE(m_list_pop) {
+  int64_t i;
+  if (!want_args(vm, "pop", n - 1, 0, 1)) return false;
+  List *l = AS(vm, a[0], List);
+  if (l->len == 0) return exc_raise(vm, E_IndexError, "pop from empty list");
+  if (n == 1) i = l->len - 1;
+  else if (!list_pos(vm, l, a[1], &i, false)) return false;
+  Value *it = list_items(vm, l);
+  *out = it[i];
+  memmove(it + i, it + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
+  l->len--;
+  return true;
+}
+
+NATIVE(m_list_insert) {
+  int64_t i;
+  if (!want_args(vm, "insert", n - 1, 2, 2)) return false;
+  if (!list_pos(vm, AS(vm, a[0], List), a[1], &i, true) || !list_append(vm, a[0], a[2])) return false;
+  List *l = AS(vm, a[0], List);
+  Value *it = list_items(vm, l);
+  memmove(it + i + 1, it + i, (size_t)(l->len - 1 - i) * sizeof(Value));
+  it[i] = a[2];
+  *out = v_none();
+  return true;
+}
+
+static bool seq_find(VM *vm, Value seq, Value x, int64_t *pos, int64_t *count) {
+  Value it, item;
+  int k;
+  bool eq;
+  *pos = -1; *count = 0;
+  if (!vm_getiter(vm, seq, &it)) return false;
+  for (int64_t i = 0; (k = vm_next(vm, it, &item)) == 1; i++) {
+    if (!values_equal(vm, item, x, &eq)) return false;
+    if (eq) { if (*pos < 0) *pos = i; (*count)++; }
+  }
+  return k == 0;
+}
+
+NATIVE(m_seq_index) {
+  int64_t pos, count;
+  if (!want_args(vm, "index", n - 1, 1, 1) || !seq_find(vm, a[0], a[1], &pos, &count)) return false;
+  if (pos < 0) return exc_raise(vm, E_ValueError, a[0].tag == T_LIST ? "%R is not in list" : "tuple.index(x): x not in tuple", a[1]);
+  *out = v_int(pos);
+  return true;
+}
+
+NATIVE(m_seq_count) {
+  int64_t pos, count;
+  if (!want_args(vm, "count", n - 1, 1, 1) || !seq_find(vm, a[0], a[1], &pos, &count)) return false;
+  *out = v_int(count);
+  return true;
+}
+
+NATIVE(m_list_reverse) {
+  List *l = AS(vm, a[0], List);
+  Value *it = list_items(vm, l);
+  for (uint32_t i = 0, j = l->len; i + 1 < j; i++, j--) { Value t = it[i]; it[i] = it[j - 1]; it[j - 1] = t; }
+  *out = v_none();
+  return want_args(vm, "reverse", n - 1, 0, 0);
+}
+
+NATIVE(m_list_sort) {
+  bool rev;
+  if (!want_args(vm, "sort", n - 1, 0, 0) || !reverse_kw(vm, "sort", kw, nkw, &rev)) return false;
+  *out = v_none();
+  return sort_list(vm, a[0], rev);
+}
+
+NATIVE(m_list_copy) { return want_args(vm, "copy", n - 1, 0, 0) && to_list(vm, a[0], out); }
+
+NATIVE(m_list_clear) {
+  AS(vm, a[0], List)->len = 0;
+  *out = v_none();
+  return want_args(vm, "clear", n - 1, 0, 0);
+}
+
+/* ---- str methods ----------------------------------------------------------------------- */
+static bool need_str(VM *vm, const char *fn, Value v) {
+  return is_str(v) ? true : exc_raise(vm, E_TypeError, "%s arg must be str, not %T", fn, v);
+}
+
+NATIVE(m_str_join) {
+  Value it, item;
+  int k;
+  if (!want_args(vm, "join", n - 1, 1, 1) || !vm_getiter(vm, a[1], &it)) return false;
+  Value parts;
+  if (!to_list(vm, it, &parts)) return false;
+  List *l = AS(vm, parts, List);
+  for (uint32_t i = 0; i < l->len; i++) {
+    item = list_items(vm, l)[i];
+    if (!is_str(item)) return exc_raise(vm, E_TypeError, "sequence item %d: expected str instance, %T found", (int64_t)i, item);
+  }
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  for (uint32_t i = 0; i < l->len; i++) {
+    if (i) sb_put(&sb, S(vm, a[0])->data, S(vm, a[0])->nbytes);
+    Str *p = S(vm, list_items(vm, l)[i]);
+    sb_put(&sb, p->data, p->nbytes);
+  }
+  (void)k;
+  return sb_end(&sb, out);
+}
+
+static bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x1c || c == 0x1d || c == 0x1e || c == 0x1f; }
+
+NATIVE(m_str_split) {
+  if (!want_args(vm, "split", n - 1, 0, 1)) return false;
+  Ref lr = list_new(vm, 4);
+  if (!lr) return false;
+  Value list = v_obj(T_LIST, lr), piece;
+  Str *s = S(vm, a[0]);
+  uint32_t len = s->nbytes, i = 0;
+  if (n == 1 || a[1].tag == T_NONE) {
+    for (;;) {
+      s = S(vm, a[0]);
+      while (i < len && is_space(s->data[i])) i++;
+      if (i >= len) break;
+      uint32_t j = i;
+      while (j < len && !is_space(s->data[j])) j++;
+      if (!str_value(vm, s->data + i, j - i, &piece) || !list_append(vm, list, piece)) return false;
+      i = j;
+    }
+  } else {
+    if (!need_str(vm, "split()", a[1])) return false;
+    if (S(vm, a[1])->nbytes == 0) return exc_raise(vm, E_ValueError, "empty separator");
+    for (;;) {
+      s = S(vm, a[0]);
+      int64_t at = str_find(s, S(vm, a[1]), i);
+      uint32_t j = at < 0 ? len : (uint32_t)at;
+      if (!str_value(vm, S(vm, a[0])->data + i, j - i, &piece) || !list_append(vm, list, piece)) return false;
+      if (at < 0) break;
+      i = j + S(vm, a[1])->nbytes;
+    }
+  }
+  *out = list;
+  return true;
+}
+
+static bool str_map(VM *vm, Value s, char lo, char hi, int delta, Value *out) {
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  Str *src = S(vm, s);
+  sb_put(&sb, src->data, src->nbytes);
+  if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+  char *d = (char *)sb_data(&sb);
+  for (size_t i = 0; i < sb.len; i++) if (d[i] >= lo && d[i] <= hi) d[i] = (char)(d[i] + delta);
+  return sb_end(&sb, out);
+}
+NATIVE(m_str_upper) { return want_args(vm, "upper", n - 1, 0, 0) && str_map(vm, a[0], 'a', 'z', -32, out); }
+NATIVE(m_str_lower) { return want_args(vm, "lower", n - 1, 0, 0) && str_map(vm, a[0], 'A', 'Z', 32, out); }
+
+static bool memchr_(Str *s, char c) {
+  for (uint32_t i = 0; i < s->nbytes; i++) if (s->data[i] == c) return true;
+  return false;
+}
+
+/* strip: which 1 = left, 2 = right, 3 = both. */
+static bool str_strip(VM *vm, Value *a, int n, int which, Value *out) {
+  if (!want_args(vm, "strip", n - 1, 0, 1)) return false;
+  Str *s = S(vm, a[0]);
+  Str *chars = n > 1 && a[1].tag != T_NONE ? (need_str(vm, "strip", a[1]) ? S(vm, a[1]) : NULL) : NULL;
+  if (n > 1 && a[1].tag != T_NONE && !chars) return false;
+  uint32_t i = 0, j = s->nbytes;
+#define STRIPPABLE(c) (chars ? memchr_(chars, c) : is_space(c))
+  if (which & 1) while (i < j && STRIPPABLE(s->data[i])) i++;
+  if (which & 2) while (j > i && STRIPPABLE(s->data[j - 1])) j--;
+#undef STRIPPABLE
+  return str_value(vm, s->data + i, j - i, out);
+}
+NATIVE(m_str_strip) { return str_strip(vm, a, n, 3, out); }
+NATIVE(m_str_lstrip) { return str_strip(vm, a, n, 1, out); }
+NATIVE(m_str_rstrip) { return str_strip(vm, a, n, 2, out); }
+
+static bool str_affix(VM *vm, Value *a, int n, bool end, Value *out) {
+  if (!want_args(vm, end ? "endswith" : "startswith", n - 1, 1, 1)) return false;
+  Value *opts = &a[1];
+  uint32_t nopts = 1;
+  if (a[1].tag == T_TUPLE) { opts = AS(vm, a[1], Tuple)->v; nopts = AS(vm, a[1], Tuple)->len; }
+  Str *s = S(vm, a[0]);
+  for (uint32_t i = 0; i < nopts; i++) {
+    if (!is_str(opts[i]))
+      return exc_raise(vm, E_TypeError, "%s first arg must be str or a tuple of str, not %T", end ? "endswith" : "startswith", opts[i]);
+    Str *x = S(vm, opts[i]);
+    if (x->nbytes <= s->nbytes && !memcmp(s->data + (end ? s->nbytes - x->nbytes : 0), x->data, x->nbytes)) {
+      *out = v_bool(true);
+      return true;
+    }
+  }
+  *out = v_bool(false);
+  return true;
+}
+NATIVE(m_str_startswith) { return str_affix(vm, a, n, false, out); }
+NATIVE(m_str_endswith) { return str_affix(vm, a, n, true, out); }
+
+NATIVE(m_str_find) {
+  if (!want_args(vm, "find", n - 1, 1, 1) || !need_str(vm, "find()", a[1])) return false;
+  Str *s = S(vm, a[0]);
+  int64_t at = str_find(s, S(vm, a[1]), 0);
+  *out = v_int(at < 0 ? -1 : (int64_t)utf8_count(s->data, (size_t)at));
+  return true;
+}
+
+NATIVE(m_str_count) {
+  if (!want_args(vm, "count", n - 1, 1, 1) || !need_str(vm, "count()", a[1])) return false;
+  Str *s = S(vm, a[0]), *x = S(vm, a[1]);
+  int64_t c = 0;
+  if (x->nbytes == 0) c = s->nchars + 1;
+  else for (int64_t at = 0; (at = str_find(s, x, (size_t)at)) >= 0; at += x->nbytes) c++;
+  *out = v_int(c);
+  return true;
+}
+
+NATIVE(m_str_replace) {
+  if (!want_args(vm, "replace", n - 1, 2, 2) || !need_str(vm, "replace()", a[1]) || !need_str(vm, "replace()", a[2])) return false;
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  Str *s = S(vm, a[0]), *old = S(vm, a[1]), *rep = S(vm, a[2]);
+  if (old->nbytes == 0) {                  /* insert rep between every character */
+    sb_put(&sb, rep->data, rep->nbytes);
+    for (uint32_t i = 0; i < s->nbytes; i++) {
+      sb_putc(&sb, s->data[i]);
+      if (i + 1 == s->nbytes || ((uint8_t)s->data[i + 1] & 0xc0) != 0x80) sb_put(&sb, rep->data, rep->nbytes);
+    }
+    return sb_end(&sb, out);
+  }
+  size_t i = 0;
+  for (int64_t at; (at = str_find(s, old, i)) >= 0; i = (size_t)at + old->nbytes) {
+    sb_put(&sb, s->data + i, (size_t)at - i);
+    sb_put(&sb, rep->data, rep->nbytes);
+  }
+  sb_put(&sb, s->data + i, s->nbytes - i);
+  return sb_end(&sb, out);
+}
+
+static bool str_all(VM *vm, Value *a, int n, int kind, Value *out) {
+  Str *s = S(vm, a[0]);
+  bool ok = s->nbytes > 0;
+  for (uint32_t i = 0; i < s->nbytes && ok; i++) {
+    char c = s->data[i];
+    bool d = c >= '0' && c <= '9', al = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    ok = kind == 0 ? d : kind == 1 ? al : kind == 2 ? d || al : is_space(c);
+  }
+  *out = v_bool(ok);
+  return want_args(vm, "is...", n - 1, 0, 0);
+}
+NATIVE(m_str_isdigit) { return str_all(vm, a, n, 0, out); }
+NATIVE(m_str_isalpha) { return str_all(vm, a, n, 1, out); }
+NATIVE(m_str_isalnum) { return str_all(vm, a, n, 2, out); }
+NATIVE(m_str_isspace) { return str_all(vm, a, n, 3, out); }
+
+/* ---- dict methods -------------------------------------------------------------------------- */
+NATIVE(m_dict_get) {
+  bool found;
+  if (!want_args(vm, "get", n - 1, 1, 2) || !dict_get(vm, AS(vm, a[0], Dict), a[1], out, &found)) return false;
+  if (!found) *out = n > 2 ? a[2] : v_none();
+  return true;
+}
+
+/* keys/values/items: kind is an IT_DICT_* iterator kind.  Returns a list (see docs/language.md). */
+static bool dict_view(VM *vm, Value *a, int n, uint32_t kind, Value *out) {
+  if (!want_args(vm, "keys", n - 1, 0, 0)) return false;
+  Ref r = heap_alloc(vm, T_ITER, sizeof(Iter));
+  if (!r) return false;
+  OBJ(vm, r, Iter)->kind = kind;
+  OBJ(vm, r, Iter)->seq = a[0];
+  return to_list(vm, v_obj(T_ITER, r), out);
+}
+NATIVE(m_dict_keys) { return dict_view(vm, a, n, IT_DICT_KEYS, out); }
+NATIVE(m_dict_values) { return dict_view(vm, a, n, IT_DICT_VALUES, out); }
+NATIVE(m_dict_items) { return dict_view(vm, a, n, IT_DICT_ITEMS, out); }
+
+NATIVE(m_dict_pop) {
+  bool found;
+  if (!want_args(vm, "pop", n - 1, 1, 2) || !dict_get(vm, AS(vm, a[0], Dict), a[1], out, &found)) return false;
+  if (!found) {
+    if (n > 2) { *out = a[2]; return true; }
+    return exc_raise(vm, E_KeyError, "%R", a[1]);
+  }
+  return dict_del(vm, AS(vm, a[0], Dict), a[1], &found);
+}
+
+NATIVE(m_dict_copy) { return want_args(vm, "copy", n - 1, 0, 0) && bi_dict(vm, a, 1, kw, 0, out); }
+
+NATIVE(m_dict_clear) {
+  Dict *d = AS(vm, a[0], Dict);
+  d->len = d->used = 0;
+  memset(vm->mem + d->index + sizeof(ObjHdr), 0, ((size_t)d->mask + 1) * 4);
+  *out = v_none();
+  return want_args(vm, "clear", n - 1, 0, 0);
+}
+
+/* ---- the table: globals have self_type 0, methods the T_* of self ------------------------------- */
+const Native bi_natives[] = {
+  {"print", bi_print, 0}, {"len", bi_len, 0}, {"range", bi_range, 0}, {"str", bi_str, 0},
+  {"repr", bi_repr, 0}, {"int", bi_int, 0}, {"float", bi_float, 0}, {"bool", bi_bool, 0},
+  {"abs", bi_abs, 0}, {"min", bi_min, 0}, {"max", bi_max, 0}, {"sum", bi_sum, 0},
+  {"list", bi_list, 0}, {"tuple", bi_tuple, 0}, {"dict", bi_dict, 0}, {"sorted", bi_sorted, 0},
+  {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
+  {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST}, {"pop", m_list_pop, T_LIST},
+  {"insert", m_list_insert, T_LIST}, {"index", m_seq_index, T_LIST}, {"count", m_seq_count, T_LIST},
+  {"reverse", m_list_reverse, T_LIST}, {"sort", m_list_sort, T_LIST}, {"copy", m_list_copy, T_LIST},
+  {"clear", m_list_clear, T_LIST},
+  {"index", m_seq_index, T_TUPLE}, {"count", m_seq_count, T_TUPLE},
+  {"join", m_str_join, T_STR}, {"split", m_str_split, T_STR}, {"upper", m_str_upper, T_STR},
+  {"lower", m_str_lower, T_STR}, {"strip", m_str_strip, T_STR}, {"lstrip", m_str_lstrip, T_STR},
+  {"rstrip", m_str_rstrip, T_STR}, {"startswith", m_str_startswith, T_STR},
+  {"endswith", m_str_endswith, T_STR}, {"find", m_str_find, T_STR}, {"count", m_str_count, T_STR},
+  {"replace", m_str_replace, T_STR}, {"isdigit", m_str_isdigit, T_STR}, {"isalpha", m_str_isalpha, T_STR},
+  {"isalnum", m_str_isalnum, T_STR}, {"isspace", m_str_isspace, T_STR},
+  {"get", m_dict_get, T_DICT}, {"keys", m_dict_keys, T_DICT}, {"values", m_dict_values, T_DICT},
+  {"items", m_dict_items, T_DICT}, {"pop", m_dict_pop, T_DICT}, {"copy", m_dict_copy, T_DICT},
+  {"clear", m_dict_clear, T_DICT},
+};
+const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];
+
+static int lookup(uint32_t type, const char *name, size_t n) {
+  for (uint32_t i = 0; i < bi_count; i++)
+    if (bi_natives[i].self_type == type && strlen(bi_natives[i].name) == n && !memcmp(bi_natives[i].name, name, n)) return (int)i;
+  return -1;
+}
+int bi_lookup_global(const char *name, size_t n) { return lookup(0, name, n); }
+int bi_lookup_method(uint32_t type, const char *name, size_t n) { return lookup(type, name, n); }

@@ -1,0 +1,103 @@
+/*
+ * dict.c -- insertion-ordered hash tables (CPython's compact layout): an
+ * entries array in insertion order plus an open-addressed index of u32
+ * entry numbers.  Deleted entries keep their slot (key tag T_UNBOUND) until
+ * the next resize.
+ */
+#include "vm.h"
+
+DictEntry *dict_entries(VM *vm, Dict *d) { return (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)); }
+static uint32_t *dict_index(VM *vm, Dict *d) { return (uint32_t *)(vm->mem + d->index + sizeof(ObjHdr)); }
+
+/* (Re)build the storage of the dict at `dr` for `cap` entries, compacting live ones. */
+static bool dict_resize(VM *vm, Ref dr, uint32_t cap) {
+  uint32_t slots = 8;
+  while (slots < cap + cap / 2 + 1) slots <<= 1;
+  Ref er, ir;
+  if (!heap_raw(vm, (size_t)cap * sizeof(DictEntry), &er)) return false;
+  if (!heap_raw(vm, (size_t)slots * 4, &ir)) return false;
+  Dict *d = OBJ(vm, dr, Dict);
+  DictEntry *old = d->entries ? dict_entries(vm, d) : NULL;
+  uint32_t used = d->used;
+  d->entries = er;
+  d->index = ir;
+  d->cap = cap;
+  d->mask = slots - 1;
+  d->used = 0;
+  DictEntry *ne = dict_entries(vm, d);
+  uint32_t *ix = dict_index(vm, d);
+  for (uint32_t i = 0; i < used; i++) {
+    if (old[i].key.tag == T_UNBOUND) continue;
+    ne[d->used] = old[i];
+    uint32_t s = (uint32_t)old[i].hash & d->mask;
+    while (ix[s]) s = (s + 1) & d->mask;
+    ix[s] = ++d->used;
+  }
+  return true;
+}
+
+Ref dict_new(VM *vm, uint32_t cap) {
+  Ref r = heap_alloc(vm, T_DICT, sizeof(Dict));
+  if (!r) return 0;
+  return dict_resize(vm, r, cap < 4 ? 4 : cap) ? r : 0;
+}
+
+/* Find `key` (with hash h): index slot in *slot, entry number+1 in the return (0: absent). */
+static bool dict_find(VM *vm, Dict *d, Value key, uint64_t h, uint32_t *slot, uint32_t *entry) {
+  uint32_t *ix = dict_index(vm, d);
+  uint32_t s = (uint32_t)h & d->mask;
+  for (;; s = (s + 1) & d->mask) {
+    uint32_t e = ix[s];
+    if (!e) { *slot = s; *entry = 0; return true; }
+    DictEntry *de = &dict_entries(vm, d)[e - 1];
+    if (de->hash == h && de->key.tag != T_UNBOUND) {
+      bool eq;
+      if (de->key.tag == key.tag && de->key.as.r == key.as.r) eq = true;
+      else if (!values_equal(vm, de->key, key, &eq)) return false;
+      if (eq) { *slot = s; *entry = e; return true; }
+    }
+  }
+}
+
+bool dict_get(VM *vm, Dict *d, Value key, Value *out, bool *found) {
+  uint64_t h;
+  uint32_t slot, e;
+  if (!value_hash(vm, key, &h) || !dict_find(vm, d, key, h, &slot, &e)) return false;
+  *found = e != 0;
+  if (e) *out = dict_entries(vm, d)[e - 1].val;
+  return true;
+}
+
+bool dict_set(VM *vm, Value dv, Value key, Value val) {
+  uint64_t h;
+  uint32_t slot, e;
+  Dict *d = AS(vm, dv, Dict);
+  if (!value_hash(vm, key, &h) || !dict_find(vm, d, key, h, &slot, &e)) return false;
+  if (e) { dict_entries(vm, d)[e - 1].val = val; return true; }
+  if (d->used == d->cap) {
+    uint32_t cap = d->len * 2 > d->cap ? d->cap * 2 : d->cap;
+    if (cap > 0x4000000u) return exc_raise(vm, E_MemoryError, "");
+    if (!dict_resize(vm, (Ref)dv.as.r, cap)) return false;
+    d = AS(vm, dv, Dict);
+    if (!dict_find(vm, d, key, h, &slot, &e)) return false;
+  }
+  DictEntry *de = &dict_entries(vm, d)[d->used];
+  de->key = key;
+  de->val = val;
+  de->hash = h;
+  dict_index(vm, d)[slot] = ++d->used;
+  d->len++;
+  return true;
+}
+
+bool dict_del(VM *vm, Dict *d, Value key, bool *found) {
+  uint64_t h;
+  uint32_t slot, e;
+  if (!value_hash(vm, key, &h) || !dict_find(vm, d, key, h, &slot, &e)) return false;
+  *found = e != 0;
+  if (e) {
+    dict_entries(vm, d)[e - 1].key = v_unbound();
+    d->len--;
+  }
+  return true;
+}

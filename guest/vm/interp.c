@@ -1,0 +1,394 @@
+/*
+ * interp.c -- the interpreter loop: direct-threaded dispatch (computed goto)
+ * over verified register bytecode.  Calls and loop back-edges are the safe
+ * points: there the whole machine state is in the arena (frames, registers,
+ * heap), none of it only in C locals.
+ */
+#include "vm.h"
+#include "opcodes.h"
+#include "platform.h"
+#include "format.h"
+
+/* The source line of instruction `pc` of function `func`. */
+uint32_t vm_line_of(VM *vm, uint32_t func, uint32_t pc) {
+  Func *fn = &vm->funcs[func];
+  uint32_t line = fn->first_line;
+  for (uint32_t k = 0; k < fn->line_count; k++) {
+    const uint8_t *rec = fn->lines + k * FMT_LINE_SIZE;
+    if (rd32(rec + LINE_pc) > pc) break;
+    line = rd32(rec + LINE_line);
+  }
+  return line;
+}
+
+static bool name_is(const char *a, const char *b) {
+  size_t n = strlen(b);
+  return strlen(a) == n && !memcmp(a, b, n);
+}
+
+static bool takes_keywords(uint32_t native) {
+  const char *n = bi_natives[native].name;
+  return name_is(n, "print") || name_is(n, "sorted") || name_is(n, "sort") || name_is(n, "dict");
+}
+
+static Str *func_name(VM *vm, uint32_t f) { return OBJ(vm, vm->strings[vm->funcs[f].name], Str); }
+
+/* Look up method `name` on `self`; cached per constant in vm->mcache. */
+static bool find_method(VM *vm, Value self, uint32_t k, Value *out) {
+  uint32_t c = vm->mcache[k];
+  if (likely((c >> 16) == self.tag && c)) { *out = v_native((c & 0xffff) - 1); return true; }
+  Str *name = AS(vm, vm->consts[k], Str);
+  int ix = bi_lookup_method(self.tag, name->data, name->nbytes);
+  if (ix < 0) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", self, name);
+  vm->mcache[k] = self.tag << 16 | (uint32_t)(ix + 1);
+  *out = v_native((uint32_t)ix);
+  return true;
+}
+
+static bool unpack(VM *vm, Value src, Value *dst, uint32_t n) {
+  Value *items = NULL;
+  uint32_t len = 0;
+  if (src.tag == T_TUPLE) { items = AS(vm, src, Tuple)->v; len = AS(vm, src, Tuple)->len; }
+  else if (src.tag == T_LIST) { items = list_items(vm, AS(vm, src, List)); len = AS(vm, src, List)->len; }
+  else {
+    Value it, item;
+    int r;
+    if (!vm_getiter(vm, src, &it)) return false;
+    for (len = 0; (r = vm_next(vm, it, &item)) == 1; len++) {
+      if (len == n) return exc_raise(vm, E_ValueError, "too many values to unpack (expected %d)", (int64_t)n);
+      dst[len] = item;
+    }
+    if (r < 0) return false;
+    if (len < n) return exc_raise(vm, E_ValueError, "not enough values to unpack (expected %d, got %d)", (int64_t)n, (int64_t)len);
+    return true;
+  }
+  if (len > n) return exc_raise(vm, E_ValueError, "too many values to unpack (expected %d)", (int64_t)n);
+  if (len < n) return exc_raise(vm, E_ValueError, "not enough values to unpack (expected %d, got %d)", (int64_t)n, (int64_t)len);
+  memmove(dst, items, n * sizeof(Value));
+  return true;
+}
+
+static bool call_error(VM *vm, uint32_t f, int nargs, int nkw, Value *kw) {
+  Func *fn = &vm->funcs[f];
+  Str *name = func_name(vm, f);
+  if (nkw) return exc_raise(vm, E_TypeError, "%S() got an unexpected keyword argument '%S'", name, AS(vm, kw[0], Str));
+  if (nargs < fn->nparams) {
+    int64_t miss = fn->nparams - nargs;
+    return exc_raise(vm, E_TypeError, "%S() missing %d required positional argument%s", name, miss, miss == 1 ? "" : "s");
+  }
+  return exc_raise(vm, E_TypeError, "%S() takes %d positional argument%s but %d %s given", name, (int64_t)fn->nparams,
+                   fn->nparams == 1 ? "" : "s", (int64_t)nargs, nargs == 1 ? "was" : "were");
+}
+
+/* Run the program from its entry function.  Returns an exit status (status.def). */
+int vm_execute(VM *vm) {
+  static const void *const labels[] = {
+#define OP(name, fmt, a, b, c, doc) &&L_##name,
+#include "opcodes.def"
+#undef OP
+  };
+  Value *const K = vm->consts;
+  Value *const G = vm->globals;
+  Frame *fr = &vm->frames[0];
+  Func *fn = &vm->funcs[0];
+  const uint32_t *code = fn->code, *pc = code;
+  Value *R = vm->stack;
+  uint32_t i;
+  Value t;
+
+  vm->nframes = 1;
+  fr->func = 0; fr->base = 0; fr->pc = 0;
+  for (uint32_t k = 0; k < fn->nregs; k++) R[k] = v_none();
+  plat_first_instruction();
+
+#define A GET_A(i)
+#define B GET_B(i)
+#define C GET_C(i)
+#define RA R[GET_A(i)]
+#define RB R[GET_B(i)]
+#define RC R[GET_C(i)]
+#define NEXT() goto *labels[GET_OP(i = *pc++)]
+#define CHECK(x) do { if (unlikely(!(x))) goto error; } while (0)
+#define SAVE() (fr->pc = (uint32_t)(pc - code))
+
+  NEXT();
+
+L_NOP: NEXT();
+L_MOVE: RA = RB; NEXT();
+L_LOADK: RA = K[GET_Bx(i)]; NEXT();
+L_LOADI: RA = v_int(GET_sBx(i)); NEXT();
+L_LOADNONE: RA = v_none(); NEXT();
+L_LOADBOOL: RA = v_bool(B != 0); NEXT();
+L_GETGLOBAL:
+  t = G[GET_Bx(i)];
+  if (unlikely(t.tag == T_UNBOUND)) {
+    uint32_t gi = GET_Bx(i);
+    Str *name = OBJ(vm, vm->strings[rd32(vm->global_names + 4 * gi)], Str);
+    SAVE();
+    exc_raise(vm, E_NameError, "name '%S' is not defined", name);
+    goto error;
+  }
+  RA = t;
+  NEXT();
+L_SETGLOBAL: G[GET_Bx(i)] = RA; NEXT();
+
+#define INT_FAST(op, builtin)                                                     \
+  if (likely(RB.tag == T_INT && RC.tag == T_INT)) {                               \
+    int64_t r_;                                                                   \
+    if (likely(!builtin(RB.as.i, RC.as.i, &r_))) { RA = v_int(r_); NEXT(); }      \
+  } else if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { RA = v_float(RB.as.f op RC.as.f); NEXT(); }
+#define SLOW_ARITH(opc) SAVE(); CHECK(arith(vm, opc, RB, RC, &t)); RA = t; NEXT();
+
+L_ADD: INT_FAST(+, __builtin_add_overflow) SLOW_ARITH(OP_ADD)
+L_SUB: INT_FAST(-, __builtin_sub_overflow) SLOW_ARITH(OP_SUB)
+L_MUL: INT_FAST(*, __builtin_mul_overflow) SLOW_ARITH(OP_MUL)
+L_IADD: INT_FAST(+, __builtin_add_overflow) SLOW_ARITH(OP_IADD)
+L_TRUEDIV: SLOW_ARITH(OP_TRUEDIV)
+L_FLOORDIV:
+  if (RB.tag == T_INT && RC.tag == T_INT && RC.as.i > 0) {
+    int64_t q = RB.as.i / RC.as.i;
+    if ((RB.as.i % RC.as.i) < 0) q--;
+    RA = v_int(q);
+    NEXT();
+  }
+  SLOW_ARITH(OP_FLOORDIV)
+L_MOD:
+  if (RB.tag == T_INT && RC.tag == T_INT && RC.as.i > 0) {
+    int64_t m = RB.as.i % RC.as.i;
+    RA = v_int(m < 0 ? m + RC.as.i : m);
+    NEXT();
+  }
+  SLOW_ARITH(OP_MOD)
+L_POW: SLOW_ARITH(OP_POW)
+L_BAND:
+  if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i & RC.as.i); NEXT(); }
+  SLOW_ARITH(OP_BAND)
+L_BOR:
+  if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i | RC.as.i); NEXT(); }
+  SLOW_ARITH(OP_BOR)
+L_BXOR:
+  if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i ^ RC.as.i); NEXT(); }
+  SLOW_ARITH(OP_BXOR)
+L_SHL: SLOW_ARITH(OP_SHL)
+L_SHR: SLOW_ARITH(OP_SHR)
+L_ADDI: {
+  int64_t r_;
+  if (likely(RB.tag == T_INT) && !__builtin_add_overflow(RB.as.i, (int64_t)(int8_t)C, &r_)) { RA = v_int(r_); NEXT(); }
+  SAVE();
+  CHECK(arith(vm, OP_ADD, RB, v_int((int8_t)C), &t));
+  RA = t;
+  NEXT();
+}
+L_NEG: SAVE(); CHECK(unary(vm, OP_NEG, RB, &t)); RA = t; NEXT();
+L_POS: SAVE(); CHECK(unary(vm, OP_POS, RB, &t)); RA = t; NEXT();
+L_INVERT: SAVE(); CHECK(unary(vm, OP_INVERT, RB, &t)); RA = t; NEXT();
+L_NOT: RA = v_bool(!truthy(vm, RB)); NEXT();
+
+#define CMP_FAST(op, code)                                                        \
+  if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i op RC.as.i); NEXT(); } \
+  if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { RA = v_bool(RB.as.f op RC.as.f); NEXT(); }     \
+  { bool r_; SAVE(); CHECK(compare(vm, code, RB, RC, &r_)); RA = v_bool(r_); NEXT(); }
+L_LT: CMP_FAST(<, 0)
+L_LE: CMP_FAST(<=, 1)
+L_GT: CMP_FAST(>, 2)
+L_GE: CMP_FAST(>=, 3)
+L_EQ: {
+  bool r_;
+  if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i == RC.as.i); NEXT(); }
+  SAVE();
+  CHECK(values_equal(vm, RB, RC, &r_));
+  RA = v_bool(r_);
+  NEXT();
+}
+L_NE: {
+  bool r_;
+  if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i != RC.as.i); NEXT(); }
+  SAVE();
+  CHECK(values_equal(vm, RB, RC, &r_));
+  RA = v_bool(!r_);
+  NEXT();
+}
+L_IS: RA = v_bool(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r)); NEXT();
+L_ISNOT: RA = v_bool(!(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r))); NEXT();
+L_IN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(r_); NEXT(); }
+L_NOTIN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(!r_); NEXT(); }
+
+L_JMP: pc += GET_sJ(i); NEXT();
+L_JMPIF:
+  t = RA;
+  if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) pc += GET_sBx(i);
+  NEXT();
+L_JMPIFNOT:
+  t = RA;
+  if (!(t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t))) pc += GET_sBx(i);
+  NEXT();
+L_GETITER: SAVE(); CHECK(vm_getiter(vm, RB, &t)); RA = t; NEXT();
+L_FORITER: {
+  if (unlikely(RA.tag != T_ITER)) { SAVE(); exc_raise(vm, E_TypeError, "'%T' object is not an iterator", RA); goto error; }
+  Iter *it = AS(vm, RA, Iter);
+  if (likely(it->kind == IT_RANGE)) {
+    if (it->step > 0 ? it->cur < it->stop : it->cur > it->stop) {
+      R[A + 1] = v_int(it->cur);
+      if (__builtin_add_overflow(it->cur, it->step, &it->cur)) it->cur = it->stop;
+      NEXT();
+    }
+    pc += GET_sBx(i);
+    NEXT();
+  }
+  SAVE();
+  int r = vm_next(vm, RA, &t);
+  CHECK(r >= 0);
+  if (r) R[A + 1] = t;
+  else pc += GET_sBx(i);
+  NEXT();
+}
+
+L_CALL: {
+  Value f = RA;
+  int nargs = (int)B, nkw = (int)C;
+  SAVE();
+  if (likely(f.tag == T_FUNC)) {
+    uint32_t fi = (uint32_t)f.as.i;
+    Func *callee = &vm->funcs[fi];
+    if (unlikely(nargs != callee->nparams || nkw)) { call_error(vm, fi, nargs, nkw, &R[A + 1 + nargs]); goto error; }
+    uint32_t nb = (uint32_t)(R - vm->stack) + A + 1;
+    if (unlikely(vm->nframes == VM_MAX_FRAMES || nb + callee->nregs > vm->stack_size)) {
+      exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+      goto error;
+    }
+    fr = &vm->frames[vm->nframes++];
+    fr->func = fi; fr->base = nb; fr->pc = 0;
+    R = vm->stack + nb;
+    for (uint32_t k = callee->nparams; k < callee->nregs; k++) R[k] = v_none();
+    code = pc = callee->code;
+    NEXT();
+  }
+  if (f.tag == T_NATIVE) {
+    uint32_t ni = (uint32_t)f.as.i;
+    if (unlikely(nkw)) {
+      if (!takes_keywords(ni)) { exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", bi_natives[ni].name); goto error; }
+      for (int k = 0; k < nkw; k++)
+        if (R[A + 1 + nargs + 2 * k].tag != T_STR) { exc_raise(vm, E_TypeError, "keywords must be strings"); goto error; }
+    }
+    if (unlikely(bi_natives[ni].self_type && (nargs < 1 || R[A + 1].tag != bi_natives[ni].self_type))) {
+      exc_raise(vm, E_TypeError, "method '%s' needs a '%s' object", bi_natives[ni].name, type_name(v_obj(bi_natives[ni].self_type, 0)));
+      goto error;
+    }
+    CHECK(bi_natives[ni].fn(vm, &R[A + 1], nargs, &R[A + 1 + nargs], nkw, &t));
+    RA = t;
+    NEXT();
+  }
+  exc_raise(vm, E_TypeError, "'%T' object is not callable", f);
+  goto error;
+}
+L_RETURN: t = RA; goto do_return;
+L_RETNONE: t = v_none();
+do_return:
+  if (vm->nframes == 1) { vm->nframes = 0; return 0; }
+  R[-1] = t;
+  fr = &vm->frames[--vm->nframes - 1];
+  R = vm->stack + fr->base;
+  code = vm->funcs[fr->func].code;
+  pc = code + fr->pc;
+  NEXT();
+
+L_NEWLIST: {
+  Ref r = list_new(vm, C);
+  SAVE();
+  CHECK(r);
+  List *l = OBJ(vm, r, List);
+  memcpy(list_items(vm, l), &RB, C * sizeof(Value));
+  l->len = C;
+  RA = v_obj(T_LIST, r);
+  NEXT();
+}
+L_NEWTUPLE: {
+  Ref r = tuple_new(vm, C);
+  SAVE();
+  CHECK(r);
+  memcpy(OBJ(vm, r, Tuple)->v, &RB, C * sizeof(Value));
+  RA = v_obj(T_TUPLE, r);
+  NEXT();
+}
+L_NEWDICT: {
+  Ref r = dict_new(vm, C);
+  SAVE();
+  CHECK(r);
+  t = v_obj(T_DICT, r);
+  for (uint32_t k = 0; k < C; k++) CHECK(dict_set(vm, t, R[B + 2 * k], R[B + 2 * k + 1]));
+  RA = t;
+  NEXT();
+}
+L_NEWSLICE: {
+  Ref r = heap_alloc(vm, T_SLICE, sizeof(Slice));
+  SAVE();
+  CHECK(r);
+  Slice *s = OBJ(vm, r, Slice);
+  s->start = R[B]; s->stop = R[B + 1]; s->step = R[B + 2];
+  RA = v_obj(T_SLICE, r);
+  NEXT();
+}
+L_GETITEM:
+  if (RB.tag == T_LIST && RC.tag == T_INT) {
+    List *l = AS(vm, RB, List);
+    uint64_t ix = (uint64_t)(RC.as.i < 0 ? RC.as.i + l->len : RC.as.i);
+    if (ix < l->len) { RA = list_items(vm, l)[ix]; NEXT(); }
+  }
+  SAVE();
+  CHECK(get_item(vm, RB, RC, &t));
+  RA = t;
+  NEXT();
+L_SETITEM:
+  if (RA.tag == T_LIST && RB.tag == T_INT) {
+    List *l = AS(vm, RA, List);
+    uint64_t ix = (uint64_t)(RB.as.i < 0 ? RB.as.i + l->len : RB.as.i);
+    if (ix < l->len) { list_items(vm, l)[ix] = RC; NEXT(); }
+  }
+  SAVE();
+  CHECK(set_item(vm, RA, RB, RC));
+  NEXT();
+L_DELITEM: SAVE(); CHECK(del_item(vm, RA, RB)); NEXT();
+L_UNPACK: SAVE(); CHECK(unpack(vm, RB, &RA, C)); NEXT();
+L_BUILDSTR: {
+  StrBuf sb;
+  SAVE();
+  sb_begin(vm, &sb);
+  for (uint32_t k = 0; k < C; k++) CHECK(sb_str(&sb, R[B + k]));
+  CHECK(sb_end(&sb, &t));
+  RA = t;
+  NEXT();
+}
+L_FORMAT: {
+  StrBuf sb;
+  SAVE();
+  if (RC.tag != T_STR) { exc_raise(vm, E_TypeError, "format spec must be a str, not %T", RC); goto error; }
+  sb_begin(vm, &sb);
+  CHECK(sb_format(&sb, RB, AS(vm, RC, Str)));
+  CHECK(sb_end(&sb, &t));
+  RA = t;
+  NEXT();
+}
+L_TOSTR: {
+  StrBuf sb;
+  if (RB.tag == T_STR && C == 0) { RA = RB; NEXT(); }
+  SAVE();
+  sb_begin(vm, &sb);
+  CHECK(C ? sb_repr(&sb, RB) : sb_str(&sb, RB));
+  CHECK(sb_end(&sb, &t));
+  RA = t;
+  NEXT();
+}
+L_GETATTR:
+  SAVE();
+  exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", RA, AS(vm, K[GET_Bx(i)], Str));
+  goto error;
+L_METHOD:
+  SAVE();
+  CHECK(find_method(vm, R[A + 1], GET_Bx(i), &t));
+  RA = t;
+  NEXT();
+
+error:
+  SAVE();
+  return -1;
+}

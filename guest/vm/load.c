@@ -1,0 +1,200 @@
+/*
+ * load.c -- the loader: checks a bytecode file (untrusted input) field by
+ * field against format.def and builds the VM's program tables from it.
+ * Nothing in the file is trusted until load_program() returns true.
+ */
+#include "vm.h"
+#include "format.h"
+#include "sha256.h"
+
+typedef struct Sec { uint32_t offset, size, count; bool present; } Sec;
+
+static bool fail(const char **why, const char *msg) { *why = msg; return false; }
+
+/* Carve n zeroed bytes for a program table from the heap's low end; the
+ * table and everything allocated before it (constant strings) stay below
+ * heap_lo for the program's lifetime.  NULL if there is no room. */
+static void *carve(VM *vm, size_t n) {
+  n = ALIGN_UP(n, 16);
+  if (n > vm->heap_hi - vm->heap_top) return NULL;
+  void *p = vm->mem + vm->heap_top;
+  vm->heap_top += n;
+  vm->heap_lo = vm->heap_top;
+  memset(p, 0, n);
+  return p;
+}
+
+/* Check that every byte sequence is well-formed UTF-8 (no surrogates, shortest form). */
+static bool utf8_valid(const uint8_t *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint8_t c = s[i];
+    size_t k;
+    uint32_t cp;
+    if (c < 0x80) { i++; continue; }
+    else if ((c & 0xe0) == 0xc0) { k = 1; cp = c & 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { k = 2; cp = c & 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { k = 3; cp = c & 0x07; }
+    else return false;
+    if (n - i <= k) return false;
+    for (size_t j = 1; j <= k; j++) {
+      if ((s[i + j] & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (s[i + j] & 0x3f);
+    }
+    if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += k + 1;
+  }
+  return true;
+}
+
+static bool load_sections(const uint8_t *f, size_t len, Sec sec[8], const char **why) {
+  uint32_t n = rd32(f + HDR_nsections);
+  if (n == 0 || n > FMT_MAX_SECTIONS) return fail(why, "bad section count");
+  if ((uint64_t)FMT_HEADER_SIZE + (uint64_t)n * FMT_SECTION_SIZE > len) return fail(why, "section table truncated");
+  for (uint32_t i = 0; i < n; i++) {
+    const uint8_t *e = f + FMT_HEADER_SIZE + i * FMT_SECTION_SIZE;
+    uint32_t kind = rd32(e + SEC_kind), off = rd32(e + SEC_offset), size = rd32(e + SEC_size);
+    if (kind == 0 || kind >= 8) return fail(why, "unknown section kind");
+    if (sec[kind].present) return fail(why, "duplicate section");
+    if (off % 8 || off < FMT_HEADER_SIZE + n * FMT_SECTION_SIZE || (uint64_t)off + size > len)
+      return fail(why, "section out of bounds");
+    sec[kind] = (Sec){off, size, rd32(e + SEC_count), true};
+  }
+  static const uint8_t recsize[8] = {0, 0, 16, FMT_FUNC_SIZE, 4, FMT_LINE_SIZE, 4, 0};
+  for (int k = SEC_STRINGS; k <= SEC_GLOBALS; k++) {
+    if (!sec[k].present) return fail(why, "missing section");
+    if (recsize[k] && (uint64_t)sec[k].count * recsize[k] != sec[k].size) return fail(why, "section size does not match its count");
+  }
+  return true;
+}
+
+static bool load_strings(VM *vm, const uint8_t *f, Sec s, const char **why) {
+  vm->nstrings = s.count;
+  if (s.count > s.size / 4) return fail(why, "string count too large");
+  vm->strings = carve(vm, (size_t)s.count * sizeof(Ref));
+  if (!vm->strings) return fail(why, "not enough memory for the string pool");
+  const uint8_t *p = f + s.offset, *end = p + s.size;
+  for (uint32_t i = 0; i < s.count; i++) {
+    if (end - p < 4) return fail(why, "string pool truncated");
+    uint32_t n = rd32(p);
+    p += 4;
+    if (n > (size_t)(end - p)) return fail(why, "string pool truncated");
+    if (!utf8_valid(p, n)) return fail(why, "string constant is not valid UTF-8");
+    vm->strings[i] = str_new(vm, (const char *)p, n);
+    if (!vm->strings[i]) return fail(why, "not enough memory for the string pool");
+    p += ALIGN_UP(n, 4);
+    if (p > end) return fail(why, "string pool truncated");
+  }
+  return true;
+}
+
+static bool load_consts(VM *vm, const uint8_t *f, Sec s, const char **why) {
+  vm->nconsts = s.count;
+  vm->consts = carve(vm, (size_t)s.count * sizeof(Value) + 16);
+  if (!vm->consts) return fail(why, "not enough memory for constants");
+  for (uint32_t i = 0; i < s.count; i++) {
+    const uint8_t *e = f + s.offset + 16 * i;
+    uint64_t p = rd64(e + 8);
+    Value *v = &vm->consts[i];
+    switch (e[0]) {
+    case CT_NONE: *v = v_none(); break;
+    case CT_FALSE: *v = v_bool(false); break;
+    case CT_TRUE: *v = v_bool(true); break;
+    case CT_INT: *v = v_int((int64_t)p); break;
+    case CT_FLOAT: v->tag = T_FLOAT; v->as.r = p; break;
+    case CT_STR:
+      if (p >= vm->nstrings) return fail(why, "string constant index out of range");
+      *v = v_obj(T_STR, vm->strings[p]);
+      break;
+    case CT_FUNC:
+      if (p >= vm->nfuncs) return fail(why, "function constant index out of range");
+      *v = v_func((uint32_t)p);
+      break;
+    default: return fail(why, "unknown constant tag");
+    }
+  }
+  return true;
+}
+
+static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
+  Sec fs = sec[SEC_FUNCS], cs = sec[SEC_CODE], ls = sec[SEC_LINES];
+  vm->nfuncs = fs.count;
+  if (fs.count == 0) return fail(why, "no functions");
+  vm->funcs = carve(vm, (size_t)fs.count * sizeof(Func));
+  if (!vm->funcs) return fail(why, "not enough memory for functions");
+  for (uint32_t i = 0; i < fs.count; i++) {
+    const uint8_t *e = f + fs.offset + i * FMT_FUNC_SIZE;
+    Func *fn = &vm->funcs[i];
+    uint32_t start = rd32(e + FUNC_code_start), n = rd32(e + FUNC_code_len);
+    uint32_t lstart = rd32(e + FUNC_line_start), ln = rd32(e + FUNC_line_count);
+    fn->name = rd32(e + FUNC_name);
+    fn->nparams = rd16(e + FUNC_nparams);
+    fn->nregs = rd16(e + FUNC_nregs);
+    fn->first_line = rd32(e + FUNC_first_line);
+    if (fn->name >= vm->nstrings) return fail(why, "function name out of range");
+    if (n == 0 || (uint64_t)start + n > cs.count) return fail(why, "function code out of range");
+    if ((uint64_t)lstart + ln > ls.count) return fail(why, "function line table out of range");
+    if (fn->nregs == 0 || fn->nregs > FMT_MAX_REGS || fn->nparams > fn->nregs) return fail(why, "bad register count");
+    if (rd32(e + FUNC_flags) != 0) return fail(why, "unknown function flags");
+    fn->code = (const uint32_t *)(f + cs.offset) + start;
+    fn->code_len = n;
+    fn->lines = f + ls.offset + (size_t)lstart * FMT_LINE_SIZE;
+    fn->line_count = ln;
+    uint32_t prev = 0;
+    for (uint32_t k = 0; k < ln; k++) {
+      uint32_t pc = rd32(fn->lines + k * FMT_LINE_SIZE + LINE_pc);
+      if (pc >= n || (k && pc <= prev)) return fail(why, "line table not sorted or out of range");
+      prev = pc;
+    }
+  }
+  return true;
+}
+
+/* Check and load the bytecode file `f` (len bytes).  On failure returns
+ * false and points *why at a one-line reason; the VM must not run. */
+bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
+  Sec sec[8] = {{0}};
+  uint8_t digest[32];
+  if (((uintptr_t)f & 3) != 0) return fail(why, "bytecode is not 4-byte aligned in memory");
+  if (len < FMT_HEADER_SIZE) return fail(why, "file too short for a header");
+  if (rd32(f + HDR_magic) != FMT_MAGIC) return fail(why, "bad magic (not a Drift bytecode file)");
+  if (rd32(f + HDR_version) != FMT_VERSION) return fail(why, "unsupported bytecode version");
+  if (rd32(f + HDR_header_size) != FMT_HEADER_SIZE) return fail(why, "bad header size");
+  if (rd32(f + HDR_file_size) != len) return fail(why, "file size does not match the header (truncated?)");
+  sha256(f + FMT_HEADER_SIZE, len - FMT_HEADER_SIZE, digest);
+  if (memcmp(digest, f + HDR_sha256, 32) != 0) return fail(why, "SHA-256 mismatch (corrupt bytecode)");
+  if (!load_sections(f, len, sec, why)) return false;
+  vm->code_file = f;
+  vm->nfuncs = sec[SEC_FUNCS].count;
+  if (!load_strings(vm, f, sec[SEC_STRINGS], why)) return false;
+  if (!load_funcs(vm, f, sec, why)) return false;
+  if (!load_consts(vm, f, sec[SEC_CONSTS], why)) return false;
+  Sec g = sec[SEC_GLOBALS];
+  vm->nglobals = g.count;
+  vm->global_names = f + g.offset;
+  vm->mcache = carve(vm, (size_t)vm->nconsts * 4 + 16);
+  if (!vm->mcache) return fail(why, "not enough memory for constants");
+  vm->globals = carve(vm, (size_t)g.count * sizeof(Value) + 16);
+  if (!vm->globals) return fail(why, "not enough memory for globals");
+  for (uint32_t i = 0; i < g.count; i++) {
+    uint32_t s = rd32(f + g.offset + 4 * i);
+    if (s >= vm->nstrings) return fail(why, "global name out of range");
+    Str *name = OBJ(vm, vm->strings[s], Str);
+    int b = bi_lookup_global(name->data, name->nbytes);
+    vm->globals[i] = b >= 0 ? v_native((uint32_t)b) : v_unbound();
+    if (name->nbytes == 8 && memcmp(name->data, "__name__", 8) == 0 &&
+        !str_value(vm, "__main__", 8, &vm->globals[i]))
+      return fail(why, "not enough memory for globals");
+  }
+  uint32_t entry = rd32(f + HDR_entry);
+  vm->filename = rd32(f + HDR_filename);
+  if (entry != 0 || vm->funcs[0].nparams != 0) return fail(why, "entry must be function 0, without parameters");
+  if (vm->filename >= vm->nstrings) return fail(why, "file name out of range");
+  for (uint32_t i = 0; i < vm->nfuncs; i++) {
+    uint32_t pc;
+    if (!verify_function(vm, i, why, &pc)) return false;
+  }
+  return true;
+}

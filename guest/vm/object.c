@@ -1,0 +1,577 @@
+/*
+ * object.c -- the built-in object types: creation, truth, equality,
+ * hashing, ordering, indexing and iteration of str, list, tuple, range.
+ * (dict lives in dict.c.)  Semantics follow CPython 3.11.
+ */
+#include "vm.h"
+
+static const char *const tag_names[] = {
+#define X(name, pyname) pyname,
+  TAG_LIST(X)
+#undef X
+};
+
+const char *type_name(Value v) { return v.tag < T__COUNT ? tag_names[v.tag] : "object"; }
+
+/* ---- str ------------------------------------------------------------------ */
+uint32_t utf8_count(const char *s, size_t n) {
+  uint32_t c = 0;
+  for (size_t i = 0; i < n; i++) c += ((uint8_t)s[i] & 0xc0) != 0x80;
+  return c;
+}
+
+/* A new Str holding a copy of s[0..n) (valid UTF-8); 0 on MemoryError. */
+Ref str_new(VM *vm, const char *s, size_t n) {
+  if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }
+  Ref r = heap_alloc(vm, T_STR, sizeof(Str) + n + 1);
+  if (!r) return 0;
+  Str *st = OBJ(vm, r, Str);
+  st->nbytes = (uint32_t)n;
+  st->nchars = utf8_count(s, n);
+  memcpy(st->data, s, n);
+  st->data[n] = 0;
+  return r;
+}
+
+bool str_value(VM *vm, const char *s, size_t n, Value *out) {
+  Ref r = str_new(vm, s, n);
+  *out = v_obj(T_STR, r);
+  return r != 0;
+}
+
+/* Byte offset of code point `i` in s (0 <= i <= nchars). */
+static size_t str_offset(Str *s, int64_t i) {
+  if (s->nchars == s->nbytes) return (size_t)i;
+  size_t off = 0;
+  for (; i > 0; i--) {
+    off++;
+    while (off < s->nbytes && ((uint8_t)s->data[off] & 0xc0) == 0x80) off++;
+  }
+  return off;
+}
+
+/* ---- list and tuple ---------------------------------------------------------- */
+Ref list_new(VM *vm, uint32_t cap) {
+  Ref r = heap_alloc(vm, T_LIST, sizeof(List));
+  if (!r) return 0;
+  if (cap < 4) cap = 4;
+  Ref items = heap_alloc(vm, T_ARRAY, sizeof(ObjHdr) + (size_t)cap * sizeof(Value));
+  if (!items) return 0;
+  List *l = OBJ(vm, r, List);
+  l->cap = cap;
+  l->items = items;
+  return r;
+}
+
+Value *list_items(VM *vm, List *l) { return OBJ(vm, l->items, Array)->v; }
+
+/* Make room for `extra` more items in list `lr`. */
+static bool list_reserve(VM *vm, Ref lr, uint32_t extra) {
+  List *l = OBJ(vm, lr, List);
+  if ((uint64_t)l->len + extra <= l->cap) return true;
+  uint64_t cap = (uint64_t)l->cap * 2;
+  if (cap < (uint64_t)l->len + extra) cap = (uint64_t)l->len + extra;
+  if (cap > 0x10000000u) return exc_raise(vm, E_MemoryError, "");
+  Ref items = heap_alloc(vm, T_ARRAY, sizeof(ObjHdr) + cap * sizeof(Value));
+  if (!items) return false;
+  l = OBJ(vm, lr, List);
+  memcpy(OBJ(vm, items, Array)->v, list_items(vm, l), (size_t)l->len * sizeof(Value));
+  l->items = items;
+  l->cap = (uint32_t)cap;
+  return true;
+}
+
+bool list_append(VM *vm, Value list, Value v) {
+  if (!list_reserve(vm, (Ref)list.as.r, 1)) return false;
+  List *l = AS(vm, list, List);
+  list_items(vm, l)[l->len++] = v;
+  return true;
+}
+
+Ref tuple_new(VM *vm, uint32_t len) {
+  Ref r = heap_alloc(vm, T_TUPLE, sizeof(Tuple) + (size_t)len * sizeof(Value));
+  if (r) OBJ(vm, r, Tuple)->len = len;
+  return r;
+}
+
+/* Items and length of a list or tuple; NULL for other types. */
+static Value *seq_items(VM *vm, Value v, uint32_t *n) {
+  *n = 0;
+  if (v.tag == T_LIST) { List *l = AS(vm, v, List); *n = l->len; return list_items(vm, l); }
+  if (v.tag == T_TUPLE) { Tuple *t = AS(vm, v, Tuple); *n = t->len; return t->v; }
+  return NULL;
+}
+
+/* ---- truth, equality, hashing ------------------------------------------------- */
+bool truthy(VM *vm, Value v) {
+  switch (v.tag) {
+  case T_NONE: return false;
+  case T_BOOL: case T_INT: return v.as.i != 0;
+  case T_FLOAT: return v.as.f != 0.0;
+  case T_STR: return AS(vm, v, Str)->nbytes != 0;
+  case T_LIST: return AS(vm, v, List)->len != 0;
+  case T_TUPLE: return AS(vm, v, Tuple)->len != 0;
+  case T_DICT: return AS(vm, v, Dict)->len != 0;
+  case T_RANGE: { Range *r = AS(vm, v, Range); return r->step > 0 ? r->start < r->stop : r->start > r->stop; }
+  default: return true;
+  }
+}
+
+static bool is_num(Value v) { return v.tag == T_INT || v.tag == T_BOOL || v.tag == T_FLOAT; }
+
+/* Exact comparison of an int with a float, as CPython does it: -1, 0, 1 (2 if unordered). */
+static int cmp_int_float(int64_t i, double f) {
+  if (f != f) return 2;
+  if (f >= 9223372036854775808.0) return -1;
+  if (f < -9223372036854775808.0) return 1;
+  int64_t fi = (int64_t)f;              /* truncates toward zero; |f| < 2**63 */
+  if (i != fi) return i < fi ? -1 : 1;
+  double frac = f - (double)fi;
+  return frac > 0 ? -1 : frac < 0 ? 1 : 0;
+}
+
+/* Numeric three-way comparison; returns 2 when unordered (NaN). */
+static int num_cmp(Value a, Value b) {
+  if (a.tag != T_FLOAT && b.tag != T_FLOAT) return a.as.i < b.as.i ? -1 : a.as.i > b.as.i;
+  if (a.tag == T_FLOAT && b.tag == T_FLOAT) {
+    if (a.as.f != a.as.f || b.as.f != b.as.f) return 2;
+    return a.as.f < b.as.f ? -1 : a.as.f > b.as.f;
+  }
+  if (a.tag == T_FLOAT) { int c = cmp_int_float(b.as.i, a.as.f); return c == 2 ? 2 : -c; }
+  return cmp_int_float(a.as.i, b.as.f);
+}
+
+static int depth_guard;  /* nesting depth of recursive comparisons (cycles) */
+
+bool values_equal(VM *vm, Value a, Value b, bool *eq) {
+  if (is_num(a) && is_num(b)) { *eq = num_cmp(a, b) == 0; return true; }
+  if (a.tag != b.tag) { *eq = false; return true; }
+  switch (a.tag) {
+  case T_NONE: case T_UNBOUND: *eq = true; return true;
+  case T_FUNC: case T_NATIVE: *eq = a.as.i == b.as.i; return true;
+  case T_STR: {
+    Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
+    *eq = x == y || (x->nbytes == y->nbytes && memcmp(x->data, y->data, x->nbytes) == 0);
+    return true;
+  }
+  case T_LIST: case T_TUPLE: {
+    uint32_t n = 0, m = 0;
+    Value *x = seq_items(vm, a, &n), *y = seq_items(vm, b, &m);
+    *eq = n == m;
+    if (a.as.r == b.as.r || !*eq) return true;
+    if (++depth_guard > 200) { depth_guard = 0; return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded in comparison"); }
+    for (uint32_t i = 0; i < n && *eq; i++) {
+      x = seq_items(vm, a, &n); y = seq_items(vm, b, &m);
+      if (i >= n || i >= m) { *eq = n == m; break; }
+      if (!values_equal(vm, x[i], y[i], eq)) { depth_guard--; return false; }
+    }
+    depth_guard--;
+    return true;
+  }
+  case T_DICT: {
+    Dict *x = AS(vm, a, Dict), *y = AS(vm, b, Dict);
+    *eq = x->len == y->len;
+    if (!*eq || x == y) return true;
+    for (uint32_t i = 0; i < x->used && *eq; i++) {
+      DictEntry e = dict_entries(vm, x)[i];
+      Value other;
+      bool found;
+      if (e.key.tag == T_UNBOUND) continue;
+      if (!dict_get(vm, y, e.key, &other, &found)) return false;
+      if (!found) { *eq = false; break; }
+      if (!values_equal(vm, e.val, other, eq)) return false;
+    }
+    return true;
+  }
+  case T_RANGE: {
+    Range *x = AS(vm, a, Range), *y = AS(vm, b, Range);
+    *eq = x->start == y->start && x->stop == y->stop && x->step == y->step;
+    return true;
+  }
+  default: *eq = a.as.r == b.as.r; return true;
+  }
+}
+
+#define HASH_MOD ((1ull << 61) - 1)
+static uint64_t hash_int(int64_t i) {
+  uint64_t h = (uint64_t)(i < 0 ? -(i + 1) : i);
+  if (i < 0) h = (h % HASH_MOD) + 1;   /* |i| without overflow */
+  else h %= HASH_MOD;
+  uint64_t r = i < 0 ? (uint64_t)-(int64_t)h : h;
+  return r == (uint64_t)-1 ? (uint64_t)-2 : r;
+}
+
+/* hash(v); TypeError for unhashable types.  Equal numbers hash equal. */
+bool value_hash(VM *vm, Value v, uint64_t *h) {
+  switch (v.tag) {
+  case T_NONE: *h = 0xfca86420; return true;
+  case T_BOOL: case T_INT: *h = hash_int(v.as.i); return true;
+  case T_FLOAT: {
+    double f = v.as.f;
+    if (f == f && f >= -9223372036854775808.0 && f < 9223372036854775808.0 && (double)(int64_t)f == f) {
+      *h = hash_int((int64_t)f);
+      return true;
+    }
+    uint64_t bits;
+    memcpy(&bits, &f, 8);
+    *h = bits * 0x9e3779b97f4a7c15ull;
+    return true;
+  }
+  case T_STR: {
+    Str *s = AS(vm, v, Str);
+    if (!s->hash) {
+      uint64_t x = 0xcbf29ce484222325ull;
+      for (uint32_t i = 0; i < s->nbytes; i++) x = (x ^ (uint8_t)s->data[i]) * 0x100000001b3ull;
+      s->hash = x ? x : 1;
+    }
+    *h = s->hash;
+    return true;
+  }
+  case T_TUPLE: {
+    Tuple *t = AS(vm, v, Tuple);
+    uint64_t x = 0x27d4eb2f165667c5ull;
+    for (uint32_t i = 0; i < t->len; i++) {
+      uint64_t e;
+      if (!value_hash(vm, AS(vm, v, Tuple)->v[i], &e)) return false;
+      x = (x ^ e) * 0x9e3779b97f4a7c15ull + i;
+    }
+    *h = x;
+    return true;
+  }
+  case T_FUNC: case T_NATIVE: *h = (uint64_t)v.as.i * 0x9e3779b97f4a7c15ull + v.tag; return true;
+  default: return exc_raise(vm, E_TypeError, "unhashable type: '%T'", v);
+  }
+}
+
+static int cmp3(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
+
+/* Three-way comparison for ordering (<, <=, >, >=).  *c gets -1/0/1, or 2 if unordered. */
+static bool order(VM *vm, Value a, Value b, int *c, bool *ok) {
+  *ok = true;
+  if (is_num(a) && is_num(b)) { *c = num_cmp(a, b); return true; }
+  if (a.tag != b.tag) { *ok = false; return true; }
+  if (a.tag == T_STR) {
+    Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
+    uint32_t n = x->nbytes < y->nbytes ? x->nbytes : y->nbytes;
+    int r = memcmp(x->data, y->data, n);   /* UTF-8 byte order == code point order */
+    *c = r ? (r < 0 ? -1 : 1) : cmp3(x->nbytes, y->nbytes);
+    return true;
+  }
+  if (a.tag == T_LIST || a.tag == T_TUPLE) {
+    uint32_t n, m;
+    for (uint32_t i = 0;; i++) {
+      Value *x = seq_items(vm, a, &n), *y = seq_items(vm, b, &m);
+      if (i >= n || i >= m) { *c = cmp3(n, m); return true; }
+      bool eq;
+      if (!values_equal(vm, x[i], y[i], &eq)) return false;
+      if (!eq) return order(vm, x[i], y[i], c, ok);
+    }
+  }
+  *ok = false;
+  return true;
+}
+
+/* a <op> b for op 0 '<', 1 '<=', 2 '>', 3 '>='. */
+bool compare(VM *vm, int op, Value a, Value b, bool *res) {
+  static const char *const names[] = {"<", "<=", ">", ">="};
+  int c;
+  bool ok;
+  if (!order(vm, a, b, &c, &ok)) return false;
+  if (!ok) return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%T' and '%T'", names[op], a, b);
+  switch (op) {
+  case 0: *res = c == -1; break;
+  case 1: *res = c == -1 || c == 0; break;
+  case 2: *res = c == 1; break;
+  default: *res = c == 1 || c == 0; break;
+  }
+  return true;
+}
+
+/* ---- length, indexing ------------------------------------------------------------- */
+static int64_t range_len(Range *r) {
+  if (r->step > 0 && r->start < r->stop) return (int64_t)(((uint64_t)r->stop - (uint64_t)r->start - 1) / (uint64_t)r->step) + 1;
+  if (r->step < 0 && r->start > r->stop) return (int64_t)(((uint64_t)r->start - (uint64_t)r->stop - 1) / ((uint64_t)(-(r->step + 1)) + 1)) + 1;
+  return 0;
+}
+
+bool seq_len(VM *vm, Value v, int64_t *n) {
+  switch (v.tag) {
+  case T_STR: *n = AS(vm, v, Str)->nchars; return true;
+  case T_LIST: *n = AS(vm, v, List)->len; return true;
+  case T_TUPLE: *n = AS(vm, v, Tuple)->len; return true;
+  case T_DICT: *n = AS(vm, v, Dict)->len; return true;
+  case T_RANGE: *n = range_len(AS(vm, v, Range)); return true;
+  default: return exc_raise(vm, E_TypeError, "object of type '%T' has no len()", v);
+  }
+}
+
+/* Normalise index `key` for a sequence of length n; IndexError if out of range. */
+static bool seq_index(VM *vm, Value seq, Value key, int64_t n, int64_t *out) {
+  if (key.tag != T_INT && key.tag != T_BOOL)
+    return exc_raise(vm, E_TypeError, "%s indices must be integers or slices, not %T", type_name(seq), key);
+  int64_t i = key.as.i;
+  if (i < 0) i += n;
+  if (i < 0 || i >= n) return exc_raise(vm, E_IndexError, "%s index out of range", seq.tag == T_STR ? "string" : type_name(seq));
+  *out = i;
+  return true;
+}
+
+/* Resolve slice `sl` against length n into start/step/count (CPython's PySlice_AdjustIndices). */
+static bool slice_indices(VM *vm, Slice *sl, int64_t n, int64_t *start, int64_t *step, int64_t *count) {
+  Value parts[3] = {sl->start, sl->stop, sl->step};
+  for (int k = 0; k < 3; k++)
+    if (parts[k].tag != T_NONE && parts[k].tag != T_INT && parts[k].tag != T_BOOL)
+      return exc_raise(vm, E_TypeError, "slice indices must be integers or None or have an __index__ method");
+  int64_t st = parts[2].tag == T_NONE ? 1 : parts[2].as.i;
+  if (st == 0) return exc_raise(vm, E_ValueError, "slice step cannot be zero");
+  int64_t lo, hi;
+  if (parts[0].tag == T_NONE) lo = st < 0 ? n - 1 : 0;
+  else {
+    lo = parts[0].as.i;
+    if (lo < 0) { lo += n; if (lo < 0) lo = st < 0 ? -1 : 0; }
+    else if (lo >= n) lo = st < 0 ? n - 1 : n;
+  }
+  if (parts[1].tag == T_NONE) hi = st < 0 ? -1 : n;
+  else {
+    hi = parts[1].as.i;
+    if (hi < 0) { hi += n; if (hi < 0) hi = st < 0 ? -1 : 0; }
+    else if (hi >= n) hi = st < 0 ? n - 1 : n;
+  }
+  int64_t c = 0;
+  if (st > 0 && lo < hi) c = (hi - lo - 1) / st + 1;
+  else if (st < 0 && hi < lo) c = (lo - hi - 1) / (-st) + 1;
+  *start = lo; *step = st; *count = c;
+  return true;
+}
+
+static bool get_slice(VM *vm, Value obj, Slice *sl, Value *out) {
+  int64_t n = 0, start = 0, step = 1, count = 0;
+  if (!seq_len(vm, obj, &n) || !slice_indices(vm, sl, n, &start, &step, &count)) return false;
+  if (obj.tag == T_STR) {
+    Str *s = AS(vm, obj, Str);
+    StrBuf sb;
+    sb_begin(vm, &sb);
+    for (int64_t k = 0, i = start; k < count; k++, i += step) {
+      s = AS(vm, obj, Str);
+      size_t off = str_offset(s, i), end = off + 1;
+      while (end < s->nbytes && ((uint8_t)s->data[end] & 0xc0) == 0x80) end++;
+      if (s->nchars == s->nbytes) end = off + 1;
+      sb_put(&sb, s->data + off, end - off);
+    }
+    return sb_end(&sb, out);
+  }
+  if (obj.tag == T_LIST) {
+    Ref r = list_new(vm, (uint32_t)count);
+    if (!r) return false;
+    List *l = OBJ(vm, r, List), *src = AS(vm, obj, List);
+    for (int64_t k = 0, i = start; k < count; k++, i += step) list_items(vm, l)[k] = list_items(vm, src)[i];
+    l->len = (uint32_t)count;
+    *out = v_obj(T_LIST, r);
+    return true;
+  }
+  if (obj.tag == T_TUPLE) {
+    Ref r = tuple_new(vm, (uint32_t)count);
+    if (!r) return false;
+    for (int64_t k = 0, i = start; k < count; k++, i += step) OBJ(vm, r, Tuple)->v[k] = AS(vm, obj, Tuple)->v[i];
+    *out = v_obj(T_TUPLE, r);
+    return true;
+  }
+  return exc_raise(vm, E_TypeError, "'%T' object is not subscriptable", obj);
+}
+
+bool get_item(VM *vm, Value obj, Value key, Value *out) {
+  int64_t i, n;
+  if (key.tag == T_SLICE && obj.tag != T_DICT) return get_slice(vm, obj, AS(vm, key, Slice), out);
+  switch (obj.tag) {
+  case T_LIST: {
+    List *l = AS(vm, obj, List);
+    if (!seq_index(vm, obj, key, l->len, &i)) return false;
+    *out = list_items(vm, l)[i];
+    return true;
+  }
+  case T_TUPLE: {
+    Tuple *t = AS(vm, obj, Tuple);
+    if (!seq_index(vm, obj, key, t->len, &i)) return false;
+    *out = t->v[i];
+    return true;
+  }
+  case T_STR: {
+    Str *s = AS(vm, obj, Str);
+    if (!seq_index(vm, obj, key, s->nchars, &i)) return false;
+    size_t off = str_offset(s, i), end = off + 1;
+    while (end < s->nbytes && ((uint8_t)s->data[end] & 0xc0) == 0x80) end++;
+    return str_value(vm, s->data + off, end - off, out);
+  }
+  case T_RANGE: {
+    Range *r = AS(vm, obj, Range);
+    n = range_len(r);
+    if (!seq_index(vm, obj, key, n, &i)) return false;
+    *out = v_int(r->start + i * r->step);
+    return true;
+  }
+  case T_DICT: {
+    bool found;
+    if (!dict_get(vm, AS(vm, obj, Dict), key, out, &found)) return false;
+    if (!found) return exc_raise(vm, E_KeyError, "%R", key);
+    return true;
+  }
+  default: return exc_raise(vm, E_TypeError, "'%T' object is not subscriptable", obj);
+  }
+}
+
+bool set_item(VM *vm, Value obj, Value key, Value val) {
+  int64_t i;
+  if (obj.tag == T_LIST) {
+    List *l = AS(vm, obj, List);
+    if (key.tag == T_SLICE) return exc_raise(vm, E_TypeError, "slice assignment is not supported yet");
+    if (!seq_index(vm, obj, key, l->len, &i)) return false;
+    list_items(vm, l)[i] = val;
+    return true;
+  }
+  if (obj.tag == T_DICT) return dict_set(vm, obj, key, val);
+  return exc_raise(vm, E_TypeError, "'%T' object does not support item assignment", obj);
+}
+
+bool del_item(VM *vm, Value obj, Value key) {
+  int64_t i;
+  if (obj.tag == T_LIST) {
+    List *l = AS(vm, obj, List);
+    if (!seq_index(vm, obj, key, l->len, &i)) return false;
+    Value *it = list_items(vm, l);
+    memmove(it + i, it + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
+    l->len--;
+    return true;
+  }
+  if (obj.tag == T_DICT) {
+    bool found;
+    if (!dict_del(vm, AS(vm, obj, Dict), key, &found)) return false;
+    return found ? true : exc_raise(vm, E_KeyError, "%R", key);
+  }
+  return exc_raise(vm, E_TypeError, "'%T' object does not support item deletion", obj);
+}
+
+/* Byte-level substring search: offset of needle in hay, or -1. */
+int64_t str_find(Str *hay, Str *needle, size_t from) {
+  if (needle->nbytes == 0) return (int64_t)from;
+  for (size_t i = from; i + needle->nbytes <= hay->nbytes; i++)
+    if (hay->data[i] == needle->data[0] && memcmp(hay->data + i, needle->data, needle->nbytes) == 0) return (int64_t)i;
+  return -1;
+}
+
+bool contains(VM *vm, Value c, Value item, bool *res) {
+  uint32_t n;
+  Value *items;
+  switch (c.tag) {
+  case T_STR:
+    if (item.tag != T_STR) return exc_raise(vm, E_TypeError, "'in <string>' requires string as left operand, not %T", item);
+    *res = str_find(AS(vm, c, Str), AS(vm, item, Str), 0) >= 0;
+    return true;
+  case T_LIST: case T_TUPLE:
+    *res = false;
+    for (uint32_t i = 0; (items = seq_items(vm, c, &n)) && i < n; i++) {
+      if (!values_equal(vm, items[i], item, res)) return false;
+      if (*res) return true;
+    }
+    return true;
+  case T_DICT: {
+    Value v;
+    return dict_get(vm, AS(vm, c, Dict), item, &v, res);
+  }
+  case T_RANGE: {
+    Range *r = AS(vm, c, Range);
+    *res = false;
+    if (item.tag == T_INT || item.tag == T_BOOL) {
+      int64_t x = item.as.i;
+      if (r->step > 0 ? (x >= r->start && x < r->stop) : (x <= r->start && x > r->stop))
+        *res = ((x - r->start) % r->step) == 0;
+    }
+    return true;
+  }
+  default: return exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", c);
+  }
+}
+
+/* ---- iteration ------------------------------------------------------------------- */
+bool vm_getiter(VM *vm, Value obj, Value *out) {
+  uint32_t kind;
+  switch (obj.tag) {
+  case T_ITER: *out = obj; return true;
+  case T_RANGE: kind = IT_RANGE; break;
+  case T_LIST: kind = IT_LIST; break;
+  case T_TUPLE: kind = IT_TUPLE; break;
+  case T_STR: kind = IT_STR; break;
+  case T_DICT: kind = IT_DICT_KEYS; break;
+  default: return exc_raise(vm, E_TypeError, "'%T' object is not iterable", obj);
+  }
+  Ref r = heap_alloc(vm, T_ITER, sizeof(Iter));
+  if (!r) return false;
+  Iter *it = OBJ(vm, r, Iter);
+  it->kind = kind;
+  it->seq = obj;
+  if (kind == IT_RANGE) {
+    Range *rg = AS(vm, obj, Range);
+    it->cur = rg->start; it->stop = rg->stop; it->step = rg->step;
+  }
+  *out = v_obj(T_ITER, r);
+  return true;
+}
+
+/* Advance iterator `itv`: 1 with *out set, 0 when exhausted, -1 on error. */
+int vm_next(VM *vm, Value itv, Value *out) {
+  Iter *it = AS(vm, itv, Iter);
+  switch (it->kind) {
+  case IT_RANGE:
+    if (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop) return 0;
+    *out = v_int(it->cur);
+    if (__builtin_add_overflow(it->cur, it->step, &it->cur)) it->cur = it->stop;
+    return 1;
+  case IT_LIST: {
+    List *l = AS(vm, it->seq, List);
+    if (it->cur >= l->len) return 0;
+    *out = list_items(vm, l)[it->cur++];
+    return 1;
+  }
+  case IT_TUPLE: {
+    Tuple *t = AS(vm, it->seq, Tuple);
+    if (it->cur >= t->len) return 0;
+    *out = t->v[it->cur++];
+    return 1;
+  }
+  case IT_REVERSED: {
+    uint32_t n = 0;
+    Value *items = seq_items(vm, it->seq, &n);
+    if (it->cur < 0 || it->cur >= n) return 0;
+    *out = items[it->cur--];
+    return 1;
+  }
+  case IT_STR: {
+    Str *s = AS(vm, it->seq, Str);
+    if (it->cur >= s->nbytes) return 0;
+    size_t off = (size_t)it->cur, end = off + 1;
+    while (end < s->nbytes && ((uint8_t)s->data[end] & 0xc0) == 0x80) end++;
+    it->cur = (int64_t)end;
+    return str_value(vm, s->data + off, end - off, out) ? 1 : -1;
+  }
+  default: {
+    Dict *d = AS(vm, it->seq, Dict);
+    if (it->stop == 0) it->stop = d->len + 1;   /* remember the size at the start */
+    if ((int64_t)d->len + 1 != it->stop) {
+      exc_raise(vm, E_RuntimeError, "dictionary changed size during iteration");
+      return -1;
+    }
+    while (it->cur < d->used && dict_entries(vm, d)[it->cur].key.tag == T_UNBOUND) it->cur++;
+    if (it->cur >= d->used) return 0;
+    DictEntry e = dict_entries(vm, d)[it->cur++];
+    if (it->kind == IT_DICT_KEYS) *out = e.key;
+    else if (it->kind == IT_DICT_VALUES) *out = e.val;
+    else {
+      Ref t = tuple_new(vm, 2);
+      if (!t) return -1;
+      OBJ(vm, t, Tuple)->v[0] = e.key;
+      OBJ(vm, t, Tuple)->v[1] = e.val;
+      *out = v_obj(T_TUPLE, t);
+    }
+    return 1;
+  }
+  }
+}

@@ -1,0 +1,37 @@
+/*
+ * platform.h -- what the abstract machine needs from whatever runs it.
+ *
+ * Implemented twice: by the bare-metal guest (guest/arch/<arch>/) and by the
+ * hosted Linux build (guest/hosted/).  The VM itself never touches hardware
+ * or libc I/O; everything goes through these calls.
+ */
+#ifndef DRIFT_PLATFORM_H
+#define DRIFT_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { PLAT_STDOUT = 1, PLAT_STDERR = 2 };
+
+/* Write len bytes to the program's stdout or stderr.  Never fails. */
+void plat_write(int stream, const char *buf, size_t len);
+
+/* Monotonic clock in nanoseconds since an arbitrary start. */
+uint64_t plat_clock_ns(void);
+
+/* End the program with the given status (see status.def).  Does not return. */
+_Noreturn void plat_exit(int status);
+
+/* Called once, just before the first bytecode instruction runs (boot timing). */
+void plat_first_instruction(void);
+
+/*
+ * The VM's entry point, called by the platform once memory is set up.
+ *   code/len   : the bytecode file (.dbc), untrusted: it is verified first
+ *   arena/size : all memory the VM may use for its heap and stacks
+ * Returns the program's exit status (status.def); the caller passes it to
+ * plat_exit().
+ */
+int vm_run(const uint8_t *code, size_t len, void *arena, size_t size);
+
+#endif

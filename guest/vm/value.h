@@ -1,0 +1,113 @@
+/*
+ * value.h -- the value representation of the abstract machine.
+ *
+ * A Value is 16 bytes: an 8-byte payload and a 4-byte tag (4 bytes spare),
+ * with the same layout on every 64-bit little-endian CPU.  Heap values hold
+ * an arena OFFSET (Ref), never a pointer, so the heap can be moved, compacted
+ * and resumed on another architecture.
+ */
+#ifndef DRIFT_VALUE_H
+#define DRIFT_VALUE_H
+
+#include "common.h"
+
+typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object" */
+
+/* Tags.  Immediate values first; every tag >= T_STR refers to a heap object
+ * whose header carries the same type number. */
+#define TAG_LIST(X) \
+  X(UNBOUND, "<unbound>") X(NONE, "NoneType") X(BOOL, "bool") X(INT, "int") \
+  X(FLOAT, "float") X(FUNC, "function") X(NATIVE, "builtin_function_or_method") \
+  X(STR, "str") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") X(RANGE, "range") \
+  X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>")
+
+enum {
+#define X(name, pyname) T_##name,
+  TAG_LIST(X)
+#undef X
+  T__COUNT
+};
+#define T_FIRST_HEAP T_STR
+
+typedef struct Value {
+  union { int64_t i; double f; uint64_t r; } as;
+  uint32_t tag;
+  uint32_t aux;                  /* reserved, always 0 */
+} Value;
+_Static_assert(sizeof(Value) == 16, "Value is 16 bytes on every architecture");
+
+static inline Value v_none(void)        { Value v = {{0}, T_NONE, 0}; return v; }
+static inline Value v_unbound(void)     { Value v = {{0}, T_UNBOUND, 0}; return v; }
+static inline Value v_bool(bool b)      { Value v = {{.i = b}, T_BOOL, 0}; return v; }
+static inline Value v_int(int64_t i)    { Value v = {{.i = i}, T_INT, 0}; return v; }
+static inline Value v_float(double f)   { Value v = {{.f = f}, T_FLOAT, 0}; return v; }
+static inline Value v_obj(uint32_t tag, Ref r) { Value v = {{.r = r}, tag, 0}; return v; }
+static inline Value v_func(uint32_t ix) { Value v = {{.i = ix}, T_FUNC, 0}; return v; }
+static inline Value v_native(uint32_t ix) { Value v = {{.i = ix}, T_NATIVE, 0}; return v; }
+
+/* ---- heap objects: every one starts with a header ---------------------- */
+typedef struct ObjHdr {
+  uint32_t type;                 /* a T_* tag */
+  uint32_t size;                 /* total bytes including the header, 8-aligned */
+} ObjHdr;
+
+typedef struct Str {
+  ObjHdr h;
+  uint32_t nbytes;               /* UTF-8 length */
+  uint32_t nchars;               /* code points */
+  uint64_t hash;                 /* 0 = not computed yet */
+  char data[];                   /* nbytes bytes + NUL */
+} Str;
+
+typedef struct Array {           /* backing store of lists and dicts */
+  ObjHdr h;
+  Value v[];
+} Array;
+
+typedef struct List {
+  ObjHdr h;
+  uint32_t len, cap;
+  Ref items;                     /* Array of cap Values */
+  uint32_t pad;
+} List;
+
+typedef struct Tuple {
+  ObjHdr h;
+  uint32_t len, pad;
+  Value v[];
+} Tuple;
+
+typedef struct DictEntry {
+  Value key, val;                /* key.tag == T_UNBOUND: deleted */
+  uint64_t hash;
+} DictEntry;
+
+typedef struct Dict {
+  ObjHdr h;
+  uint32_t len;                  /* live entries */
+  uint32_t used;                 /* entries[] slots used, live or deleted */
+  uint32_t cap;                  /* entries[] capacity */
+  uint32_t mask;                 /* index slots - 1 (a power of two minus one) */
+  Ref entries;                   /* raw block of cap DictEntry */
+  Ref index;                     /* raw block of mask+1 u32: entry number + 1, 0 empty */
+} Dict;
+
+typedef struct Range {
+  ObjHdr h;
+  int64_t start, stop, step;
+} Range;
+
+enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED };
+typedef struct Iter {
+  ObjHdr h;
+  uint32_t kind, pad;
+  int64_t cur, stop, step;       /* ranges; positions for the rest (cur) */
+  Value seq;
+} Iter;
+
+typedef struct Slice {
+  ObjHdr h;
+  Value start, stop, step;
+} Slice;
+
+#endif

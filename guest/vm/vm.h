@@ -1,0 +1,151 @@
+/*
+ * vm.h -- the abstract machine's state and its internal interfaces.
+ *
+ * Module prefixes: heap_ (heap.c), load_ (load.c), verify_ (verify.c),
+ * str_/list_/tuple_/dict_ (object.c, dict.c), fmt_ (format.c),
+ * exc_ (error.c), bi_ (builtins.c), vm_ (interp.c).
+ * A function returning bool returns false when it raised an exception
+ * (vm->exc is set); callers propagate that.
+ */
+#ifndef DRIFT_VM_H
+#define DRIFT_VM_H
+
+#include "common.h"
+#include "value.h"
+
+enum {
+#define EXC(name, parent) E_##name,
+#include "exc.def"
+#undef EXC
+  E__COUNT
+};
+
+#define VM_MAX_FRAMES 1000        /* Python's default recursion limit */
+#define VM_OUTBUF 4096
+
+typedef struct Func {             /* a verified function, derived from the bytecode */
+  const uint32_t *code;
+  const uint8_t *lines;           /* LINE records */
+  uint32_t code_len, line_count;
+  uint32_t name;                  /* string-pool index */
+  uint32_t first_line;
+  uint16_t nparams, nregs;
+} Func;
+
+typedef struct Frame {
+  uint32_t func;                  /* function index */
+  uint32_t pc;                    /* next instruction (saved on calls / errors) */
+  uint32_t base;                  /* index of R[0] in the register stack */
+  uint32_t pad;
+} Frame;
+
+typedef struct VM {
+  uint8_t *mem;                   /* arena base: every Ref is relative to it */
+  size_t size;                    /* arena bytes */
+  size_t heap_lo, heap_top, heap_hi;  /* heap = [heap_lo, heap_hi); bump pointer heap_top */
+
+  /* program (read-only, from the verified bytecode) */
+  const uint8_t *code_file;
+  uint32_t nfuncs, nconsts, nstrings, nglobals;
+  Func *funcs;
+  Value *consts;                  /* string constants are heap Strs */
+  Ref *strings;                   /* string pool as heap Strs */
+  uint32_t filename;              /* string-pool index */
+  const uint8_t *global_names;    /* GLOBALS section: u32 string index per slot */
+  uint32_t *mcache;               /* per constant: method cache (type << 16 | native + 1) */
+
+  /* state */
+  Value *globals;
+  Value *stack;                   /* register stack */
+  uint32_t stack_size;            /* Values */
+  Frame *frames;
+  uint32_t nframes;
+
+  /* pending exception */
+  int exc;                        /* E_* or -1 */
+  Ref exc_msg;                    /* Str or 0 */
+  int exit_status;
+
+  /* buffered stdout */
+  uint32_t outlen;
+  char out[VM_OUTBUF];
+} VM;
+
+#define OBJ(vm, ref, T) ((T *)((vm)->mem + (ref)))
+#define AS(vm, v, T) OBJ(vm, (Ref)(v).as.r, T)
+
+/* heap.c */
+Ref heap_alloc(VM *vm, uint32_t type, size_t size);      /* 0 and MemoryError on failure */
+void *heap_raw(VM *vm, size_t size, Ref *ref);           /* untyped block (T_BYTES) */
+
+/* error.c */
+bool exc_raise(VM *vm, int kind, const char *fmt, ...);  /* always returns false */
+bool exc_type_error_op(VM *vm, const char *op, Value a, Value b);
+const char *exc_name(int kind);
+void exc_print_traceback(VM *vm);
+
+/* object.c: strings, lists, tuples, ranges, iteration, equality, hashing */
+const char *type_name(Value v);
+Ref str_new(VM *vm, const char *s, size_t n);            /* 0 on MemoryError */
+bool str_value(VM *vm, const char *s, size_t n, Value *out);
+uint32_t utf8_count(const char *s, size_t n);
+Ref list_new(VM *vm, uint32_t cap);
+bool list_append(VM *vm, Value list, Value v);
+Value *list_items(VM *vm, List *l);
+Ref tuple_new(VM *vm, uint32_t len);
+bool truthy(VM *vm, Value v);
+bool values_equal(VM *vm, Value a, Value b, bool *eq);
+bool value_hash(VM *vm, Value v, uint64_t *h);
+bool compare(VM *vm, int op, Value a, Value b, bool *res);   /* op: 0 < 1 <= 2 > 3 >= */
+bool vm_getiter(VM *vm, Value obj, Value *out);
+int vm_next(VM *vm, Value it, Value *out);                    /* 1 item, 0 done, -1 error */
+bool get_item(VM *vm, Value obj, Value key, Value *out);
+bool set_item(VM *vm, Value obj, Value key, Value val);
+bool del_item(VM *vm, Value obj, Value key);
+bool contains(VM *vm, Value container, Value item, bool *res);
+bool seq_len(VM *vm, Value v, int64_t *n);
+int64_t str_find(Str *hay, Str *needle, size_t from);      /* byte offset or -1 */
+
+/* dict.c */
+Ref dict_new(VM *vm, uint32_t cap);
+bool dict_get(VM *vm, Dict *d, Value key, Value *out, bool *found);
+bool dict_set(VM *vm, Value dict, Value key, Value val);
+bool dict_del(VM *vm, Dict *d, Value key, bool *found);
+DictEntry *dict_entries(VM *vm, Dict *d);
+
+/* arith.c */
+bool arith(VM *vm, int op, Value a, Value b, Value *out);    /* op: an OP_ code */
+bool unary(VM *vm, int op, Value a, Value *out);
+
+/* format.c: text of values, built at the top of the heap */
+typedef struct StrBuf { VM *vm; size_t start; size_t len; bool failed; } StrBuf;
+void sb_begin(VM *vm, StrBuf *sb);
+void sb_put(StrBuf *sb, const char *s, size_t n);
+void sb_putc(StrBuf *sb, char c);
+bool sb_str(StrBuf *sb, Value v);                   /* str(v) */
+bool sb_repr(StrBuf *sb, Value v);                  /* repr(v) */
+bool sb_format(StrBuf *sb, Value v, Str *spec);     /* format(v, spec) */
+bool sb_end(StrBuf *sb, Value *out);                /* commit as a Str */
+const char *sb_data(StrBuf *sb);
+void sb_abandon(StrBuf *sb);                         /* drop without committing */
+size_t fmt_int(int64_t i, char *buf);               /* decimal, buf >= 21 */
+
+/* builtins.c */
+typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Value *out);
+typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; } Native;
+extern const Native bi_natives[];
+extern const uint32_t bi_count;
+int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
+int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */
+void out_write(VM *vm, int stream, const char *s, size_t n);
+void out_flush(VM *vm);
+
+/* load.c / verify.c */
+bool load_program(VM *vm, const uint8_t *code, size_t len, const char **why);
+bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc);
+
+/* interp.c */
+int vm_execute(VM *vm);
+uint32_t vm_line_of(VM *vm, uint32_t func, uint32_t pc);
+
+#endif

@@ -1,0 +1,661 @@
+"""Code generation: Python ``ast`` -> register bytecode for the Drift abstract machine.
+
+The machine is a register VM (like Lua's): a function's parameters and
+locals live in fixed registers 0..n-1, temporaries are allocated above them
+in stack order.  ``expr(node, dst)`` leaves the value of ``node`` in ``dst``
+(or in a register it chooses when ``dst`` is None) and returns that register.
+Anything outside the supported subset raises :class:`CompileError`.
+"""
+
+from __future__ import annotations
+
+import ast
+import struct
+from dataclasses import dataclass, field
+
+from .. import bcformat, isa
+from ..bcformat import CTAG
+from ..errors import CompileError
+from .scope import assigned_names, declared_globals
+
+MAX_REGS = bcformat.CONST["MAX_REGS"]
+
+_BINOPS: dict[type[ast.operator], str] = {
+    ast.Add: "ADD", ast.Sub: "SUB", ast.Mult: "MUL", ast.Div: "TRUEDIV",
+    ast.FloorDiv: "FLOORDIV", ast.Mod: "MOD", ast.Pow: "POW", ast.BitAnd: "BAND",
+    ast.BitOr: "BOR", ast.BitXor: "BXOR", ast.LShift: "SHL", ast.RShift: "SHR",
+}
+_UNOPS: dict[type[ast.unaryop], str] = {
+    ast.USub: "NEG", ast.UAdd: "POS", ast.Invert: "INVERT", ast.Not: "NOT",
+}
+_CMPOPS: dict[type[ast.cmpop], str] = {
+    ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT",
+    ast.GtE: "GE", ast.Is: "IS", ast.IsNot: "ISNOT", ast.In: "IN", ast.NotIn: "NOTIN",
+}
+#: How unsupported constructs are named in error messages.
+_FRIENDLY = {
+    "ClassDef": "classes", "Try": "try statements", "TryStar": "try statements",
+    "Raise": "raise statements", "With": "with statements", "Import": "import",
+    "ImportFrom": "import", "Lambda": "lambda", "ListComp": "list comprehensions",
+    "DictComp": "dict comprehensions", "SetComp": "set comprehensions",
+    "GeneratorExp": "generator expressions", "Yield": "generators (yield)",
+    "YieldFrom": "generators (yield from)", "Await": "async", "AsyncFunctionDef": "async functions",
+    "AsyncFor": "async for", "AsyncWith": "async with", "Nonlocal": "nonlocal",
+    "Assert": "assert statements", "Set": "sets", "NamedExpr": "assignment expressions (:=)",
+    "Match": "match statements", "Starred": "starred expressions",
+}
+#: Expressions whose code writes ``dst`` more than once: never compiled straight into a named local.
+_MULTI_WRITE = (ast.BoolOp, ast.IfExp, ast.Compare)
+
+
+@dataclass
+class _Loop:
+    start: int
+    breaks: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Func:
+    """State of the function being compiled."""
+
+    name: str
+    is_module: bool
+    locals: dict[str, int] = field(default_factory=dict)
+    globals: set[str] = field(default_factory=set)
+    code: list[int] = field(default_factory=list)
+    lines: list[tuple[int, int]] = field(default_factory=list)
+    top: int = 0
+    maxregs: int = 0
+    loops: list[_Loop] = field(default_factory=list)
+
+
+class Compiler:
+    """Compiles one module.  Use :func:`runtime.compiler.compile_source`."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.strings: list[bytes] = []
+        self._string_ix: dict[bytes, int] = {}
+        self.consts: list[tuple[int, int]] = []
+        self._const_ix: dict[tuple[int, int], int] = {}
+        self.functions: list[bcformat.Function] = []
+        self.global_names: list[int] = []
+        self._global_ix: dict[str, int] = {}
+        self.f = _Func("<module>", True)
+        self.line = 1
+        self.node: ast.AST | None = None
+
+    # ---- errors -------------------------------------------------------------
+    def error(self, node: ast.AST, what: str, kind: str = "unsupported") -> CompileError:
+        line = getattr(node, "lineno", self.line)
+        col = getattr(node, "col_offset", 0) + 1
+        return CompileError(self.filename, line, col, f"{kind}: {what}")
+
+    # ---- pools ----------------------------------------------------------------
+    def string(self, s: str) -> int:
+        b = s.encode("utf-8", "surrogatepass")
+        if b not in self._string_ix:
+            self._string_ix[b] = len(self.strings)
+            self.strings.append(b)
+        return self._string_ix[b]
+
+    def const(self, tag: str, payload: int) -> int:
+        key = (CTAG[tag], payload)
+        if key not in self._const_ix:
+            if len(self.consts) > isa.BX_MAX:
+                raise self.error(self.node or ast.Module(), "more than 65536 constants in one program")
+            self._const_ix[key] = len(self.consts)
+            self.consts.append(key)
+        return self._const_ix[key]
+
+    def const_value(self, node: ast.Constant) -> int:
+        v = node.value
+        if v is None:
+            return self.const("NONE", 0)
+        if v is True:
+            return self.const("TRUE", 0)
+        if v is False:
+            return self.const("FALSE", 0)
+        if isinstance(v, int):
+            if not -(1 << 63) <= v < (1 << 63):
+                raise self.error(node, "integer literal does not fit in 64 bits")
+            return self.const("INT", v & 0xFFFFFFFFFFFFFFFF)
+        if isinstance(v, float):
+            return self.const("FLOAT", struct.unpack("<Q", struct.pack("<d", v))[0])
+        if isinstance(v, str):
+            return self.const("STR", self.string(v))
+        raise self.error(node, f"{type(v).__name__} literals")
+
+    def global_slot(self, name: str) -> int:
+        if name not in self._global_ix:
+            self._global_ix[name] = len(self.global_names)
+            self.global_names.append(self.string(name))
+        return self._global_ix[name]
+
+    # ---- emission ---------------------------------------------------------------
+    def emit(self, op: str, a: int = 0, b: int = 0, c: int = 0) -> int:
+        f = self.f
+        if not f.lines or f.lines[-1][1] != self.line:
+            if f.lines and f.lines[-1][0] == len(f.code):
+                f.lines[-1] = (len(f.code), self.line)
+            else:
+                f.lines.append((len(f.code), self.line))
+        try:
+            f.code.append(isa.encode(op, a, b, c))
+        except ValueError as e:
+            raise self.error(self.node or ast.Module(), f"function too large ({e})") from None
+        return len(f.code) - 1
+
+    def emit_jump(self, op: str, a: int = 0) -> int:
+        """Emit a jump to be patched; returns its pc."""
+        return self.emit(op, 0 if op == "JMP" else a, 0)
+
+    def patch(self, pc: int, target: int | None = None) -> None:
+        """Point the jump at ``pc`` to ``target`` (default: the next instruction emitted)."""
+        target = len(self.f.code) if target is None else target
+        op, a, _, _ = isa.decode(self.f.code[pc])
+        off = target - (pc + 1)
+        try:
+            self.f.code[pc] = isa.encode(op.name, off) if op.fmt == "sJ" else isa.encode(op.name, a, off)
+        except ValueError:
+            raise self.error(self.node or ast.Module(), "jump too far: function too large") from None
+
+    def jump_to(self, target: int) -> None:
+        self.patch(self.emit_jump("JMP"), target)
+
+    # ---- registers ----------------------------------------------------------------
+    def alloc(self, n: int = 1) -> int:
+        f = self.f
+        r = f.top
+        f.top += n
+        if f.top > MAX_REGS:
+            raise self.error(self.node or ast.Module(), f"expression needs more than {MAX_REGS} registers")
+        f.maxregs = max(f.maxregs, f.top)
+        return r
+
+    def is_local(self, name: str) -> bool:
+        return not self.f.is_module and name in self.f.locals and name not in self.f.globals
+
+    # ---- module and functions -------------------------------------------------------
+    def module(self, tree: ast.Module) -> bcformat.Program:
+        self.functions.append(bcformat.Function(self.string("<module>"), [], 0, 0, 1))
+        self.block(_skip_docstring(tree.body))
+        self.emit("RETNONE")
+        self._finish(0, self.f, 1)
+        return bcformat.Program(self.strings, self.consts, self.functions, self.global_names,
+                                entry=0, filename=self.string(self.filename))
+
+    def _finish(self, index: int, f: _Func, first_line: int) -> None:
+        fn = self.functions[index]
+        fn.code, fn.lines, fn.nregs, fn.first_line = f.code, f.lines, max(f.maxregs, 1), first_line
+
+    def function_def(self, node: ast.FunctionDef) -> None:
+        if not self.f.is_module:
+            raise self.error(node, "nested functions (define functions at the top level)")
+        if node.decorator_list:
+            raise self.error(node.decorator_list[0], "decorators")
+        a = node.args
+        if a.posonlyargs or a.vararg or a.kwonlyargs or a.kwarg or a.defaults:
+            raise self.error(node, "default values, *args, **kwargs and keyword-only parameters")
+        if len(a.args) > MAX_REGS:
+            raise self.error(node, "too many parameters")
+        index = len(self.functions)
+        self.functions.append(bcformat.Function(self.string(node.name), [], len(a.args), 0, node.lineno))
+        outer, outer_line = self.f, self.line
+        f = _Func(node.name, False)
+        f.globals = declared_globals(self.filename, node)
+        for arg in a.args:
+            if arg.arg in f.locals:
+                raise self.error(arg, f"duplicate argument '{arg.arg}'", "error")
+            f.locals[arg.arg] = len(f.locals)
+        for name in assigned_names(node.body):
+            if name not in f.globals and name not in f.locals:
+                f.locals[name] = len(f.locals)
+        if len(f.locals) > MAX_REGS - 8:
+            raise self.error(node, "too many local variables")
+        f.top = f.maxregs = len(f.locals)
+        self.f = f
+        self.line = node.lineno
+        self.block(_skip_docstring(node.body))
+        self.emit("RETNONE")
+        self._finish(index, f, node.lineno)
+        self.f, self.line = outer, outer_line
+        r = self.alloc()
+        self.emit("LOADK", r, self.const("FUNC", index))
+        self.store_name(node.name, r, node)
+        self.f.top = r
+
+    # ---- statements -----------------------------------------------------------------
+    def block(self, body: list[ast.stmt]) -> None:
+        for s in body:
+            self.stmt(s)
+
+    def stmt(self, s: ast.stmt) -> None:
+        self.line, self.node = s.lineno, s
+        mark = self.f.top
+        method = getattr(self, "s_" + type(s).__name__, None)
+        if method is None:
+            raise self.error(s, _FRIENDLY.get(type(s).__name__, f"statement '{type(s).__name__}'"))
+        method(s)
+        self.f.top = mark
+
+    def s_Expr(self, s: ast.Expr) -> None:
+        self.expr(s.value)
+
+    def s_Pass(self, s: ast.Pass) -> None:
+        pass
+
+    def s_FunctionDef(self, s: ast.FunctionDef) -> None:
+        self.function_def(s)
+
+    def s_Global(self, s: ast.Global) -> None:
+        if self.f.is_module:
+            return  # harmless at module level, as in CPython
+
+    def s_Return(self, s: ast.Return) -> None:
+        if self.f.is_module:
+            raise self.error(s, "'return' outside function", "error")
+        if s.value is None:
+            self.emit("RETNONE")
+        else:
+            self.emit("RETURN", self.expr(s.value))
+
+    def s_Assign(self, s: ast.Assign) -> None:
+        if len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and self.is_local(s.targets[0].id):
+            self.expr_into(s.value, self.f.locals[s.targets[0].id])
+            return
+        r = self.expr(s.value)
+        for t in s.targets:
+            self.assign(t, r)
+
+    def s_AnnAssign(self, s: ast.AnnAssign) -> None:
+        if s.value is None:
+            return
+        self.assign(s.target, self.expr(s.value))
+
+    def assign(self, t: ast.expr, r: int) -> None:
+        """Store register ``r`` into an assignment target."""
+        if isinstance(t, ast.Name):
+            self.store_name(t.id, r, t)
+        elif isinstance(t, ast.Subscript):
+            obj = self.expr(t.value)
+            idx = self.subscript_index(t.slice)
+            self.emit("SETITEM", obj, idx, r)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            if any(isinstance(e, ast.Starred) for e in t.elts):
+                raise self.error(t, "starred assignment")
+            n = len(t.elts)
+            base = self.alloc(n)
+            self.emit("UNPACK", base, r, n)
+            for i, e in enumerate(t.elts):
+                self.assign(e, base + i)
+        else:
+            raise self.error(t, f"assignment to {type(t).__name__}")
+
+    def store_name(self, name: str, r: int, node: ast.AST) -> None:
+        if self.is_local(name):
+            if self.f.locals[name] != r:
+                self.emit("MOVE", self.f.locals[name], r)
+        else:
+            self.emit("SETGLOBAL", r, self.global_slot(name))
+
+    def s_AugAssign(self, s: ast.AugAssign) -> None:
+        op = "IADD" if isinstance(s.op, ast.Add) else _BINOPS.get(type(s.op))
+        if op is None:
+            raise self.error(s, f"operator {type(s.op).__name__}")
+        t = s.target
+        if isinstance(t, ast.Name):
+            cur = self.expr(t)
+            val = self.expr(s.value)
+            dst = self.f.locals[t.id] if self.is_local(t.id) else cur
+            self.emit(op, dst, cur, val)
+            self.store_name(t.id, dst, t)
+        elif isinstance(t, ast.Subscript):
+            obj = self.expr(t.value)
+            idx = self.subscript_index(t.slice)
+            cur = self.alloc()
+            self.emit("GETITEM", cur, obj, idx)
+            val = self.expr(s.value)
+            self.emit(op, cur, cur, val)
+            self.emit("SETITEM", obj, idx, cur)
+        else:
+            raise self.error(t, f"augmented assignment to {type(t).__name__}")
+
+    def s_Delete(self, s: ast.Delete) -> None:
+        for t in s.targets:
+            if not isinstance(t, ast.Subscript):
+                raise self.error(t, "del of anything but an item (del x[k])")
+            obj = self.expr(t.value)
+            idx = self.subscript_index(t.slice)
+            self.emit("DELITEM", obj, idx)
+
+    def s_If(self, s: ast.If) -> None:
+        skip = self.jump_if(s.test, False)
+        self.block(s.body)
+        if s.orelse:
+            end = self.emit_jump("JMP")
+            for pc in skip:
+                self.patch(pc)
+            self.block(s.orelse)
+            self.patch(end)
+        else:
+            for pc in skip:
+                self.patch(pc)
+
+    def s_While(self, s: ast.While) -> None:
+        if s.orelse:
+            raise self.error(s.orelse[0], "'else' on a while loop")
+        loop = _Loop(len(self.f.code))
+        exits = self.jump_if(s.test, False)
+        self.f.loops.append(loop)
+        self.block(s.body)
+        self.f.loops.pop()
+        self.jump_to(loop.start)
+        for pc in exits + loop.breaks:
+            self.patch(pc)
+
+    def s_For(self, s: ast.For) -> None:
+        if s.orelse:
+            raise self.error(s.orelse[0], "'else' on a for loop")
+        it = self.alloc(2)
+        self.expr_into(s.iter, it)
+        self.emit("GETITER", it, it)
+        loop = _Loop(len(self.f.code))
+        exit_pc = self.emit_jump("FORITER", it)
+        mark = self.f.top
+        self.assign(s.target, it + 1)
+        self.f.top = mark
+        self.f.loops.append(loop)
+        self.block(s.body)
+        self.f.loops.pop()
+        self.jump_to(loop.start)
+        for pc in [exit_pc] + loop.breaks:
+            self.patch(pc)
+
+    def s_Break(self, s: ast.Break) -> None:
+        if not self.f.loops:
+            raise self.error(s, "'break' outside loop", "error")
+        self.f.loops[-1].breaks.append(self.emit_jump("JMP"))
+
+    def s_Continue(self, s: ast.Continue) -> None:
+        if not self.f.loops:
+            raise self.error(s, "'continue' not properly in loop", "error")
+        self.jump_to(self.f.loops[-1].start)
+
+    # ---- conditions -------------------------------------------------------------------
+    def jump_if(self, node: ast.expr, when: bool) -> list[int]:
+        """Emit code that jumps when ``bool(node) == when``; returns the jumps to patch."""
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return self.jump_if(node.operand, not when)
+        if isinstance(node, ast.BoolOp):
+            short = isinstance(node.op, ast.And) != when  # and/False, or/True: any one decides
+            if short:
+                out: list[int] = []
+                for v in node.values:
+                    out += self.jump_if(v, when)
+                return out
+            skip: list[int] = []
+            for v in node.values[:-1]:
+                skip += self.jump_if(v, not when)
+            out = self.jump_if(node.values[-1], when)
+            for pc in skip:
+                self.patch(pc)
+            return out
+        mark = self.f.top
+        r = self.expr(node)
+        self.f.top = mark
+        return [self.emit_jump("JMPIF" if when else "JMPIFNOT", r)]
+
+    # ---- expressions ----------------------------------------------------------------------
+    def expr(self, node: ast.expr, dst: int | None = None) -> int:
+        """Compile ``node``; its value ends in ``dst`` (or a register returned)."""
+        self.line = getattr(node, "lineno", self.line)
+        if dst is None and isinstance(node, ast.Name) and self.is_local(node.id):
+            return self.f.locals[node.id]
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            raise self.error(node, _FRIENDLY.get(type(node).__name__, f"expression '{type(node).__name__}'"))
+        r: int = method(node, dst)
+        return r
+
+    def expr_into(self, node: ast.expr, dst: int) -> None:
+        """Compile ``node`` into exactly ``dst``, safely even when ``dst`` is a named local."""
+        if dst < len(self.f.locals) and isinstance(node, _MULTI_WRITE):
+            mark = self.f.top
+            r = self.expr(node)
+            self.emit("MOVE", dst, r)
+            self.f.top = mark
+            return
+        r = self.expr(node, dst)
+        if r != dst:
+            self.emit("MOVE", dst, r)
+
+    def target(self, dst: int | None) -> int:
+        return self.alloc() if dst is None else dst
+
+    def e_Constant(self, n: ast.Constant, dst: int | None) -> int:
+        r = self.target(dst)
+        v = n.value
+        if v is None:
+            self.emit("LOADNONE", r)
+        elif isinstance(v, bool):
+            self.emit("LOADBOOL", r, int(v))
+        elif isinstance(v, int) and -isa.SBX_BIAS <= v <= isa.BX_MAX - isa.SBX_BIAS:
+            self.emit("LOADI", r, v)
+        else:
+            self.emit("LOADK", r, self.const_value(n))
+        return r
+
+    def e_Name(self, n: ast.Name, dst: int | None) -> int:
+        r = self.target(dst)
+        if self.is_local(n.id):
+            if r != self.f.locals[n.id]:
+                self.emit("MOVE", r, self.f.locals[n.id])
+        else:
+            self.emit("GETGLOBAL", r, self.global_slot(n.id))
+        return r
+
+    def _operands(self, *nodes: ast.expr) -> list[int]:
+        return [self.expr(x) for x in nodes]
+
+    def e_BinOp(self, n: ast.BinOp, dst: int | None) -> int:
+        op = _BINOPS.get(type(n.op))
+        if op is None:
+            raise self.error(n, f"operator {type(n.op).__name__}")
+        mark = self.f.top
+        b, c = self._operands(n.left, n.right)
+        self.f.top = mark
+        r = self.target(dst)
+        self.emit(op, r, b, c)
+        return r
+
+    def e_UnaryOp(self, n: ast.UnaryOp, dst: int | None) -> int:
+        if isinstance(n.op, ast.USub) and isinstance(n.operand, ast.Constant) \
+                and type(n.operand.value) in (int, float):
+            return self.e_Constant(ast.copy_location(ast.Constant(-n.operand.value), n), dst)
+        mark = self.f.top
+        b = self.expr(n.operand)
+        self.f.top = mark
+        r = self.target(dst)
+        self.emit(_UNOPS[type(n.op)], r, b)
+        return r
+
+    def e_BoolOp(self, n: ast.BoolOp, dst: int | None) -> int:
+        r = self.target(dst)
+        jumps = []
+        op = "JMPIFNOT" if isinstance(n.op, ast.And) else "JMPIF"
+        for v in n.values[:-1]:
+            mark = self.f.top
+            self.expr_into(v, r)
+            self.f.top = mark
+            jumps.append(self.emit_jump(op, r))
+        self.expr_into(n.values[-1], r)
+        for pc in jumps:
+            self.patch(pc)
+        return r
+
+    def e_IfExp(self, n: ast.IfExp, dst: int | None) -> int:
+        r = self.target(dst)
+        mark = self.f.top
+        skip = self.jump_if(n.test, False)
+        self.expr_into(n.body, r)
+        self.f.top = mark
+        end = self.emit_jump("JMP")
+        for pc in skip:
+            self.patch(pc)
+        self.expr_into(n.orelse, r)
+        self.patch(end)
+        return r
+
+    def e_Compare(self, n: ast.Compare, dst: int | None) -> int:
+        r = self.target(dst)
+        mark = self.f.top
+        left = self.expr(n.left)
+        ends = []
+        for i, (op, right_node) in enumerate(zip(n.ops, n.comparators)):
+            right = self.expr(right_node)
+            self.emit(_CMPOPS[type(op)], r, left, right)
+            if i < len(n.ops) - 1:
+                ends.append(self.emit_jump("JMPIFNOT", r))
+            left = right
+        for pc in ends:
+            self.patch(pc)
+        self.f.top = max(mark, r + 1) if dst is None else mark
+        return r
+
+    def _sequence(self, elts: list[ast.expr], op: str, dst: int | None) -> int:
+        if any(isinstance(e, ast.Starred) for e in elts):
+            raise self.error(elts[0], "starred expressions in displays")
+        if len(elts) > 200:
+            raise self.error(elts[0], "more than 200 items in one display")
+        mark = self.f.top
+        base = self.alloc(len(elts))
+        for i, e in enumerate(elts):
+            self.expr_into(e, base + i)
+        self.f.top = mark
+        r = self.target(dst)
+        self.emit(op, r, base if elts else 0, len(elts))
+        return r
+
+    def e_List(self, n: ast.List, dst: int | None) -> int:
+        return self._sequence(n.elts, "NEWLIST", dst)
+
+    def e_Tuple(self, n: ast.Tuple, dst: int | None) -> int:
+        return self._sequence(n.elts, "NEWTUPLE", dst)
+
+    def e_Dict(self, n: ast.Dict, dst: int | None) -> int:
+        if len(n.keys) > 100:
+            raise self.error(n, "more than 100 items in one dict display")
+        mark = self.f.top
+        base = self.alloc(2 * len(n.keys))
+        for i, (k, v) in enumerate(zip(n.keys, n.values)):
+            if k is None:
+                raise self.error(v, "'**' in dict displays")
+            self.expr_into(k, base + 2 * i)
+            self.expr_into(v, base + 2 * i + 1)
+        self.f.top = mark
+        r = self.target(dst)
+        self.emit("NEWDICT", r, base if n.keys else 0, len(n.keys))
+        return r
+
+    def subscript_index(self, s: ast.expr) -> int:
+        """Compile a subscript (an index or a slice) into a register."""
+        if isinstance(s, ast.Slice):
+            base = self.alloc(3)
+            for i, part in enumerate((s.lower, s.upper, s.step)):
+                if part is None:
+                    self.emit("LOADNONE", base + i)
+                else:
+                    self.expr_into(part, base + i)
+            self.emit("NEWSLICE", base, base)
+            return base
+        return self.expr(s)
+
+    def e_Subscript(self, n: ast.Subscript, dst: int | None) -> int:
+        mark = self.f.top
+        obj = self.expr(n.value)
+        idx = self.subscript_index(n.slice)
+        self.f.top = mark
+        r = self.target(dst)
+        self.emit("GETITEM", r, obj, idx)
+        return r
+
+    def e_Attribute(self, n: ast.Attribute, dst: int | None) -> int:
+        r = self.target(dst)
+        self.expr_into(n.value, r)
+        self.emit("GETATTR", r, self.const("STR", self.string(n.attr)))
+        return r
+
+    def e_Call(self, n: ast.Call, dst: int | None) -> int:
+        base = self.alloc()
+        nargs = 0
+        if isinstance(n.func, ast.Attribute):
+            self.alloc()
+            self.expr_into(n.func.value, base + 1)
+            self.emit("METHOD", base, self.const("STR", self.string(n.func.attr)))
+            nargs = 1
+        else:
+            self.expr_into(n.func, base)
+        for a in n.args:
+            if isinstance(a, ast.Starred):
+                raise self.error(a, "*args in calls")
+            self.expr_into(a, self.alloc())
+            nargs += 1
+        for kw in n.keywords:
+            if kw.arg is None:
+                raise self.error(kw, "**kwargs in calls")
+            self.emit("LOADK", self.alloc(), self.const("STR", self.string(kw.arg)))
+            self.expr_into(kw.value, self.alloc())
+        if nargs > 255 or len(n.keywords) > 255:
+            raise self.error(n, "too many arguments")
+        self.line = n.lineno
+        self.emit("CALL", base, nargs, len(n.keywords))
+        self.f.top = base + 1
+        if dst is not None and dst != base:
+            self.emit("MOVE", dst, base)
+            self.f.top = base
+            return dst
+        return base
+
+    def e_JoinedStr(self, n: ast.JoinedStr, dst: int | None) -> int:
+        mark = self.f.top
+        base = self.alloc(len(n.values))
+        for i, v in enumerate(n.values):
+            if isinstance(v, ast.FormattedValue):
+                self.formatted(v, base + i)
+            else:
+                self.expr_into(v, base + i)
+        self.f.top = mark
+        r = self.target(dst)
+        if len(n.values) == 1 and isinstance(n.values[0], ast.FormattedValue):
+            if r != base:
+                self.emit("MOVE", r, base)
+        else:
+            self.emit("BUILDSTR", r, base, len(n.values))
+        return r
+
+    def formatted(self, v: ast.FormattedValue, dst: int) -> None:
+        mark = self.f.top
+        self.expr_into(v.value, dst)
+        if v.conversion in (ord("r"), ord("s")):
+            self.emit("TOSTR", dst, dst, 1 if v.conversion == ord("r") else 0)
+        elif v.conversion != -1:
+            raise self.error(v, "the !a conversion")
+        if v.format_spec is not None:
+            spec = self.expr(v.format_spec)
+            self.emit("FORMAT", dst, dst, spec)
+        elif v.conversion == -1:
+            self.emit("TOSTR", dst, dst, 0)
+        self.f.top = mark
+
+    def e_FormattedValue(self, n: ast.FormattedValue, dst: int | None) -> int:
+        r = self.target(dst)
+        self.formatted(n, r)
+        return r
+
+
+def _skip_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[1:]
+    return body

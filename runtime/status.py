@@ -1,0 +1,20 @@
+"""Program exit statuses, read from ``guest/vm/status.def``."""
+
+from __future__ import annotations
+
+from . import defs, paths
+
+STATUS: dict[str, int] = {}
+_DOC: dict[int, str] = {}
+for _macro, (_name, _value, _doc) in defs.read(paths.STATUS_DEF):
+    STATUS[_name] = defs.number(_value)
+    _DOC.setdefault(defs.number(_value), _doc)
+
+
+def describe(code: int) -> str:
+    """A one-line explanation of an exit status (a program's own for 0..USER_MAX)."""
+    if code in _DOC and code > STATUS["EXCEPTION"]:
+        return _DOC[code]
+    if code == STATUS["EXCEPTION"]:
+        return _DOC[code]
+    return f"the program exited with status {code}"

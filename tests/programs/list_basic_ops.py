@@ -1,0 +1,27 @@
+# Basic list operations.
+xs = [3, 1, 4, 1, 5]
+print(xs, len(xs))
+print(xs[0], xs[-1], xs[2])
+xs[1] = 10
+print(xs)
+xs.append(9)
+print(xs)
+print(xs.pop(), xs)
+print(xs.pop(0), xs)
+xs.insert(0, 7)
+xs.insert(2, 8)
+xs.insert(100, 99)
+print(xs)
+print(xs + [0, 0], xs * 2 == xs + xs)
+print([0] * 5, [] * 3, [1, 2] * 0)
+print(4 in xs, 2 in xs, 2 not in xs)
+print(xs.index(8), xs.index(99))
+xs.extend([1, 2])
+print(xs)
+xs.reverse()
+print(xs)
+xs.sort()
+print(xs)
+del xs[0]
+print(xs)
+print(list("abc"), list((1, 2)), list(range(4)))

@@ -1,0 +1,12 @@
+# Printing nested containers uses repr for elements.
+print(['a', 1.5, None, (1,)])
+print([[1, 2], [3, [4, [5]]]])
+print([(1, "one"), (2, "two")])
+print({"k": [1, 2], "n": {"x": None}})
+print(((1, 2), [3], {"a": (4,)}))
+print([True, False, None, 0, 0.0, "", "0"])
+print([], [[]], [()], [{}])
+print(["it's", 'say "hi"', "\n", "tab\t", "\\"])
+print(("single",), ())
+print([1.0, -0.5, 1e16, 1e-7, 100.0])
+print(str([1, "a"]), repr(["b"]))

@@ -1,0 +1,17 @@
+# print with sep and end.
+print(1, 2, 3)
+print(1, 2, 3, sep=", ")
+print("a", "b", sep="")
+print("x", end="")
+print("y", end="!\n")
+print("no", "sep", sep="", end="\n")
+print(1, 2, sep="-", end=".\n")
+print()
+print("", "")
+print("a", "b", "c", sep="\n")
+print(end="")
+print("after empty")
+print([1, 2], "s", None, 2.5, sep=" | ")
+for i in range(3):
+    print(i, end=" " if i < 2 else "\n")
+print("multi\nline")

@@ -1,0 +1,10 @@
+# str() and repr() of assorted values.
+print(str(42), str(-7), str(3.0), str(True), str(None))
+print(repr(42), repr("x"), repr(None), repr(False))
+print(str([1, "two", 3.0]), repr([1, "two", 3.0]))
+print(str((1,)), str(()), str({}), str([]))
+print(str("already"), repr("already"))
+print(len(str(123456)))
+print(str(1) + str(2) + str(3))
+print(int("007"), int("-0"), int("+5"))
+print(bool(""), bool("x"), bool(0), bool(0.0), bool([]), bool([0]))

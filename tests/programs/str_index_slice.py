@@ -1,0 +1,15 @@
+# String indexing and slicing with explicit bounds.
+s = "Hello, World"
+print(s[0], s[4], s[-1], s[-5])
+print(s[0:5])
+print(s[7:12])
+print(s[-5:-1])
+print(s[2:100])
+print(s[8:3])
+print(s[0:12:2])
+print(s[1:10:3])
+print(s[11:0:-1])
+print(s[11:-13:-1])
+print(s[-1:-6:-2])
+print(len(s), len(s[3:7]))
+print(s[0:len(s)] == s)

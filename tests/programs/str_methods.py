@@ -1,0 +1,16 @@
+# Common string methods.
+s = "  Hello World  "
+print("[" + s.strip() + "]")
+print(s.upper())
+print(s.lower())
+t = s.strip()
+print(t.startswith("Hell"), t.startswith("World"))
+print(t.endswith("World"), t.endswith("Hello"))
+print(t.replace("l", "L"))
+print(t.replace("World", "Drift"))
+print(t.replace("zz", "yy"))
+print(t.find("o"), t.find("World"), t.find("xyz"))
+print(t.count("l"), t.count("o"), t.count("q"))
+print("banana".count("an"), "aaaa".count("aa"))
+print("".upper() == "", "MiXeD 123".lower())
+print("a-b-c".replace("-", ""))
