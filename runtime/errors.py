@@ -2,14 +2,15 @@
 
 Every error that reaches the user is a :class:`DriftError`; its message is
 written for the user (what went wrong and what to do) and its ``exit_code``
-is what the ``drift`` command exits with.
+is what the ``drift`` command exits with (BSD sysexits codes, so that they
+are told apart from a program's own status, which ``drift run`` passes on).
 
     DriftError
-     +-- CompileError          unsupported or invalid Python        (exit 2)
-     +-- ImageError            a missing, corrupt or foreign image  (exit 3)
-     +-- ToolMissingError      QEMU / the guest build is missing    (exit 4)
-     +-- AccelError            the requested accelerator is unusable (exit 5)
-     +-- LaunchError           QEMU failed to start or was killed   (exit 6)
+     +-- CompileError          unsupported or invalid Python        (exit 65)
+     +-- ImageError            a missing, corrupt or foreign image  (exit 66)
+     +-- ToolMissingError      QEMU / the guest build is missing    (exit 69)
+     +-- AccelError            the requested accelerator is unusable (exit 77)
+     +-- LaunchError           QEMU failed to start or was killed   (exit 71)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 class DriftError(Exception):
     """Base class of every error the ``drift`` command reports."""
 
-    exit_code: int = 70
+    exit_code: int = 70  # EX_SOFTWARE
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -34,7 +35,7 @@ class CompileError(DriftError):
     ``str()`` is ``file:line:col: unsupported: what`` (or ``error: what``).
     """
 
-    exit_code = 2
+    exit_code = 65  # EX_DATAERR
 
     def __init__(self, filename: str, line: int, col: int, message: str) -> None:
         self.filename = filename
@@ -47,22 +48,22 @@ class CompileError(DriftError):
 class ImageError(DriftError):
     """An image or bytecode file is missing, corrupt or not a Drift image."""
 
-    exit_code = 3
+    exit_code = 66  # EX_NOINPUT
 
 
 class ToolMissingError(DriftError):
     """A tool Drift needs (QEMU, the built guest kernel, drift-vm) is absent."""
 
-    exit_code = 4
+    exit_code = 69  # EX_UNAVAILABLE
 
 
 class AccelError(DriftError):
     """The accelerator asked for (e.g. ``--accel kvm``) cannot be used here."""
 
-    exit_code = 5
+    exit_code = 77  # EX_NOPERM
 
 
 class LaunchError(DriftError):
     """QEMU refused to start, or died without the guest reporting a status."""
 
-    exit_code = 6
+    exit_code = 71  # EX_OSERR

@@ -38,15 +38,36 @@ static void map_upto(uint64_t end)
 }
 
 static int timing;
-uint64_t dbg_t[16];
 static uint64_t first_tsc;
 
-static int word_is(const char *w, const char *s)
+/* w past the prefix s, or null if w does not start with s */
+static const char *skip(const char *w, const char *s)
 {
     while (*s)
         if (*w++ != *s++)
             return 0;
-    return *w == ' ' || *w == 0 || *w == '=';
+    return w;
+}
+
+/* Kernel command line: space-separated words, unknown ones ignored.
+ * Sets `timing`; returns the value of drift.fault= (or null). */
+static const char *parse_cmdline(const char *p)
+{
+    const char *fault = 0, *q, *r;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            return fault;
+        if ((q = skip(p, "drift.")) != 0) {
+            if ((r = skip(q, "timing")) != 0 && (*r == ' ' || !*r))
+                timing = 1;
+            else if ((r = skip(q, "fault=")) != 0)
+                fault = r;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
 }
 
 void plat_first_instruction(void)
@@ -67,55 +88,39 @@ _Noreturn void plat_exit(int status)
         uint64_t hz = tsc_hz();
         kprintf(PLAT_STDERR, "drift: timing entry_to_bytecode_ns=%u tsc_hz=%u\n",
                 tsc_to_ns(first_tsc - boot_tsc), hz);
-        for (int i = 0; i < 6; i++) kprintf(PLAT_STDERR, "m%u %u\n", (uint64_t)i, tsc_to_ns(dbg_t[i]-boot_tsc));
-        kprintf(PLAT_STDERR, "si %x\n", (uint64_t)boot_start_info);
-        const struct hvm_start_info *si = (const void *)(uintptr_t)boot_start_info;
-        kprintf(PLAT_STDERR, "v %u cmd %x map %x n %u\n", (uint64_t)si->version, si->cmdline_paddr, si->memmap_paddr, (uint64_t)si->memmap_entries);
-        const struct hvm_memmap_entry *m = (const void *)(uintptr_t)si->memmap_paddr;
-        for (uint32_t i = 0; i < si->memmap_entries; i++) kprintf(PLAT_STDERR, "  %x %x %u\n", m[i].addr, m[i].size, (uint64_t)m[i].type);
     }
     kexit(status);
 }
 
+/* Called by boot.S on the boot stack, .bss zeroed, SSE on.  The start_info
+ * data lies below 1 MiB with QEMU (anything under mapped_end is accepted),
+ * outside the heap, and is read before the VM runs. */
 void kmain(uint32_t start_info_pa)
 {
-    { uint64_t t = rdtsc(); while (rdtsc() - t < 50000000) ; }
-    dbg_t[0]=rdtsc();
     trap_init();
-    dbg_t[1]=rdtsc();
 
     const struct hvm_start_info *si = (const void *)(uintptr_t)start_info_pa;
-    int ok = si && si->magic == HVM_START_MAGIC;
+    int ok = start_info_pa < mapped_end - sizeof *si && si->magic == HVM_START_MAGIC;
     const char *fault = 0;
-    if (ok && si->cmdline_paddr && si->cmdline_paddr < MAP_LIMIT) {
-        for (const char *w = (const char *)(uintptr_t)si->cmdline_paddr; *w; w++) {
-            if (w[0] != ' ' && (w == (const char *)(uintptr_t)si->cmdline_paddr || w[-1] == ' ')) {
-                if (word_is(w, "drift.timing"))
-                    timing = 1;
-                else if (word_is(w, "drift.fault") && w[11] == '=')
-                    fault = w + 12;
-            }
-        }
-    }
+    if (ok && si->cmdline_paddr < mapped_end)   /* 0: no command line */
+        fault = parse_cmdline((const char *)(uintptr_t)si->cmdline_paddr);
 
-    dbg_t[2]=rdtsc();
+    /* the payload: a .dbc file; its header says how long it is */
     const uint8_t *code = (const uint8_t *)__drift_payload_start;
-    uint32_t magic = (uint32_t)code[0] | code[1] << 8 | code[2] << 16 | (uint32_t)code[3] << 24;
-    if (magic != 0x54465244u) {         /* "DRFT" */
+    const uint32_t *hdr = (const uint32_t *)__drift_payload_start;
+    if (hdr[0] != 0x54465244u) {        /* "DRFT" (x86 is little-endian) */
         kputs(PLAT_STDERR, "drift: this kernel carries no program\n");
         plat_exit(ST_NOPAYLOAD);
     }
-    uint32_t size = (uint32_t)code[12] | code[13] << 8 | code[14] << 16 | (uint32_t)code[15] << 24;
+    uint32_t size = hdr[3];             /* file_size */
 
-    dbg_t[3]=rdtsc();
     /* heap: from the page after the payload to the end of its RAM region */
     uint64_t start = ((uint64_t)(uintptr_t)code + size + 4095) & ~4095ull, end = 0;
-    int have_map = ok && si->version >= 1 && si->memmap_paddr && si->memmap_paddr < MAP_LIMIT;
+    int have_map = ok && si->version >= 1 && si->memmap_paddr < mapped_end;
     if (have_map) {
         const struct hvm_memmap_entry *m = (const void *)(uintptr_t)si->memmap_paddr;
         for (uint32_t i = 0; i < si->memmap_entries; i++) {
-            if (m[i].type == 1 && m[i].addr <= (uintptr_t)code &&
-                (uintptr_t)code - m[i].addr < m[i].size) {
+            if (m[i].type == 1 && (uintptr_t)code - m[i].addr < m[i].size) {
                 end = m[i].addr + m[i].size;
                 break;
             }
@@ -129,10 +134,7 @@ void kmain(uint32_t start_info_pa)
                                     : "drift: no memory map from the VMM (PVH start_info)\n");
         plat_exit(ST_NOMEM);
     }
-
-    dbg_t[4]=rdtsc();
     map_upto(end);
-    dbg_t[5]=rdtsc();
 
     if (fault)
         raise_fault(fault);

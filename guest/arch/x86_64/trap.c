@@ -90,7 +90,7 @@ _Noreturn void cpu_fault(struct frame *f)
     }
     uint64_t v = f->vector & 31, cr2;
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-    kprintf(PLAT_STDERR, "\ndrift: CPU fault: vector %u %s\n", v, names[v]);
+    kprintf(PLAT_STDERR, "drift: CPU fault: vector %u %s\n", v, names[v]);
     kprintf(PLAT_STDERR, "  rip %x  err %x", f->rip, f->error);
     if (v == 14)
         kprintf(PLAT_STDERR, "  cr2 %x%s", cr2,

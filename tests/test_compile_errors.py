@@ -1,0 +1,55 @@
+"""Every construct outside the subset is a compile error with file:line:col."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from runtime.compiler import CompileError, compile_source
+
+CASES = [
+    ("class A:\n    pass\n", 1, 1, "unsupported: classes"),
+    ("x = 1\ntry:\n    pass\nexcept E:\n    pass\n", 2, 1, "unsupported: try statements"),
+    ("import os\n", 1, 1, "unsupported: import"),
+    ("f = lambda x: x\n", 1, 5, "unsupported: lambda"),
+    ("y = [i for i in range(3)]\n", 1, 5, "unsupported: list comprehensions"),
+    ("def f():\n    yield 1\n", 2, 5, "unsupported: generators (yield)"),
+    ("def f():\n    def g():\n        pass\n", 2, 5, "unsupported: nested functions"),
+    ("def f(a=1):\n    pass\n", 1, 1, "unsupported: default values"),
+    ("def f(*a):\n    pass\n", 1, 1, "unsupported: default values, *args"),
+    ("x = 1180591620717411303424\n", 1, 5, "unsupported: integer literal does not fit in 64 bits"),
+    ("x = b'abc'\n", 1, 5, "unsupported: bytes literals"),
+    ("s = {1, 2}\n", 1, 5, "unsupported: sets"),
+    ("with f() as g:\n    pass\n", 1, 1, "unsupported: with statements"),
+    ("assert x\n", 1, 1, "unsupported: assert statements"),
+    ("a, *b = [1, 2]\n", 1, 1, "unsupported: starred assignment"),
+    ("f(*args)\n", 1, 3, "unsupported: *args in calls"),
+    ("x.y = 1\n", 1, 1, "unsupported: assignment to Attribute"),
+    ("while x:\n    pass\nelse:\n    pass\n", 4, 5, "unsupported: 'else' on a while loop"),
+    ("return 1\n", 1, 1, "error: 'return' outside function"),
+    ("break\n", 1, 1, "error: 'break' outside loop"),
+    ("x = (\n", 1, 5, "error: '(' was never closed"),
+    ("del x\n", 1, 5, "unsupported: del of anything but an item"),
+    ("x = f'{y!a}'\n", 1, 5, "unsupported: the !a conversion"),
+]
+
+
+@pytest.mark.parametrize("src,line,col,msg", CASES, ids=[c[3] for c in CASES])
+def test_compile_error(src: str, line: int, col: int, msg: str) -> None:
+    with pytest.raises(CompileError) as ei:
+        compile_source(src, "app.py")
+    e = ei.value
+    assert (e.line, e.col) == (line, col), str(e)
+    assert str(e).startswith(f"app.py:{line}:{col}: {msg}"), str(e)
+
+
+def test_cli_compile_error_exit_code(tmp_path: Path) -> None:
+    app = tmp_path / "bad.py"
+    app.write_text("print(1)\nclass A:\n    pass\n")
+    p = subprocess.run([sys.executable, "-m", "runtime", "compile", str(app)], capture_output=True, text=True)
+    assert p.returncode == 65
+    assert "bad.py:2:1: unsupported: classes" in p.stderr
+    assert not (tmp_path / "bad.dbc").exists()
