@@ -59,3 +59,29 @@ def compile_path(source: Path) -> tuple[bytes, str]:
     """
     text = source.read_bytes()
     return compile_source(text.decode("utf-8"), source.name), hashlib.sha256(text).hexdigest()
+
+
+def app_source(target: Path) -> tuple[Path, dict[str, object]]:
+    """Resolve a build target: a .py file, or an appliance folder with a ``drift.toml``.
+
+    Returns the source file and the manifest's settings (``arch``, ``memory_mib``,
+    ``name``; empty for a bare .py).
+
+    Raises:
+        ImageError: the folder has no valid drift.toml, or names a missing source.
+    """
+    import tomllib
+
+    from .errors import ImageError
+
+    if not target.is_dir():
+        return target, {}
+    toml = target / "drift.toml"
+    try:
+        settings: dict[str, object] = tomllib.loads(toml.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise ImageError(f"{toml}: {e}") from None
+    source = target / str(settings.get("source", "main.py"))
+    if not source.is_file():
+        raise ImageError(f"{toml}: source {source.name} not found")
+    return source, settings

@@ -43,13 +43,15 @@ def _build(app: Path, out: Path, arch: str, memory: int) -> image.Manifest:
 
 
 def cmd_build(ns: argparse.Namespace) -> int:
-    app = Path(ns.app)
+    app, settings = build.app_source(Path(ns.app))
+    arch = ns.arch or str(settings.get("arch", "x86_64"))
+    memory = ns.memory or int(str(settings.get("memory_mib", build.DEFAULT_MEMORY_MIB)))
     out = _out_path(app, ns.output, ".elf")
-    manifest = _build(app, out, ns.arch, ns.memory)
+    manifest = _build(app, out, arch, memory)
     if ns.json:
         print(json.dumps(dataclasses.asdict(manifest), indent=2, default=str))
     else:
-        print(f"built {out} ({manifest.image_size} bytes, {ns.arch}, {ns.memory} MiB)", file=sys.stderr)
+        print(f"built {out} ({manifest.image_size} bytes, {arch}, {memory} MiB)", file=sys.stderr)
     return 0
 
 
@@ -85,9 +87,10 @@ def cmd_run(ns: argparse.Namespace) -> int:
     if not target.exists():
         raise ImageError(f"{target}: no such file")
     if ns.hosted:
-        return _run_hosted(target, ns.memory)
-    img = _image_for(target, ns.arch, ns.memory)
+        return _run_hosted(target, ns.memory or 256)
+    img = _image_for(target, ns.arch, ns.memory or build.DEFAULT_MEMORY_MIB)
     manifest = image.verify(img)
+    ns.memory = ns.memory or manifest.memory_mib
     resolved = accel.resolve(ns.accel, manifest.arch)
     if ns.verbose:
         print(f"drift: accel {resolved}: {accel.reason(ns.accel, manifest.arch)}", file=sys.stderr)
@@ -126,17 +129,19 @@ def parser() -> argparse.ArgumentParser:
     c.set_defaults(func=cmd_compile)
 
     b = sub.add_parser("build", help="build a bootable image (.elf) from a program")
-    b.add_argument("app")
+    b.add_argument("app", help="APP.py, or an appliance folder with a drift.toml")
     b.add_argument("-o", "--output")
-    b.add_argument("--arch", choices=build.ARCHES, default="x86_64")
-    b.add_argument("--memory", type=int, default=build.DEFAULT_MEMORY_MIB, metavar="MiB")
+    b.add_argument("--arch", choices=build.ARCHES, default=None, help="default: the manifest's, else x86_64")
+    b.add_argument("--memory", type=int, default=None, metavar="MiB",
+                   help=f"guest memory recorded in the manifest (default {build.DEFAULT_MEMORY_MIB})")
     b.add_argument("--json", action="store_true", help="print the manifest as JSON")
     b.set_defaults(func=cmd_build)
 
     r = sub.add_parser("run", help="boot an image (or a .py, built on the fly) in the foreground")
     r.add_argument("target", help="IMAGE.elf or APP.py (or APP.dbc with --hosted)")
     r.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto")
-    r.add_argument("--memory", type=int, default=build.DEFAULT_MEMORY_MIB, metavar="MiB")
+    r.add_argument("--memory", type=int, default=None, metavar="MiB",
+                   help="guest memory (default: the image manifest's; hosted: 256)")
     r.add_argument("--machine", choices=MACHINES, default="microvm")
     r.add_argument("--arch", choices=build.ARCHES, default="x86_64")
     r.add_argument("--hosted", action="store_true", help="run in the hosted VM (drift-vm), no QEMU")

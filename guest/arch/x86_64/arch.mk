@@ -10,7 +10,11 @@ X86_CC    ?= gcc
 # -O2 for the VM and lib/, -Os for arch/x86_64 (boot, console, traps: size first)
 X86_OPT      ?= -O2
 X86_ARCH_OPT ?= -Os
-X86_CFLAGS = -std=gnu11 $(X86_OPT) -g $(WARN) -ffreestanding -fno-pic -fno-pie \
+# -ffreestanding implies -fno-builtin, which would turn every small
+# memcpy(&v, p, 4) into a call: -fbuiltin gives GCC its builtins back.
+# -fno-tree-loop-distribute-patterns stops it from turning loops into calls
+# to memset/memcpy/strlen (lib/string.c would call itself).
+X86_CFLAGS = -std=gnu11 $(X86_OPT) -g $(WARN) -ffreestanding -fbuiltin -fno-pic -fno-pie \
 	-mcmodel=small -mno-red-zone -fno-stack-protector -fcf-protection=none \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
 	-ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \

@@ -123,6 +123,7 @@ start64:
         shrl    $3, %ecx
         rep stosq
         fninit
+        ldmxcsr mxcsr_default           /* all SSE exceptions masked */
         movl    boot_start_info, %edi
         call    kmain
         jmp     halt_forever_asm
@@ -187,6 +188,9 @@ gdt_end:
 gdt_ptr:
         .word   gdt_end - boot_gdt - 1
         .long   boot_gdt
+
+mxcsr_default:
+        .long   0x1f80
 
         .globl  boot_tsc, boot_start_info
         .p2align 3

@@ -61,8 +61,8 @@ static uint64_t pit_hz(void)
         ticks += (uint16_t)(prev - now);
         prev = now;
         t1 = rdtsc();
-        if (++spins > 2000000 && ticks == 0)
-            return 0;                   /* no PIT */
+        if (++spins > 20000 && ticks == 0)
+            return 0;                   /* no PIT (or a stopped one) */
     }
     return (t1 - t0) * PIT_HZ / ticks;
 }
