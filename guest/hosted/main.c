@@ -1,6 +1,6 @@
 /*
  * hosted/main.c -- drift-vm: the abstract machine as a Linux program.
- *   drift-vm [--memory MiB] FILE.dbc
+ *   drift-vm [--memory MiB] [--gc-stress] FILE.dbc
  * Output, tracebacks and exit statuses are the same as in the guest.
  */
 #define _GNU_SOURCE
@@ -42,7 +42,7 @@ _Noreturn void plat_exit(int status) { exit(status); }
 void plat_first_instruction(void) {}
 
 static _Noreturn void usage(void) {
-  fprintf(stderr, "usage: drift-vm [--memory MiB] FILE.dbc\n");
+  fprintf(stderr, "usage: drift-vm [--memory MiB] [--gc-stress] FILE.dbc\n");
   exit(ST_USAGE);
 }
 
@@ -55,7 +55,8 @@ int main(int argc, char **argv) {
       unsigned long v = strtoul(argv[++i], &end, 10);
       if (*end || v < 1 || v > 4095) usage();
       mib = v;
-    } else if (argv[i][0] == '-' && argv[i][1]) usage();
+    } else if (!strcmp(argv[i], "--gc-stress")) vm_gc_stress = 1;
+    else if (argv[i][0] == '-' && argv[i][1]) usage();
     else if (path) usage();
     else path = argv[i];
   }

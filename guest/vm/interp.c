@@ -213,7 +213,13 @@ L_ISNOT: RA = v_bool(!(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as
 L_IN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(r_); NEXT(); }
 L_NOTIN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(!r_); NEXT(); }
 
-L_JMP: pc += GET_sJ(i); NEXT();
+L_JMP:
+  pc += GET_sJ(i);
+  if (GET_sJ(i) < 0 && unlikely(vm->heap_top > vm->gc_at)) {      /* safe point: loop back-edge */
+    SAVE();
+    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
+  }
+  NEXT();
 L_JMPIF:
   t = RA;
   if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) pc += GET_sBx(i);
@@ -247,6 +253,10 @@ L_CALL: {
   Value f = RA;
   int nargs = (int)B, nkw = (int)C;
   SAVE();
+  if (unlikely(vm->heap_top > vm->gc_at)) {                          /* safe point: call */
+    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
+    f = RA;
+  }
   if (likely(f.tag == T_FUNC)) {
     uint32_t fi = (uint32_t)f.as.i;
     Func *callee = &vm->funcs[fi];

@@ -34,4 +34,7 @@ void plat_first_instruction(void);
  */
 int vm_run(const uint8_t *code, size_t len, void *arena, size_t size);
 
+/* Testing aid: when set before vm_run(), collect garbage at every safe point. */
+extern int vm_gc_stress;
+
 #endif

@@ -49,6 +49,8 @@ static inline Value v_native(uint32_t ix) { Value v = {{.i = ix}, T_NATIVE, 0}; 
 typedef struct ObjHdr {
   uint32_t type;                 /* a T_* tag */
   uint32_t size;                 /* total bytes including the header, 8-aligned */
+  uint32_t fwd;                  /* the collector's forwarding offset */
+  uint32_t mark;                 /* the collector's mark bit */
 } ObjHdr;
 
 typedef struct Str {

@@ -43,6 +43,8 @@ typedef struct VM {
   uint8_t *mem;                   /* arena base: every Ref is relative to it */
   size_t size;                    /* arena bytes */
   size_t heap_lo, heap_top, heap_hi;  /* heap = [heap_lo, heap_hi); bump pointer heap_top */
+  size_t gc_at;                   /* collect at the next safe point once heap_top passes this */
+  uint64_t gc_count;
 
   /* program (read-only, from the verified bytecode) */
   const uint8_t *code_file;
@@ -77,6 +79,9 @@ typedef struct VM {
 /* heap.c */
 Ref heap_alloc(VM *vm, uint32_t type, size_t size);      /* 0 and MemoryError on failure */
 void *heap_raw(VM *vm, size_t size, Ref *ref);           /* untyped block (T_BYTES) */
+
+/* gc.c */
+void gc_collect(VM *vm, size_t live_regs);
 
 /* error.c */
 bool exc_raise(VM *vm, int kind, const char *fmt, ...);  /* always returns false */

@@ -7,9 +7,12 @@
 X86_DIR   := arch/x86_64
 X86_OUT   := $(B)/x86_64
 X86_CC    ?= gcc
-# -O2 for the VM and lib/, -Os for arch/x86_64 (boot, console, traps: size first)
-X86_OPT      ?= -O2
+# Size first (-Os: the hello image must stay under 64 KiB), except the
+# interpreter's hot paths (X86_HOT_SRCS), built with -O2.
+X86_OPT      ?= -Os
+X86_HOT_OPT  ?= -O2
 X86_ARCH_OPT ?= -Os
+X86_HOT_SRCS := vm/interp.c vm/dict.c
 # -ffreestanding implies -fno-builtin, which would turn every small
 # memcpy(&v, p, 4) into a call: -fbuiltin gives GCC its builtins back.
 # -fno-tree-loop-distribute-patterns stops it from turning loops into calls
@@ -34,6 +37,7 @@ X86_NOOP_OBJS   := $(call x86_obj,$(X86_NOOP_SRCS))
 x86_64: $(X86_OUT)/drift-kernel.elf $(X86_OUT)/noop.elf
 
 $(X86_OUT)/obj/$(X86_DIR)/%.o: X86_OPT = $(X86_ARCH_OPT)
+$(call x86_obj,$(X86_HOT_SRCS)): X86_OPT = $(X86_HOT_OPT)
 
 $(X86_OUT)/obj/%.o: %.c Makefile $(X86_DIR)/arch.mk
 	@mkdir -p $(dir $@)

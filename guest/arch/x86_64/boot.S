@@ -189,6 +189,7 @@ gdt_ptr:
         .word   gdt_end - boot_gdt - 1
         .long   boot_gdt
 
+        .p2align 2
 mxcsr_default:
         .long   0x1f80
 
@@ -199,7 +200,7 @@ boot_tsc:
 boot_start_info:
         .long   0
 
-/* ---- page tables and stacks: not zeroed with .bss, never in the file ------- */
+/* ---- page tables and stacks: NOBITS (zero as loaded), never in the file -- */
         .section .bootbss, "aw", @nobits   /* kernel.ld aligns it to 4 KiB */
         .p2align 3
         .globl  boot_pml4, boot_pd, boot_stack_guard, boot_stack_top

@@ -1,0 +1,129 @@
+/*
+ * gc.c -- a precise, compacting mark-compact collector (Lisp 2 style) over
+ * the offset-addressed heap.  It runs only at safe points of the
+ * interpreter (calls and loop back-edges), where every live value is in a
+ * root: the globals, the live registers, the pending exception.  Objects
+ * keep their allocation order, so the heap after a collection is exactly
+ * the live data, packed from heap_lo -- what a snapshot will copy.
+ *
+ * Phases: mark (explicit mark stack in the free space above heap_top, with
+ * a rescan loop if it overflows), forward (assign new offsets in address
+ * order), update (rewrite every reference), move (slide objects down).
+ */
+#include "vm.h"
+#include "platform.h"
+
+int vm_gc_stress;
+
+enum { MARK, UPDATE };
+
+typedef struct GC {
+  VM *vm;
+  int mode;
+  Ref *stack;          /* mark stack, in the free space */
+  size_t sp, cap;
+  bool overflow;
+} GC;
+
+static ObjHdr *hdr(VM *vm, Ref r) { return OBJ(vm, r, ObjHdr); }
+
+static void visit(GC *gc, uint64_t *slot) {
+  VM *vm = gc->vm;
+  Ref r = (Ref)*slot;
+  if (r < vm->heap_lo || r >= vm->heap_top) return;      /* immortal constants */
+  ObjHdr *h = hdr(vm, r);
+  if (gc->mode == UPDATE) { *slot = h->fwd; return; }
+  if (h->mark) return;
+  h->mark = 1;
+  if (gc->sp < gc->cap) gc->stack[gc->sp++] = r;
+  else gc->overflow = true;
+}
+
+static void visit_value(GC *gc, Value *v) {
+  if (v->tag >= T_FIRST_HEAP) visit(gc, &v->as.r);
+}
+
+static void visit_ref(GC *gc, Ref *slot) {
+  uint64_t x = *slot;
+  visit(gc, &x);
+  *slot = (Ref)x;
+}
+
+/* Visit every reference held by the object at r (at its current address). */
+static void scan(GC *gc, Ref r) {
+  VM *vm = gc->vm;
+  switch (hdr(vm, r)->type) {
+  case T_LIST: {
+    List *l = OBJ(vm, r, List);
+    Value *items = OBJ(vm, l->items, Array)->v;        /* old address: objects move later */
+    for (uint32_t i = 0; i < l->len; i++) visit_value(gc, &items[i]);
+    visit_ref(gc, &l->items);
+    break;
+  }
+  case T_TUPLE: {
+    Tuple *t = OBJ(vm, r, Tuple);
+    for (uint32_t i = 0; i < t->len; i++) visit_value(gc, &t->v[i]);
+    break;
+  }
+  case T_DICT: {
+    Dict *d = OBJ(vm, r, Dict);
+    DictEntry *e = dict_entries(vm, d);
+    for (uint32_t i = 0; i < d->used; i++) { visit_value(gc, &e[i].key); visit_value(gc, &e[i].val); }
+    visit_ref(gc, &d->entries);
+    visit_ref(gc, &d->index);
+    break;
+  }
+  case T_ITER: visit_value(gc, &OBJ(vm, r, Iter)->seq); break;
+  case T_SLICE: {
+    Slice *s = OBJ(vm, r, Slice);
+    visit_value(gc, &s->start); visit_value(gc, &s->stop); visit_value(gc, &s->step);
+    break;
+  }
+  default: break;                                     /* str, range, raw blocks: no references */
+  }
+}
+
+static void roots(GC *gc, size_t live_regs) {
+  VM *vm = gc->vm;
+  for (uint32_t i = 0; i < vm->nglobals; i++) visit_value(gc, &vm->globals[i]);
+  for (size_t i = 0; i < live_regs; i++) visit_value(gc, &vm->stack[i]);
+  if (vm->exc_msg) visit_ref(gc, &vm->exc_msg);
+}
+
+static void drain(GC *gc) {
+  while (gc->sp) scan(gc, gc->stack[--gc->sp]);
+}
+
+/* Collect garbage.  live_regs: how many registers from the stack bottom are live. */
+void gc_collect(VM *vm, size_t live_regs) {
+  GC gc = {vm, MARK, (Ref *)(vm->mem + ALIGN_UP(vm->heap_top, 8)), 0, 0, false};
+  gc.cap = (vm->heap_hi - ALIGN_UP(vm->heap_top, 8)) / sizeof(Ref);
+  roots(&gc, live_regs);
+  drain(&gc);
+  while (gc.overflow) {                  /* the mark stack overflowed: rescan marked objects */
+    gc.overflow = false;
+    for (size_t p = vm->heap_lo; p < vm->heap_top; p += hdr(vm, (Ref)p)->size)
+      if (hdr(vm, (Ref)p)->mark) { scan(&gc, (Ref)p); drain(&gc); }
+  }
+  size_t to = vm->heap_lo;               /* forward */
+  for (size_t p = vm->heap_lo; p < vm->heap_top; p += hdr(vm, (Ref)p)->size) {
+    ObjHdr *h = hdr(vm, (Ref)p);
+    if (h->mark) { h->fwd = (uint32_t)to; to += h->size; }
+  }
+  gc.mode = UPDATE;                      /* update */
+  roots(&gc, live_regs);
+  for (size_t p = vm->heap_lo; p < vm->heap_top; p += hdr(vm, (Ref)p)->size)
+    if (hdr(vm, (Ref)p)->mark) scan(&gc, (Ref)p);
+  size_t end = vm->heap_top;             /* move */
+  for (size_t p = vm->heap_lo, next; p < end; p = next) {
+    ObjHdr *h = hdr(vm, (Ref)p);
+    next = p + h->size;
+    if (!h->mark) continue;
+    uint32_t dst = h->fwd;
+    h->mark = 0;
+    if (dst != p) memmove(vm->mem + dst, h, h->size);
+  }
+  vm->heap_top = to;
+  vm->gc_at = vm_gc_stress ? 0 : to + (vm->heap_hi - to) / 2;
+  vm->gc_count++;
+}
