@@ -42,10 +42,19 @@ def pack(record: str, **values: int | bytes) -> bytes:
     return bytes(buf)
 
 
-def unpack(record: str, data: bytes, offset: int = 0) -> dict[str, int | bytes]:
-    """Unpack one record at ``offset``."""
-    return {name: struct.unpack_from("<" + _STRUCT[typ], data, offset + off)[0]
-            for name, typ, off in FIELDS[record]}
+def unpack(record: str, data: bytes, offset: int = 0) -> dict[str, int]:
+    """Unpack the integer fields of one record at ``offset`` (byte fields: :func:`field_bytes`)."""
+    return {name: int(struct.unpack_from("<" + _STRUCT[typ], data, offset + off)[0])
+            for name, typ, off in FIELDS[record] if typ != "b32"}
+
+
+def field_bytes(record: str, name: str, data: bytes, offset: int = 0) -> bytes:
+    """The raw bytes of a byte-string field (e.g. the header's sha256)."""
+    for n, typ, off in FIELDS[record]:
+        if n == name:
+            size = struct.calcsize("<" + _STRUCT[typ])
+            return data[offset + off:offset + off + size]
+    raise KeyError(f"{record} has no field {name}")
 
 
 @dataclass
@@ -112,7 +121,7 @@ def write(p: Program) -> bytes:
     return header + after
 
 
-def check_header(data: bytes) -> dict[str, int | bytes]:
+def check_header(data: bytes) -> dict[str, int]:
     """Check a bytecode file's header and hash (the guest re-checks everything).
 
     Raises:
@@ -127,6 +136,6 @@ def check_header(data: bytes) -> dict[str, int | bytes]:
         raise ImageError(f"bytecode version {hdr['version']} is not supported (this Drift reads {CONST['VERSION']})")
     if hdr["file_size"] != len(data):
         raise ImageError(f"bytecode file size {len(data)} does not match its header ({hdr['file_size']})")
-    if hashlib.sha256(data[CONST["HEADER_SIZE"]:]).digest() != hdr["sha256"]:
+    if hashlib.sha256(data[CONST["HEADER_SIZE"]:]).digest() != field_bytes("HDR", "sha256", data):
         raise ImageError("bytecode checksum mismatch: the file is corrupt")
     return hdr

@@ -160,7 +160,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     ns = parser().parse_args(argv)
     try:
-        code: int = ns.func(ns)
+        code = ns.func(ns)
+        assert isinstance(code, int)
         return code
     except DriftError as e:
         print(f"drift: {e}", file=sys.stderr)

@@ -15,24 +15,24 @@ def disassemble(data: bytes) -> str:
     """
     hdr = bcformat.check_header(data)
     secs = {}
-    for i in range(int(hdr["nsections"])):  # type: ignore[call-overload]
+    for i in range(hdr["nsections"]):
         s = bcformat.unpack("SEC", data, bcformat.CONST["HEADER_SIZE"] + i * bcformat.CONST["SECTION_SIZE"])
         secs[s["kind"]] = s
     sk = bcformat.SECTION
     strings: list[str] = []
-    off = int(secs[sk["STRINGS"]]["offset"])  # type: ignore[call-overload]
-    for _ in range(int(secs[sk["STRINGS"]]["count"])):  # type: ignore[call-overload]
+    off = int(secs[sk["STRINGS"]]["offset"])
+    for _ in range(int(secs[sk["STRINGS"]]["count"])):
         (n,) = struct.unpack_from("<I", data, off)
         strings.append(data[off + 4:off + 4 + n].decode())
         off += 4 + ((n + 3) & ~3)
-    code_off = int(secs[sk["CODE"]]["offset"])  # type: ignore[call-overload]
+    code_off = int(secs[sk["CODE"]]["offset"])
     out: list[str] = []
     fsec = secs[sk["FUNCS"]]
-    for fi in range(int(fsec["count"])):  # type: ignore[call-overload]
-        f = bcformat.unpack("FUNC", data, int(fsec["offset"]) + fi * bcformat.CONST["FUNC_SIZE"])  # type: ignore[call-overload]
-        out.append(f"function {fi} {strings[int(f['name'])]}: params={f['nparams']} regs={f['nregs']}")  # type: ignore[call-overload]
-        for pc in range(int(f["code_len"])):  # type: ignore[call-overload]
-            (word,) = struct.unpack_from("<I", data, code_off + 4 * (int(f["code_start"]) + pc))  # type: ignore[call-overload]
+    for fi in range(int(fsec["count"])):
+        f = bcformat.unpack("FUNC", data, int(fsec["offset"]) + fi * bcformat.CONST["FUNC_SIZE"])
+        out.append(f"function {fi} {strings[int(f['name'])]}: params={f['nparams']} regs={f['nregs']}")
+        for pc in range(int(f["code_len"])):
+            (word,) = struct.unpack_from("<I", data, code_off + 4 * (int(f["code_start"]) + pc))
             op, a, b, c = isa.decode(word)
             args = {"ABC": f"{a} {b} {c}", "ABx": f"{a} {b}", "AsBx": f"{a} {b:+d} -> {pc + 1 + b}",
                     "sJ": f"{a:+d} -> {pc + 1 + a}"}[op.fmt]

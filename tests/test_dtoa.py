@@ -52,7 +52,7 @@ def drv(tmp_path_factory):
 
 def check(drv, cmds, expected, what):
     got = drv(cmds)
-    bad = [(c, g, e) for c, g, e in zip(cmds, got, expected) if g != e]
+    bad = [(c, g, e) for c, g, e in zip(cmds, got, expected, strict=True) if g != e]
     assert not bad, f"{what}: {len(bad)} mismatches, first ones: {bad[:10]}"
 
 
@@ -121,7 +121,7 @@ def test_repr_random_and_roundtrip(drv):
     # parse(repr(x)) round trip (nan: canonical quiet nan from "nan")
     cmds = ["P " + s.encode().hex() for s in exp]
     check(drv, cmds, [f"{bits(float(s)):016x}" for s in exp], "parse(repr)")
-    for s, v in zip(exp[:2000], vals):
+    for s, v in zip(exp[:2000], vals, strict=False):
         if v == v:
             assert float(s) == v
     # longer spellings of the same values: 17 significant digits, and %.25e

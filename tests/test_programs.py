@@ -11,8 +11,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-
 from conftest import PROGRAMS, need_tool
+
 from runtime.compiler import compile_file
 
 ALL = sorted(PROGRAMS.glob("*.py"))

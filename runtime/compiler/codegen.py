@@ -103,7 +103,7 @@ class Compiler:
         key = (CTAG[tag], payload)
         if key not in self._const_ix:
             if len(self.consts) > isa.BX_MAX:
-                raise self.error(self.node or ast.Module(), "more than 65536 constants in one program")
+                raise self.error(self.node or ast.Module([], []), "more than 65536 constants in one program")
             self._const_ix[key] = len(self.consts)
             self.consts.append(key)
         return self._const_ix[key]
@@ -143,7 +143,7 @@ class Compiler:
         try:
             f.code.append(isa.encode(op, a, b, c))
         except ValueError as e:
-            raise self.error(self.node or ast.Module(), f"function too large ({e})") from None
+            raise self.error(self.node or ast.Module([], []), f"function too large ({e})") from None
         return len(f.code) - 1
 
     def emit_jump(self, op: str, a: int = 0) -> int:
@@ -158,7 +158,7 @@ class Compiler:
         try:
             self.f.code[pc] = isa.encode(op.name, off) if op.fmt == "sJ" else isa.encode(op.name, a, off)
         except ValueError:
-            raise self.error(self.node or ast.Module(), "jump too far: function too large") from None
+            raise self.error(self.node or ast.Module([], []), "jump too far: function too large") from None
 
     def jump_to(self, target: int) -> None:
         self.patch(self.emit_jump("JMP"), target)
@@ -169,7 +169,7 @@ class Compiler:
         r = f.top
         f.top += n
         if f.top > MAX_REGS:
-            raise self.error(self.node or ast.Module(), f"expression needs more than {MAX_REGS} registers")
+            raise self.error(self.node or ast.Module([], []), f"expression needs more than {MAX_REGS} registers")
         f.maxregs = max(f.maxregs, f.top)
         return r
 
@@ -472,7 +472,9 @@ class Compiler:
     def e_UnaryOp(self, n: ast.UnaryOp, dst: int | None) -> int:
         if isinstance(n.op, ast.USub) and isinstance(n.operand, ast.Constant) \
                 and type(n.operand.value) in (int, float):
-            return self.e_Constant(ast.copy_location(ast.Constant(-n.operand.value), n), dst)
+            value = n.operand.value
+            assert isinstance(value, (int, float))
+            return self.e_Constant(ast.copy_location(ast.Constant(-value), n), dst)
         mark = self.f.top
         b = self.expr(n.operand)
         self.f.top = mark
@@ -512,7 +514,7 @@ class Compiler:
         mark = self.f.top
         left = self.expr(n.left)
         ends = []
-        for i, (op, right_node) in enumerate(zip(n.ops, n.comparators)):
+        for i, (op, right_node) in enumerate(zip(n.ops, n.comparators, strict=True)):
             right = self.expr(right_node)
             self.emit(_CMPOPS[type(op)], r, left, right)
             if i < len(n.ops) - 1:
@@ -548,7 +550,7 @@ class Compiler:
             raise self.error(n, "more than 100 items in one dict display")
         mark = self.f.top
         base = self.alloc(2 * len(n.keys))
-        for i, (k, v) in enumerate(zip(n.keys, n.values)):
+        for i, (k, v) in enumerate(zip(n.keys, n.values, strict=True)):
             if k is None:
                 raise self.error(v, "'**' in dict displays")
             self.expr_into(k, base + 2 * i)
