@@ -1,0 +1,330 @@
+"""Booting an image under QEMU in the foreground (``drift run``).
+
+The program's stdout (COM1) and stderr (COM2) reach the host through two
+pipes handed to QEMU as ``file`` chardevs on ``/dev/fd/N``; both are streamed
+to the caller's binary streams as data arrives.  QEMU's own messages are
+captured separately, for errors.  The guest's exit status comes back through
+``isa-debug-exit``: QEMU exits with ``2*status+1``.
+
+The command line is hardened: no default devices, no user config, no
+display, no network, nothing listening, and a seccomp sandbox when QEMU has
+one.  See ``docs/guest-abi.md``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import os
+import selectors
+import shlex
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from .errors import AccelError, LaunchError, ToolMissingError
+
+MACHINES = ("microvm", "q35")
+QBOOT_ROM = Path("/usr/share/qemu/qboot.rom")
+#: The seccomp policy asked of QEMU: no obsolete syscalls, no setuid, no
+#: fork/exec, no scheduler/affinity changes.
+SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
+#: Debian/Ubuntu packages providing ``qemu-system-<arch>``.
+_APT_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
+_MACHINE_OPTIONS = {"microvm": "microvm,x-option-roms=off,rtc=off", "q35": "q35"}
+_CPU = {"tcg": "max", "kvm": "host"}
+_PROBE_TIMEOUT_S = 10.0
+_CHUNK = 65536
+#: After QEMU reports a KVM internal error it pauses the guest forever; give
+#: it this long to finish printing, then kill it.
+_KVM_ERROR_GRACE_S = 0.5
+_KVM_ERROR = b"KVM internal error"
+
+
+@dataclass(frozen=True)
+class QemuConfig:
+    """How to boot one image.
+
+    ``accel`` is already resolved (``kvm`` or ``tcg``, see
+    :func:`runtime.accel.resolve`); ``binary`` overrides the QEMU lookup.
+    """
+
+    image: Path
+    arch: str = "x86_64"
+    machine: str = "microvm"
+    accel: str = "tcg"
+    memory_mib: int = 8
+    append: str = ""
+    binary: str | None = None
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The outcome of a foreground run."""
+
+    status: int  # the guest program's exit status
+    wall_s: float  # QEMU's start to its exit
+    command: list[str]  # the QEMU command line that ran
+    qemu_stderr: str  # QEMU's own messages (usually empty)
+
+
+# ---- the command line ----------------------------------------------------------
+
+
+def qemu_binary(cfg: QemuConfig) -> str:
+    """The QEMU executable for ``cfg`` (``cfg.binary``, else ``qemu-system-<arch>`` on PATH).
+
+    Raises:
+        ToolMissingError: it is not installed (the message names the apt package).
+    """
+    name = cfg.binary or f"qemu-system-{cfg.arch}"
+    found = shutil.which(name)
+    if found is None:
+        package = _APT_PACKAGES.get(cfg.arch, f"qemu-system-{cfg.arch}")
+        raise ToolMissingError(f"{name} is not installed: `sudo apt-get install {package}` (or run scripts/setup)")
+    return found
+
+
+@functools.cache
+def sandbox_supported(binary: str) -> bool:
+    """Whether ``binary`` accepts ``-sandbox`` with Drift's policy (probed once, cached).
+
+    A QEMU without seccomp support, or a host where the filter cannot be
+    installed, answers False; nothing raises.
+    """
+    probe = [binary, "-sandbox", SANDBOX, "-M", "none", "-nodefaults", "-no-user-config",
+             "-display", "none", "-S", "-qmp", "stdio"]
+    qmp = b'{"execute": "qmp_capabilities"}\n{"execute": "quit"}\n'
+    try:
+        proc = subprocess.run(probe, input=qmp, capture_output=True, timeout=_PROBE_TIMEOUT_S, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return proc.returncode == 0
+
+
+def _machine_args(cfg: QemuConfig) -> list[str]:
+    """``-M`` (and for q35 ``-bios``) for the configured machine.
+
+    Raises:
+        LaunchError: an unknown machine or unsupported architecture.
+    """
+    if cfg.arch != "x86_64":
+        raise LaunchError(f"running {cfg.arch} images is not supported yet (only x86_64)")
+    if cfg.machine not in MACHINES:
+        raise LaunchError(f"unknown machine {cfg.machine!r}: use one of {', '.join(MACHINES)}")
+    args = ["-M", _MACHINE_OPTIONS[cfg.machine]]
+    if cfg.machine == "q35":
+        args += ["-bios", str(QBOOT_ROM)]
+    return args
+
+
+def _serial_args(cfg: QemuConfig, stdout_path: str, stderr_path: str) -> list[str]:
+    """Chardevs and UARTs: COM1 (0x3f8) -> ``stdout_path``, COM2 (0x2f8) -> ``stderr_path``.
+
+    microvm makes only COM1 from ``-serial``, so COM2 is an explicit isa-serial
+    device there (on q35 too: one form for both).
+    """
+    return ["-chardev", f"file,id=out,path={stdout_path},append=on",
+            "-chardev", f"file,id=err,path={stderr_path},append=on",
+            "-serial", "chardev:out",
+            "-device", "isa-serial,chardev=err,iobase=0x2f8,irq=3"]
+
+
+def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str) -> list[str]:
+    """The full QEMU command for ``cfg``, with the program's output files given.
+
+    Raises:
+        ToolMissingError: QEMU is not installed.
+        AccelError: ``cfg.accel`` is not a resolved accelerator (kvm/tcg).
+        LaunchError: unknown machine, unsupported architecture, or bad memory size.
+    """
+    if cfg.accel not in _CPU:
+        raise AccelError(f"accelerator {cfg.accel!r} is not resolved: expected kvm or tcg")
+    if cfg.memory_mib < 1:
+        raise LaunchError(f"memory must be at least 1 MiB (got {cfg.memory_mib})")
+    binary = qemu_binary(cfg)
+    cmd = [binary, *_machine_args(cfg), "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]
+    if sandbox_supported(binary):
+        cmd += ["-sandbox", SANDBOX]
+    cmd += ["-accel", cfg.accel, "-cpu", _CPU[cfg.accel], "-m", f"{cfg.memory_mib}M"]
+    cmd += _serial_args(cfg, stdout_path, stderr_path)
+    cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", str(cfg.image)]
+    if cfg.append:
+        cmd += ["-append", cfg.append]
+    return cmd
+
+
+def print_cmdline(cfg: QemuConfig) -> str:
+    """The command as one shell-quoted line (stdout/stderr to the terminal's), for ``--print-cmdline``.
+
+    Raises:
+        As :func:`command_line`.
+    """
+    return shlex.join(command_line(cfg, stdout_path="/dev/stdout", stderr_path="/dev/stderr"))
+
+
+# ---- running ------------------------------------------------------------------------
+
+
+def _die_with_parent() -> Callable[[], None] | None:
+    """A ``preexec_fn`` that has the child killed when this process dies (Linux), or None."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def preexec() -> None:
+        prctl(pr_set_pdeathsig, int(signal.SIGKILL), 0, 0, 0)
+
+    return preexec
+
+
+def _spawn(cmd: list[str], pass_fds: tuple[int, ...]) -> subprocess.Popen[bytes]:
+    """Start QEMU; its own stdout and stderr go to one pipe.
+
+    Raises:
+        LaunchError: it cannot be executed.
+    """
+    try:
+        return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                pass_fds=pass_fds, preexec_fn=_die_with_parent())
+    except OSError as e:
+        raise LaunchError(f"cannot start {cmd[0]}: {e.strerror or e}") from None
+
+
+def _kill(proc: subprocess.Popen[bytes]) -> None:
+    """Kill QEMU (if still running) and reap it."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            proc.kill()
+    proc.wait()
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else max(0.0, deadline - time.monotonic())
+
+
+def _pump(sources: dict[int, BinaryIO | None], deadline: float | None) -> tuple[bytes, bool]:
+    """Copy each readable fd to its stream (None: capture) until all reach EOF.
+
+    Returns the captured bytes and whether it stopped early: at ``deadline``,
+    or shortly after QEMU reported a KVM internal error (it then hangs).
+    """
+    captured = bytearray()
+    with selectors.DefaultSelector() as sel:
+        for fd, stream in sources.items():
+            sel.register(fd, selectors.EVENT_READ, stream)
+        while sel.get_map():
+            left = _remaining(deadline)
+            if left == 0.0:
+                return bytes(captured), True
+            for key, _ in sel.select(left):
+                data = os.read(key.fd, _CHUNK)
+                if not data:
+                    sel.unregister(key.fd)
+                elif key.data is None:
+                    captured += data
+                    if _KVM_ERROR in captured:
+                        grace = time.monotonic() + _KVM_ERROR_GRACE_S
+                        deadline = grace if deadline is None else min(deadline, grace)
+                else:
+                    key.data.write(data)
+                    key.data.flush()
+    return bytes(captured), False
+
+
+def _status(rc: int, qemu_text: str) -> int:
+    """The guest status encoded in QEMU's exit code.
+
+    Raises:
+        LaunchError: QEMU died of a signal, failed by itself, or exited
+            without the guest writing a status (even exit code).
+    """
+    detail = f":\n{qemu_text.rstrip()}" if qemu_text.strip() else ""
+    if rc < 0:
+        name = signal.Signals(-rc).name if -rc in signal.valid_signals() else str(-rc)
+        raise LaunchError(f"QEMU was killed by {name} before the guest reported a status{detail}")
+    own_errors = [line for line in qemu_text.splitlines() if line.strip() and "warning:" not in line]
+    if rc % 2 == 0 or (rc == 1 and own_errors):
+        raise LaunchError(f"QEMU exited ({rc}) without a guest status (it failed to start the guest, "
+                          f"or the guest stopped without writing to isa-debug-exit){detail}")
+    return (rc - 1) // 2
+
+
+def _early_stop_error(qemu_text: str, timeout: float | None) -> LaunchError:
+    """The error for a run stopped before QEMU exited by itself."""
+    if _KVM_ERROR.decode() in qemu_text:
+        return LaunchError("QEMU hit a KVM internal error and was killed; try --accel tcg:\n" + qemu_text.rstrip())
+    detail = f"\nQEMU said:\n{qemu_text.rstrip()}" if qemu_text.strip() else ""
+    return LaunchError(f"the guest did not finish within {timeout:g} s; QEMU was killed{detail}")
+
+
+def _supervise(proc: subprocess.Popen[bytes], outputs: dict[int, BinaryIO],
+               deadline: float | None, timeout: float | None) -> tuple[int, str]:
+    """Stream QEMU's output until it exits; return (exit code, QEMU's own text).
+
+    Raises:
+        LaunchError: the deadline passed or QEMU hit a KVM internal error.
+    """
+    if proc.stdout is None:
+        raise LaunchError("internal error: QEMU's own output is not captured")
+    captured, stopped = _pump({**outputs, proc.stdout.fileno(): None}, deadline)
+    qemu_text = captured.decode(errors="replace")
+    if stopped:
+        raise _early_stop_error(qemu_text, timeout)
+    try:
+        return proc.wait(_remaining(deadline)), qemu_text
+    except subprocess.TimeoutExpired:
+        raise _early_stop_error(qemu_text, timeout) from None
+
+
+def run(cfg: QemuConfig, *, stdout: BinaryIO, stderr: BinaryIO, timeout: float | None) -> RunResult:
+    """Boot ``cfg.image`` and stream the program's stdout/stderr until it exits.
+
+    QEMU never outlives this call: it is killed on timeout, on any exception
+    (including KeyboardInterrupt, which is re-raised) and, through
+    ``PR_SET_PDEATHSIG``, if this process dies.
+
+    Raises:
+        ToolMissingError: QEMU is not installed.
+        AccelError, LaunchError: see :func:`command_line`.
+        LaunchError: QEMU cannot start, fails, dies, exits without a guest
+            status, hits a KVM internal error, or the run exceeds ``timeout``
+            seconds.
+    """
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    try:
+        try:
+            cmd = command_line(cfg, stdout_path=f"/dev/fd/{out_w}", stderr_path=f"/dev/fd/{err_w}")
+            deadline = None if timeout is None else time.monotonic() + timeout
+            start = time.monotonic()
+            proc = _spawn(cmd, (out_w, err_w))
+        finally:
+            os.close(out_w)  # QEMU holds its own copies: EOF comes when it exits
+            os.close(err_w)
+        try:
+            rc, qemu_text = _supervise(proc, {out_r: stdout, err_r: stderr}, deadline, timeout)
+        finally:
+            _kill(proc)
+            if proc.stdout is not None:
+                proc.stdout.close()
+        wall = time.monotonic() - start
+    finally:
+        os.close(out_r)
+        os.close(err_r)
+    try:
+        status = _status(rc, qemu_text)
+    except LaunchError as e:
+        if cfg.accel == "kvm":
+            raise LaunchError(f"{e.message}\n(this happened under KVM: try --accel tcg)") from None
+        raise
+    return RunResult(status=status, wall_s=wall, command=cmd, qemu_stderr=qemu_text)
