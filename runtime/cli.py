@@ -67,14 +67,18 @@ def _image_for(target: Path, arch: str, memory: int) -> Path:
     return out
 
 
+def _bytecode_of(target: Path) -> bytes:
+    """The bytecode of a program (.py, compiled), a bytecode file (.dbc) or an image."""
+    if target.suffix == ".py":
+        return build.compile_path(target)[0]
+    if target.suffix == ".dbc":
+        return target.read_bytes()
+    return image.extract(target)
+
+
 def _run_hosted(target: Path, memory: int) -> int:
     vm = build.hosted_vm()
-    if target.suffix == ".py":
-        code, _ = build.compile_path(target)
-    elif target.suffix == ".dbc":
-        code = target.read_bytes()
-    else:
-        code = image.extract(target)
+    code = _bytecode_of(target)
     with tempfile.NamedTemporaryFile(suffix=".dbc") as f:
         f.write(code)
         f.flush()
@@ -107,14 +111,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
 def cmd_dis(ns: argparse.Namespace) -> int:
     from .dis import disassemble
 
-    path = Path(ns.file)
-    if path.suffix == ".py":
-        code, _ = build.compile_path(path)
-    elif path.suffix == ".dbc":
-        code = path.read_bytes()
-    else:
-        code = image.extract(path)
-    sys.stdout.write(disassemble(code))
+    sys.stdout.write(disassemble(_bytecode_of(Path(ns.file))))
     return 0
 
 
