@@ -11,6 +11,11 @@ are told apart from a program's own status, which ``drift run`` passes on).
      +-- ToolMissingError      QEMU / the guest build is missing    (exit 69)
      +-- AccelError            the requested accelerator is unusable (exit 77)
      +-- LaunchError           QEMU failed to start or was killed   (exit 71)
+     +-- PartitionNotFound     no partition of that name            (exit 67)
+     +-- PartitionExists       the name is taken                    (exit 73)
+     +-- PartitionStateError   not possible in the current state    (exit 75)
+     +-- ChannelError          the host channel failed or timed out (exit 74)
+     +-- BackendError          libvirt refused or is unreachable    (exit 76)
 """
 
 from __future__ import annotations
@@ -67,3 +72,33 @@ class LaunchError(DriftError):
     """QEMU refused to start, or died without the guest reporting a status."""
 
     exit_code = 71  # EX_OSERR
+
+
+class PartitionNotFound(DriftError):
+    """No partition has that name (on this backend / URI)."""
+
+    exit_code = 67  # EX_NOUSER
+
+
+class PartitionExists(DriftError):
+    """A partition of that name exists already (``drift rm`` it first)."""
+
+    exit_code = 73  # EX_CANTCREAT
+
+
+class PartitionStateError(DriftError):
+    """The operation is not possible in the partition's state (e.g. pause a stopped one)."""
+
+    exit_code = 75  # EX_TEMPFAIL
+
+
+class ChannelError(DriftError):
+    """The host channel could not be reached, or no answer came in time."""
+
+    exit_code = 74  # EX_IOERR
+
+
+class BackendError(DriftError):
+    """The backend (libvirt) refused the request or cannot be reached."""
+
+    exit_code = 76  # EX_PROTOCOL
