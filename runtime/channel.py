@@ -47,9 +47,11 @@ class Connection:
         ChannelError: the socket cannot be reached within ``timeout``.
     """
 
-    def __init__(self, path: Path, timeout: float = 10.0) -> None:
+    def __init__(self, path: Path, timeout: float = 10.0, linger: float = 0.3) -> None:
         self.path = path
         self.timeout = timeout
+        self.linger = linger
+        self._unanswered = False
         self._buf = b""
         deadline = time.monotonic() + timeout
         while True:
@@ -70,6 +72,7 @@ class Connection:
             self.sock.sendall(encode(message))
         except OSError as e:
             raise ChannelError(f"sending on {self.path} failed: {e}") from None
+        self._unanswered = True
 
     def receive(self, timeout: float | None = None) -> str:
         """The next message the program sends.  Raises ChannelError on timeout or EOF."""
@@ -83,6 +86,7 @@ class Connection:
                 raise ChannelError(f"the channel {self.path} closed")
             self._buf += chunk
         line, self._buf = self._buf.split(b"\n", 1)
+        self._unanswered = False
         return decode(line)
 
     def request(self, message: str, timeout: float | None = None) -> str:
@@ -91,6 +95,11 @@ class Connection:
         return self.receive(timeout)
 
     def close(self) -> None:
+        """Close the connection.  QEMU drops what it has not yet handed to the guest's
+        UART when the client hangs up, so after a send with no answer since, wait
+        ``linger`` seconds first (request/answer exchanges need no wait)."""
+        if self._unanswered and self.linger > 0:
+            time.sleep(self.linger)
         self.sock.close()
 
     def __enter__(self) -> Connection:

@@ -13,7 +13,10 @@ from runtime.compiler import CompileError, compile_source
 CASES = [
     ("class A:\n    pass\n", 1, 1, "unsupported: classes"),
     ("x = 1\ntry:\n    pass\nexcept E:\n    pass\n", 2, 1, "unsupported: try statements"),
-    ("import os\n", 1, 1, "unsupported: import"),
+    ("import os\n", 1, 1, "unsupported: module 'os'"),
+    ("from os import path\n", 1, 1, "unsupported: module 'os'"),
+    ("import drift\ndrift = 1\n", 2, 1, "unsupported: assignment to 'drift'"),
+    ("import drift\nprint(drift)\n", 2, 7, "unsupported: module 'drift' as a value"),
     ("f = lambda x: x\n", 1, 5, "unsupported: lambda"),
     ("y = [i for i in range(3)]\n", 1, 5, "unsupported: list comprehensions"),
     ("def f():\n    yield 1\n", 2, 5, "unsupported: generators (yield)"),

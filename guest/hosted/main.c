@@ -1,6 +1,7 @@
 /*
  * hosted/main.c -- drift-vm: the abstract machine as a Linux program.
- *   drift-vm [--memory MiB] [--gc-stress] [--timing] FILE.dbc
+ *   drift-vm [--memory MiB] [--gc-stress] [--timing] [--channel-fd FD] FILE.dbc
+ * --channel-fd FD is the host channel (read and written; e.g. a socketpair).
  * --timing prints, at exit, the time from vm_run() to the first bytecode
  * instruction (loading, hashing, verifying): the native cost of that path.
  * Output, tracebacks and exit statuses are the same as in the guest.
@@ -23,13 +24,27 @@ enum {
 #undef STATUS
 };
 
+static int channel_fd = -1;
+
 void plat_write(int stream, const char *buf, size_t len) {
-  int fd = stream == PLAT_STDERR ? 2 : 1;
+  int fd = stream == PLAT_STDERR ? 2 : stream == PLAT_CHANNEL ? channel_fd : 1;
+  if (fd < 0) return;
   while (len) {
     ssize_t n = write(fd, buf, len);
     if (n < 0) { if (errno == EINTR) continue; return; }
     buf += n;
     len -= (size_t)n;
+  }
+}
+
+int plat_channel_read(void) {
+  unsigned char c;
+  for (;;) {
+    if (channel_fd < 0) return -1;
+    ssize_t n = read(channel_fd, &c, 1);
+    if (n == 1) return c;
+    if (n < 0 && errno == EINTR) continue;
+    return -1;                                  /* EOF: the host went away */
   }
 }
 
@@ -47,7 +62,7 @@ static uint64_t t_start, t_first;
 void plat_first_instruction(void) { t_first = plat_clock_ns(); }
 
 static _Noreturn void usage(void) {
-  fprintf(stderr, "usage: drift-vm [--memory MiB] [--gc-stress] [--timing] FILE.dbc\n");
+  fprintf(stderr, "usage: drift-vm [--memory MiB] [--gc-stress] [--timing] [--channel-fd FD] FILE.dbc\n");
   exit(ST_USAGE);
 }
 
@@ -62,6 +77,7 @@ int main(int argc, char **argv) {
       mib = v;
     } else if (!strcmp(argv[i], "--gc-stress")) vm_gc_stress = 1;
     else if (!strcmp(argv[i], "--timing")) timing = 1;
+    else if (!strcmp(argv[i], "--channel-fd") && i + 1 < argc) channel_fd = atoi(argv[++i]);
     else if (argv[i][0] == '-' && argv[i][1]) usage();
     else if (path) usage();
     else path = argv[i];

@@ -707,6 +707,46 @@ NATIVE(m_dict_clear) {
   return want_args(vm, "clear", n - 1, 0, 0);
 }
 
+/* ---- the drift module: the host channel, one message per line ------------------------ */
+NATIVE(bi_drift_send) {
+  if (!want_args(vm, "send", n, 1, 1)) return false;
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  if (!sb_str(&sb, a[0])) return false;
+  size_t len = sb.len;
+  for (size_t i = 0; i < len; i++) {              /* escape in place, after the text */
+    char c = sb_data(&sb)[i];
+    if (c == '\\') sb_put(&sb, "\\\\", 2);
+    else if (c == '\n') sb_put(&sb, "\\n", 2);
+    else sb_putc(&sb, c);
+  }
+  sb_putc(&sb, '\n');
+  if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+  out_flush(vm);
+  plat_write(PLAT_CHANNEL, sb_data(&sb) + len, sb.len - len);
+  sb_abandon(&sb);
+  *out = v_none();
+  return true;
+}
+
+NATIVE(bi_drift_recv) {
+  if (!want_args(vm, "recv", n, 0, 0)) return false;
+  out_flush(vm);
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  for (bool esc = false;;) {
+    int c = plat_channel_read();
+    if (c < 0) return exc_raise(vm, E_RuntimeError, "no host channel (or the host closed it)");
+    if (esc) { sb_putc(&sb, c == 'n' ? '\n' : (char)c); esc = false; }
+    else if (c == '\\') esc = true;
+    else if (c == '\n') break;
+    else sb_putc(&sb, (char)c);
+  }
+  if (!sb.failed && !utf8_valid((const uint8_t *)sb_data(&sb), sb.len))
+    return exc_raise(vm, E_ValueError, "the host sent a message that is not valid UTF-8");
+  return sb_end(&sb, out);
+}
+
 /* ---- the table: globals have self_type 0, methods the T_* of self ------------------------------- */
 const Native bi_natives[] = {
   {"print", bi_print, 0}, {"len", bi_len, 0}, {"range", bi_range, 0}, {"str", bi_str, 0},
@@ -714,6 +754,7 @@ const Native bi_natives[] = {
   {"abs", bi_abs, 0}, {"min", bi_min, 0}, {"max", bi_max, 0}, {"sum", bi_sum, 0},
   {"list", bi_list, 0}, {"tuple", bi_tuple, 0}, {"dict", bi_dict, 0}, {"sorted", bi_sorted, 0},
   {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
+  {"drift.send", bi_drift_send, 0}, {"drift.recv", bi_drift_recv, 0},
   {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST}, {"pop", m_list_pop, T_LIST},
   {"insert", m_list_insert, T_LIST}, {"index", m_seq_index, T_LIST}, {"count", m_seq_count, T_LIST},
   {"reverse", m_list_reverse, T_LIST}, {"sort", m_list_sort, T_LIST}, {"copy", m_list_copy, T_LIST},

@@ -125,7 +125,15 @@ L_GETGLOBAL:
     uint32_t gi = GET_Bx(i);
     Str *name = OBJ(vm, vm->strings[rd32(vm->global_names + 4 * gi)], Str);
     SAVE();
-    exc_raise(vm, E_NameError, "name '%S' is not defined", name);
+    uint32_t k = 0;
+    while (k < name->nbytes && name->data[k] != '.') k++;
+    if (k < name->nbytes && k < 64) {   /* "module.attr", bound by `import module` at compile time */
+      char mod[64];
+      memcpy(mod, name->data, k);
+      mod[k] = 0;
+      exc_raise(vm, E_AttributeError, "module '%s' has no attribute '%s'", mod, name->data + k + 1);
+    } else
+      exc_raise(vm, E_NameError, "name '%S' is not defined", name);
     goto error;
   }
   RA = t;

@@ -25,31 +25,6 @@ static void *carve(VM *vm, size_t n) {
   return p;
 }
 
-/* Check that every byte sequence is well-formed UTF-8 (no surrogates, shortest form). */
-static bool utf8_valid(const uint8_t *s, size_t n) {
-  size_t i = 0;
-  while (i < n) {
-    uint8_t c = s[i];
-    size_t k;
-    uint32_t cp;
-    if (c < 0x80) { i++; continue; }
-    else if ((c & 0xe0) == 0xc0) { k = 1; cp = c & 0x1f; }
-    else if ((c & 0xf0) == 0xe0) { k = 2; cp = c & 0x0f; }
-    else if ((c & 0xf8) == 0xf0) { k = 3; cp = c & 0x07; }
-    else return false;
-    if (n - i <= k) return false;
-    for (size_t j = 1; j <= k; j++) {
-      if ((s[i + j] & 0xc0) != 0x80) return false;
-      cp = cp << 6 | (s[i + j] & 0x3f);
-    }
-    if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-      return false;
-    i += k + 1;
-  }
-  return true;
-}
-
 static bool load_sections(const uint8_t *f, size_t len, Sec sec[8], const char **why) {
   uint32_t n = rd32(f + HDR_nsections);
   if (n == 0 || n > FMT_MAX_SECTIONS) return fail(why, "bad section count");

@@ -20,6 +20,31 @@ uint32_t utf8_count(const char *s, size_t n) {
   return c;
 }
 
+/* Check that every byte sequence is well-formed UTF-8 (no surrogates, shortest form). */
+bool utf8_valid(const uint8_t *s, size_t n) {
+  size_t i = 0;
+  while (i < n) {
+    uint8_t c = s[i];
+    size_t k;
+    uint32_t cp;
+    if (c < 0x80) { i++; continue; }
+    else if ((c & 0xe0) == 0xc0) { k = 1; cp = c & 0x1f; }
+    else if ((c & 0xf0) == 0xe0) { k = 2; cp = c & 0x0f; }
+    else if ((c & 0xf8) == 0xf0) { k = 3; cp = c & 0x07; }
+    else return false;
+    if (n - i <= k) return false;
+    for (size_t j = 1; j <= k; j++) {
+      if ((s[i + j] & 0xc0) != 0x80) return false;
+      cp = cp << 6 | (s[i + j] & 0x3f);
+    }
+    if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) || (k == 3 && cp < 0x10000) ||
+        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+      return false;
+    i += k + 1;
+  }
+  return true;
+}
+
 /* A new Str holding a copy of s[0..n) (valid UTF-8); 0 on MemoryError. */
 Ref str_new(VM *vm, const char *s, size_t n) {
   if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }

@@ -11,10 +11,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { PLAT_STDOUT = 1, PLAT_STDERR = 2 };
+enum { PLAT_STDOUT = 1, PLAT_STDERR = 2, PLAT_CHANNEL = 3 };
 
-/* Write len bytes to the program's stdout or stderr.  Never fails. */
+/* Write len bytes to the program's stdout, stderr or the host channel.
+ * Never fails (without a channel, channel bytes are dropped). */
 void plat_write(int stream, const char *buf, size_t len);
+
+/* Block until the host sends a byte on the channel and return it (0..255);
+ * -1 if there is no channel.  Idles the CPU while waiting. */
+int plat_channel_read(void);
 
 /* Monotonic clock in nanoseconds since an arbitrary start. */
 uint64_t plat_clock_ns(void);

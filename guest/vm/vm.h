@@ -94,6 +94,7 @@ const char *type_name(Value v);
 Ref str_new(VM *vm, const char *s, size_t n);            /* 0 on MemoryError */
 bool str_value(VM *vm, const char *s, size_t n, Value *out);
 uint32_t utf8_count(const char *s, size_t n);
+bool utf8_valid(const uint8_t *s, size_t n);              /* well-formed, no surrogates */
 Ref list_new(VM *vm, uint32_t cap);
 bool list_append(VM *vm, Value list, Value v);
 Value *list_items(VM *vm, List *l);

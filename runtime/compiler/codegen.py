@@ -32,11 +32,14 @@ _CMPOPS: dict[type[ast.cmpop], str] = {
     ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT",
     ast.GtE: "GE", ast.Is: "IS", ast.IsNot: "ISNOT", ast.In: "IN", ast.NotIn: "NOTIN",
 }
+#: Built-in modules.  ``import m`` binds ``m`` at compile time: ``m.f`` is the
+#: built-in global named "m.f" (a name no program can spell, so no clash).
+MODULES = frozenset({"drift"})
+
 #: How unsupported constructs are named in error messages.
 _FRIENDLY = {
     "ClassDef": "classes", "Try": "try statements", "TryStar": "try statements",
-    "Raise": "raise statements", "With": "with statements", "Import": "import",
-    "ImportFrom": "import", "Lambda": "lambda", "ListComp": "list comprehensions",
+    "Raise": "raise statements", "With": "with statements", "Lambda": "lambda", "ListComp": "list comprehensions",
     "DictComp": "dict comprehensions", "SetComp": "set comprehensions",
     "GeneratorExp": "generator expressions", "Yield": "generators (yield)",
     "YieldFrom": "generators (yield from)", "Await": "async", "AsyncFunctionDef": "async functions",
@@ -84,6 +87,7 @@ class Compiler:
         self.f = _Func("<module>", True)
         self.line = 1
         self.node: ast.AST | None = None
+        self.modules: dict[str, str] = {}  # alias -> built-in module name
 
     # ---- errors -------------------------------------------------------------
     def error(self, node: ast.AST, what: str, kind: str = "unsupported") -> CompileError:
@@ -252,6 +256,30 @@ class Compiler:
         if self.f.is_module:
             return  # harmless at module level, as in CPython
 
+    def s_Import(self, s: ast.Import) -> None:
+        for alias in s.names:
+            if alias.name not in MODULES:
+                raise self.error(s, f"module '{alias.name}' (built-in modules: {', '.join(sorted(MODULES))})")
+            self.modules[alias.asname or alias.name] = alias.name
+
+    def s_ImportFrom(self, s: ast.ImportFrom) -> None:
+        if s.module not in MODULES or s.level:
+            raise self.error(s, f"module '{s.module}' (built-in modules: {', '.join(sorted(MODULES))})")
+        for alias in s.names:
+            if alias.name == "*":
+                raise self.error(s, "'from ... import *'")
+            r = self.alloc()
+            self.emit("GETGLOBAL", r, self.global_slot(f"{s.module}.{alias.name}"))
+            self.store_name(alias.asname or alias.name, r, s)
+            self.f.top = r
+
+    def module_attr(self, node: ast.expr) -> str | None:
+        """"m.f" if ``node`` is ``m.f`` for an imported built-in module ``m``, else None."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in self.modules and not self.is_local(node.value.id):
+            return f"{self.modules[node.value.id]}.{node.attr}"
+        return None
+
     def s_Return(self, s: ast.Return) -> None:
         if self.f.is_module:
             raise self.error(s, "'return' outside function", "error")
@@ -293,6 +321,8 @@ class Compiler:
             raise self.error(t, f"assignment to {type(t).__name__}")
 
     def store_name(self, name: str, r: int, node: ast.AST) -> None:
+        if name in self.modules and not self.is_local(name):
+            raise self.error(node, f"assignment to '{name}', the name of an imported module")
         if self.is_local(name):
             if self.f.locals[name] != r:
                 self.emit("MOVE", self.f.locals[name], r)
@@ -447,6 +477,8 @@ class Compiler:
         return r
 
     def e_Name(self, n: ast.Name, dst: int | None) -> int:
+        if n.id in self.modules and not self.is_local(n.id):
+            raise self.error(n, f"module '{n.id}' as a value (use its functions: {n.id}.name)")
         r = self.target(dst)
         if self.is_local(n.id):
             if r != self.f.locals[n.id]:
@@ -584,6 +616,10 @@ class Compiler:
 
     def e_Attribute(self, n: ast.Attribute, dst: int | None) -> int:
         r = self.target(dst)
+        qualified = self.module_attr(n)
+        if qualified is not None:
+            self.emit("GETGLOBAL", r, self.global_slot(qualified))
+            return r
         self.expr_into(n.value, r)
         self.emit("GETATTR", r, self.const("STR", self.string(n.attr)))
         return r
@@ -591,7 +627,7 @@ class Compiler:
     def e_Call(self, n: ast.Call, dst: int | None) -> int:
         base = self.alloc()
         nargs = 0
-        if isinstance(n.func, ast.Attribute):
+        if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:
             self.alloc()
             self.expr_into(n.func.value, base + 1)
             self.emit("METHOD", base, self.const("STR", self.string(n.func.attr)))

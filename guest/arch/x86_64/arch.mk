@@ -7,17 +7,17 @@
 X86_DIR   := arch/x86_64
 X86_OUT   := $(B)/x86_64
 X86_CC    ?= gcc
-# Size first (-Os: the hello image must stay under 64 KiB), except the
+# Size first (-Oz: the hello image must stay under 64 KiB), except the
 # interpreter's hot paths (X86_HOT_SRCS), built with -O2.
-X86_OPT      ?= -Os
+X86_OPT      ?= -Oz
 X86_HOT_OPT  ?= -O2
-X86_ARCH_OPT ?= -Os
+X86_ARCH_OPT ?= -Oz
 X86_HOT_SRCS := vm/interp.c vm/dict.c
 # -ffreestanding implies -fno-builtin, which would turn every small
 # memcpy(&v, p, 4) into a call: -fbuiltin gives GCC its builtins back.
 # -fno-tree-loop-distribute-patterns stops it from turning loops into calls
 # to memset/memcpy/strlen (lib/string.c would call itself).
-X86_CFLAGS = -std=gnu11 $(X86_OPT) -g $(WARN) -ffreestanding -fbuiltin -fno-pic -fno-pie \
+X86_CFLAGS = -std=gnu11 $(X86_OPT) $(X86_LTO) -g $(WARN) -ffreestanding -fbuiltin -fno-pic -fno-pie \
 	-mcmodel=small -mno-red-zone -fno-stack-protector -fcf-protection=none \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
 	-ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
@@ -26,7 +26,7 @@ X86_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(X86_DIR)/kernel.ld \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-n
 
-X86_ARCH_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/clock.c \
+X86_ARCH_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/chan.c $(X86_DIR)/clock.c \
 	$(X86_DIR)/trap.c $(X86_DIR)/platform.c
 X86_NOOP_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/noop.c
 

@@ -153,6 +153,17 @@ isr_stubs:
         .set    vec, vec + 1
         .endr
 
+/* ---- legacy PIC interrupts 0x20..0x2f: only wake a `hlt` (chan.c) ------- */
+        .p2align 4
+        .globl  irq_wake
+irq_wake:
+        pushq   %rax
+        movb    $0x20, %al
+        outb    %al, $0xa0              /* EOI to both PICs */
+        outb    %al, $0x20
+        popq    %rax
+        iretq
+
 isr_common:
         pushq   %rax
         pushq   %rbx

@@ -32,7 +32,7 @@ struct idt_gate {
 };
 
 static struct tss64 tss;
-static struct idt_gate idt[32];
+static struct idt_gate idt[256];  /* 32 exceptions; every other vector only wakes a hlt */
 
 static const char *const names[32] = {
     "#DE divide error", "#DB debug", "NMI", "#BP breakpoint", "#OF overflow",
@@ -58,11 +58,11 @@ void trap_init(void)
     boot_gdt[4] = t >> 32;
     __asm__ volatile("ltr %w0" : : "r"(0x18));
 
-    for (int v = 0; v < 32; v++) {
-        uint64_t a = (uint64_t)isr_stubs + 16 * v;
+    for (int v = 0; v < 256; v++) {
+        uint64_t a = v < 32 ? (uint64_t)isr_stubs + 16 * v : (uint64_t)irq_wake;
         idt[v] = (struct idt_gate){
             .off_lo = (uint16_t)a, .sel = 0x08,
-            .ist = v == 8 ? 2 : 1,      /* #DF on its own stack */
+            .ist = v >= 32 ? 0 : v == 8 ? 2 : 1,  /* #DF on its own stack; IRQs on the current one */
             .type = 0x8e,               /* present, interrupt gate */
             .off_mid = (uint16_t)(a >> 16), .off_hi = (uint32_t)(a >> 32),
         };
@@ -131,4 +131,23 @@ void raise_fault(const char *k)
         __asm__ volatile("movq %0, %%rsp; pushq $0" : : "r"(0xdead0000000ull));
     if (k[0] == 'o' && k[1] == 'v')             /* "overflow": run into the guard page */
         __asm__ volatile("1: pushq %%rax; jmp 1b" : : : "memory");
+}
+
+/* Legacy interrupts, used only to wake a `hlt` (console.c): remap the PICs
+ * to vectors 0x20..0x2f with only IRQ 4 (COM3) unmasked, and put the local
+ * APIC in virtual-wire mode (LINT0 = ExtINT), which PVH firmware may not
+ * have done: with LINT0 masked, PIC interrupts never reach the CPU. */
+#define LAPIC 0xfee00000ull
+void irq_init(void)
+{
+    outb(0x20, 0x11); outb(0xa0, 0x11);         /* ICW1: init, ICW4 follows */
+    outb(0x21, 0x20); outb(0xa1, 0x28);         /* ICW2: vector bases */
+    outb(0x21, 0x04); outb(0xa1, 0x02);         /* ICW3: cascade on IRQ 2 */
+    outb(0x21, 0x01); outb(0xa1, 0x01);         /* ICW4: 8086 mode */
+    outb(0x21, 0xef); outb(0xa1, 0xff);         /* masks: IRQ 4 only */
+    boot_pd[LAPIC >> 21] = (LAPIC & ~0x1fffffull) | 0x9b;   /* 2 MiB, present, rw, uncached */
+    __asm__ volatile("invlpg (%0)" : : "r"(LAPIC) : "memory");
+    volatile uint32_t *apic = (volatile uint32_t *)(uintptr_t)LAPIC;
+    apic[0xf0 / 4] = 0x1ff;                     /* software enable, spurious vector 0xff */
+    apic[0x350 / 4] = 0x700;                    /* LINT0: ExtINT, unmasked */
 }
