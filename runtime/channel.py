@@ -1,8 +1,10 @@
 """The host end of a partition's channel (COM3): one message per line.
 
 Wire format (both directions): UTF-8 text, one message per line ending in
-``\\n``; a message's own backslashes and newlines are escaped as ``\\\\`` and
-``\\n``.  In the program, ``drift.send(x)`` sends ``str(x)`` and
+``\\n``; a message's own backslashes, newlines and ESC characters are escaped
+as ``\\\\``, ``\\n`` and ``\\e``.  A line that starts with a raw ESC (0x1b) is
+therefore never a program's message: it is a *control record* of the guest
+runtime, e.g. ``ESC exit 0`` written just before the guest ends.  In the program, ``drift.send(x)`` sends ``str(x)`` and
 ``drift.recv()`` returns the next message as a str.
 
 QEMU serves the channel as a Unix socket (one client at a time) and logs
@@ -18,10 +20,33 @@ from pathlib import Path
 
 from .errors import ChannelError
 
+#: First character of a guest runtime's control record (never of a program message).
+CONTROL = "\x1b"
+
+
+def control_record(line: bytes) -> list[str] | None:
+    """The words of a control record (e.g. ``["exit", "0"]``), or None for a message line."""
+    if not line.startswith(CONTROL.encode()):
+        return None
+    return line[1:].decode("utf-8", "replace").split()
+
+
+def exit_status(log: Path) -> int | None:
+    """The program's exit status from the guest's ``exit`` control record in a channel log."""
+    try:
+        data = log.read_bytes()
+    except FileNotFoundError:
+        return None
+    for line in reversed(data.splitlines()):
+        words = control_record(line)
+        if words and words[0] == "exit" and len(words) > 1 and words[1].isdigit():
+            return int(words[1])
+    return None
+
 
 def encode(message: str) -> bytes:
     """One message as a line on the wire."""
-    return (message.replace("\\", "\\\\").replace("\n", "\\n") + "\n").encode("utf-8")
+    return (message.replace("\\", "\\\\").replace("\n", "\\n").replace(CONTROL, "\\e") + "\n").encode("utf-8")
 
 
 def decode(line: bytes) -> str:
@@ -32,7 +57,7 @@ def decode(line: bytes) -> str:
     while i < len(text):
         c = text[i]
         if c == "\\" and i + 1 < len(text):
-            out.append("\n" if text[i + 1] == "n" else text[i + 1])
+            out.append({"n": "\n", "e": CONTROL}.get(text[i + 1], text[i + 1]))
             i += 2
         else:
             out.append(c)
@@ -77,17 +102,22 @@ class Connection:
     def receive(self, timeout: float | None = None) -> str:
         """The next message the program sends.  Raises ChannelError on timeout or EOF."""
         self.sock.settimeout(self.timeout if timeout is None else timeout)
-        while b"\n" not in self._buf:
-            try:
-                chunk = self.sock.recv(65536)
-            except OSError as e:
-                raise ChannelError(f"no message on {self.path}: {e}") from None
-            if not chunk:
-                raise ChannelError(f"the channel {self.path} closed")
-            self._buf += chunk
-        line, self._buf = self._buf.split(b"\n", 1)
-        self._unanswered = False
-        return decode(line)
+        while True:
+            while b"\n" not in self._buf:
+                try:
+                    chunk = self.sock.recv(65536)
+                except OSError as e:
+                    raise ChannelError(f"no message on {self.path}: {e}") from None
+                if not chunk:
+                    raise ChannelError(f"the channel {self.path} closed")
+                self._buf += chunk
+            line, self._buf = self._buf.split(b"\n", 1)
+            words = control_record(line)
+            if words is None:
+                self._unanswered = False
+                return decode(line)
+            if words[:1] == ["exit"]:
+                raise ChannelError(f"the program ended (status {' '.join(words[1:2])}) without answering")
 
     def request(self, message: str, timeout: float | None = None) -> str:
         """Send a message and return the program's answer (the next message it sends)."""
@@ -122,8 +152,11 @@ def recv(log: Path, cursor: Path) -> str | None:
         pos = int(cursor.read_text())
     except (FileNotFoundError, ValueError):
         pos = 0
-    end = data.find(b"\n", pos)
-    if end < 0:
-        return None
-    cursor.write_text(str(end + 1))
-    return decode(data[pos:end])
+    while True:
+        end = data.find(b"\n", pos)
+        if end < 0:
+            return None
+        cursor.write_text(str(end + 1))
+        if control_record(data[pos:end]) is None:
+            return decode(data[pos:end])
+        pos = end + 1

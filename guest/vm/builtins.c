@@ -718,6 +718,7 @@ NATIVE(bi_drift_send) {
     char c = sb_data(&sb)[i];
     if (c == '\\') sb_put(&sb, "\\\\", 2);
     else if (c == '\n') sb_put(&sb, "\\n", 2);
+    else if (c == 0x1b) sb_put(&sb, "\\e", 2);            /* raw ESC starts a control record */
     else sb_putc(&sb, c);
   }
   sb_putc(&sb, '\n');
@@ -737,7 +738,7 @@ NATIVE(bi_drift_recv) {
   for (bool esc = false;;) {
     int c = plat_channel_read();
     if (c < 0) return exc_raise(vm, E_RuntimeError, "no host channel (or the host closed it)");
-    if (esc) { sb_putc(&sb, c == 'n' ? '\n' : (char)c); esc = false; }
+    if (esc) { sb_putc(&sb, c == 'n' ? '\n' : c == 'e' ? 0x1b : (char)c); esc = false; }
     else if (c == '\\') esc = true;
     else if (c == '\n') break;
     else sb_putc(&sb, (char)c);

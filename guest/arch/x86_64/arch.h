@@ -28,6 +28,7 @@ void uart_send(uint16_t base, unsigned depth, const char *p, size_t n);
 
 /* chan.c: the host channel */
 void channel_write(const char *buf, size_t len);
+void channel_exit_record(int status);   /* "ESC exit N" on the channel, if present */
 void kputs(int stream, const char *s);
 void kprintf(int stream, const char *fmt, ...);  /* %s %c %u %d %x (64-bit args) */
 
