@@ -120,3 +120,15 @@ class Backend(abc.ABC):
     @abc.abstractmethod
     def channel_log(self, name: str) -> Path:
         """The file every line the guest sent on the channel is logged to."""
+
+    def stderr_log(self, name: str) -> Path | None:
+        """The file the program's stderr is logged to on its own, or None if it shares
+        :meth:`console_log`.  Raises PartitionNotFound for an unknown name."""
+        self.console_log(name)
+        return None
+
+    def channel_cursor(self, name: str) -> Path:
+        """The file recording how much of :meth:`channel_log` ``drift recv`` has consumed
+        (beside the log by default).  Raises PartitionNotFound for an unknown name."""
+        log = self.channel_log(name)
+        return log.with_name(log.name + ".cursor")

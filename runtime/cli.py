@@ -9,15 +9,22 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import hashlib
+import importlib
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from . import accel, build, image, paths, qemu
-from .errors import DriftError, ImageError
+from . import accel, build, cgroups, image, paths, qemu
+from .errors import ChannelError, DriftError, ImageError, ToolMissingError, UsageError
+
+if TYPE_CHECKING:
+    from .api import Partition
+    from .backend import Backend, PartitionInfo
 
 MACHINES = ("microvm", "q35")
 
@@ -86,10 +93,50 @@ def _run_hosted(target: Path, memory: int) -> int:
         return subprocess.run([str(vm), "--memory", str(memory), f.name]).returncode
 
 
+def _check_detach_options(ns: argparse.Namespace) -> None:
+    """Check the options of ``drift run`` before anything is done.
+
+    Raises:
+        UsageError: options that only go with (or never with) --detach; an
+            invalid --name or CPU limits.
+    """
+    if ns.detach and (ns.hosted or ns.print_cmdline or ns.timeout is not None):
+        raise UsageError("--detach does not go with --hosted, --print-cmdline or --timeout")
+    only_detached = {"--name": ns.name, "--cpu-min": ns.cpu_min, "--cpu-max": ns.cpu_max,
+                     "--cpu-burst": ns.cpu_burst, "--json": ns.json or None,
+                     "--connect": ns.connect, "--backend": ns.backend}
+    given = [flag for flag, value in only_detached.items() if value is not None]
+    if not ns.detach and given:
+        raise UsageError(f"{', '.join(given)}: only with --detach (a partition in the background)")
+    if ns.detach:
+        from .partition import validate_name
+
+        if ns.name is not None:
+            validate_name(ns.name)
+        cgroups.validate(cgroups.CpuLimits(ns.cpu_min, ns.cpu_max, ns.cpu_burst))
+
+
+def _run_detached(ns: argparse.Namespace, target: Path) -> int:
+    from .api import Partition
+
+    img = _image_for(target, ns.arch, ns.memory or build.DEFAULT_MEMORY_MIB)
+    partition = Partition.run(img, name=ns.name, memory_mib=ns.memory, cpus=ns.cpus, accel=ns.accel,
+                              machine=ns.machine, append=" ".join(ns.append or []), cpu_min=ns.cpu_min,
+                              cpu_max=ns.cpu_max, cpu_burst=ns.cpu_burst, backend=_backend(ns))
+    if ns.json:
+        print(json.dumps(partition.info().to_json(), indent=2))
+    else:
+        print(partition.name)
+    return 0
+
+
 def cmd_run(ns: argparse.Namespace) -> int:
     target = Path(ns.target)
+    _check_detach_options(ns)
     if not target.exists():
         raise ImageError(f"{target}: no such file")
+    if ns.detach:
+        return _run_detached(ns, target)
     if ns.hosted:
         return _run_hosted(target, ns.memory or 256)
     img = _image_for(target, ns.arch, ns.memory or build.DEFAULT_MEMORY_MIB)
@@ -100,7 +147,7 @@ def cmd_run(ns: argparse.Namespace) -> int:
         print(f"drift: accel {resolved}: {accel.reason(ns.accel, manifest.arch)}", file=sys.stderr)
     append = " ".join(ns.append or [])
     cfg = qemu.QemuConfig(image=img, arch=manifest.arch, machine=ns.machine, accel=resolved,
-                          memory_mib=ns.memory, append=append)
+                          memory_mib=ns.memory, append=append, cpus=ns.cpus)
     if ns.print_cmdline:
         print(qemu.print_cmdline(cfg))
         return 0
@@ -113,6 +160,187 @@ def cmd_dis(ns: argparse.Namespace) -> int:
 
     sys.stdout.write(disassemble(_bytecode_of(Path(ns.file))))
     return 0
+
+
+# ---- partitions ---------------------------------------------------------------------
+
+
+def _backend(ns: argparse.Namespace) -> Backend:
+    """The backend chosen by --backend/--connect (``--connect`` alone means libvirt).
+
+    Raises:
+        UsageError: --connect with the direct backend.
+        ToolMissingError: the libvirt backend cannot be loaded.
+    """
+    kind = ns.backend or ("libvirt" if ns.connect else "direct")
+    if kind == "direct":
+        if ns.connect:
+            raise UsageError("--connect URI is for --backend libvirt")
+        from .partition import DirectBackend
+
+        return DirectBackend()
+    try:
+        module = importlib.import_module(".libvirt_backend", __package__)
+    except ImportError as e:
+        raise ToolMissingError(f"the libvirt backend cannot be loaded: {e}") from None
+    backend: Backend = module.LibvirtBackend(ns.connect)
+    return backend
+
+
+def _partition(ns: argparse.Namespace) -> Partition:
+    from .api import Partition
+
+    return Partition(ns.name, _backend(ns))
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
+
+
+def _status_text(info: PartitionInfo) -> str:
+    """The STATUS column: the exit status and/or the reason."""
+    parts = [f"exit {info.exit_status}"] if info.exit_status is not None else []
+    if info.reason:
+        parts.append(info.reason)
+    return "; ".join(parts) or "-"
+
+
+def cmd_ps(ns: argparse.Namespace) -> int:
+    infos = _backend(ns).list()
+    if ns.json:
+        print(json.dumps([info.to_json() for info in infos], indent=2))
+        return 0
+    rows = [("NAME", "STATE", "UPTIME", "PID", "MEM", "ACCEL", "IMAGE", "STATUS")]
+    rows += [(i.name, i.state, _duration(i.uptime_s), str(i.pid or "-"), f"{i.memory_mib}M", i.accel,
+              Path(i.image).name, _status_text(i)) for i in infos]
+    widths = [max(len(row[c]) for row in rows) for c in range(len(rows[0]) - 1)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    return 0
+
+
+def cmd_inspect(ns: argparse.Namespace) -> int:
+    info = _partition(ns).info()
+    data = info.to_json()
+    if ns.json:
+        print(json.dumps(data, indent=2))
+        return 0
+    extra = data.pop("extra")
+    data["started_at"] = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(info.started_at))
+    data["uptime_s"] = _duration(info.uptime_s)
+    if isinstance(extra, dict):
+        data.update(extra)
+    for key, value in data.items():
+        print(f"{key + ':':14}{'-' if value is None else value}")
+    return 0
+
+
+def cmd_logs(ns: argparse.Namespace) -> int:
+    _partition(ns).copy_logs(sys.stdout.buffer, sys.stderr.buffer, follow=ns.follow)
+    return 0
+
+
+def cmd_pause(ns: argparse.Namespace) -> int:
+    _partition(ns).pause()
+    return 0
+
+
+def cmd_resume(ns: argparse.Namespace) -> int:
+    _partition(ns).resume()
+    return 0
+
+
+def cmd_stop(ns: argparse.Namespace) -> int:
+    _partition(ns).stop(ns.timeout)
+    return 0
+
+
+def cmd_kill(ns: argparse.Namespace) -> int:
+    _partition(ns).kill()
+    return 0
+
+
+def cmd_rm(ns: argparse.Namespace) -> int:
+    _partition(ns).remove(force=ns.force)
+    return 0
+
+
+def cmd_send(ns: argparse.Namespace) -> int:
+    _partition(ns).send(ns.message, timeout=ns.timeout)
+    return 0
+
+
+def cmd_recv(ns: argparse.Namespace) -> int:
+    message = _partition(ns).recv(wait=ns.wait)
+    if message is None:
+        within = f" within {ns.wait:g} s" if ns.wait else " (use --wait SECONDS to wait for one)"
+        raise ChannelError(f"no unread message from {ns.name}{within}")
+    print(message)
+    return 0
+
+
+def cmd_request(ns: argparse.Namespace) -> int:
+    print(_partition(ns).request(ns.message, timeout=ns.timeout))
+    return 0
+
+
+def _backend_options() -> argparse.ArgumentParser:
+    """--backend and --connect, shared by every partition command."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--backend", choices=("direct", "libvirt"), default=None,
+                        help="where partitions run (default direct; --connect implies libvirt)")
+    common.add_argument("--connect", metavar="URI", default=None, help="libvirt URI (e.g. qemu:///system)")
+    return common
+
+
+def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    common = _backend_options()
+
+    def add(name: str, help_text: str, func: object, *, named: bool = True) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, parents=[common])
+        if named:
+            p.add_argument("name", metavar="NAME")
+        p.set_defaults(func=func)
+        return p
+
+    add("ps", "list partitions", cmd_ps, named=False).add_argument("--json", action="store_true")
+    add("inspect", "show one partition", cmd_inspect).add_argument("--json", action="store_true")
+    add("logs", "print a partition's stdout (and its stderr on stderr)", cmd_logs).add_argument(
+        "-f", "--follow", action="store_true", help="keep printing until the partition ends")
+    add("pause", "stop a partition's CPUs", cmd_pause)
+    add("resume", "restart a paused partition's CPUs", cmd_resume)
+    add("stop", "stop a partition gracefully (QMP quit; SIGKILL after --timeout)", cmd_stop).add_argument(
+        "--timeout", type=float, default=10.0, metavar="SECONDS")
+    add("kill", "kill a partition at once (SIGKILL)", cmd_kill)
+    add("rm", "remove an ended partition", cmd_rm).add_argument(
+        "-f", "--force", action="store_true", help="kill it first if it runs")
+    for name, help_text, func in (("send", "send a message on the partition's channel", cmd_send),
+                                  ("request", "send a message and print the answer", cmd_request)):
+        p = add(name, help_text, func)
+        p.add_argument("message", metavar="MESSAGE")
+        p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
+    add("recv", "print the next unread message the program sent", cmd_recv).add_argument(
+        "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for one (default: do not wait)")
+
+
+def _run_partition_options(r: argparse.ArgumentParser) -> None:
+    """The options of ``drift run --detach``."""
+    r.add_argument("-d", "--detach", action="store_true", help="run as a partition in the background")
+    r.add_argument("--name", default=None, help="the partition's name (--detach; default: IMAGE-<random>)")
+    r.add_argument("--cpus", type=int, default=1, metavar="N", help="virtual CPUs (-smp N)")
+    for which in ("min", "max", "burst"):
+        r.add_argument(f"--cpu-{which}", type=int, default=None, metavar="PERCENT",
+                       help=f"cgroup v2 CPU {which} in percent of one CPU (--detach)")
+    r.add_argument("--backend", choices=("direct", "libvirt"), default=None, help="(--detach) default direct")
+    r.add_argument("--connect", metavar="URI", default=None, help="(--detach) libvirt URI; implies libvirt")
+    r.add_argument("--json", action="store_true", help="(--detach) print the partition as JSON")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -146,11 +374,14 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--append", action="append", metavar="WORD", help="kernel command line word (repeatable)")
     r.add_argument("--print-cmdline", action="store_true", help="print the QEMU command line and exit")
     r.add_argument("-v", "--verbose", action="store_true")
+    _run_partition_options(r)
     r.set_defaults(func=cmd_run)
 
     d = sub.add_parser("dis", help="disassemble a program, bytecode file or image")
     d.add_argument("file")
     d.set_defaults(func=cmd_dis)
+
+    _partition_commands(sub)
     return p
 
 

@@ -16,6 +16,7 @@ are told apart from a program's own status, which ``drift run`` passes on).
      +-- PartitionStateError   not possible in the current state    (exit 75)
      +-- ChannelError          the host channel failed or timed out (exit 74)
      +-- BackendError          libvirt refused or is unreachable    (exit 76)
+     +-- UsageError            an invalid argument (e.g. a bad partition name) (exit 64)
 """
 
 from __future__ import annotations
@@ -102,3 +103,9 @@ class BackendError(DriftError):
     """The backend (libvirt) refused the request or cannot be reached."""
 
     exit_code = 76  # EX_PROTOCOL
+
+
+class UsageError(DriftError):
+    """An argument is invalid (a partition name, a CPU limit, conflicting options)."""
+
+    exit_code = 64  # EX_USAGE

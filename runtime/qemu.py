@@ -62,6 +62,23 @@ class QemuConfig:
     memory_mib: int = 8
     append: str = ""
     binary: str | None = None
+    cpus: int = 1
+
+
+@dataclass(frozen=True)
+class Control:
+    """The extra endpoints of a partition run in the background (paths as QEMU sees them).
+
+    ``qmp_socket``: the QMP monitor, a Unix socket QEMU listens on;
+    ``channel_socket``/``channel_log``: COM3 (0x3e8, irq 4), the host channel,
+    served on a Unix socket, everything the guest sends also logged to a file;
+    ``name``: the guest's name (QMP ``query-name``; QEMU's thread name).
+    """
+
+    qmp_socket: str
+    channel_socket: str
+    channel_log: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -136,24 +153,56 @@ def _serial_args(cfg: QemuConfig, stdout_path: str, stderr_path: str) -> list[st
             "-device", "isa-serial,chardev=err,iobase=0x2f8,irq=3"]
 
 
-def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str) -> list[str]:
-    """The full QEMU command for ``cfg``, with the program's output files given.
+def _control_args(control: Control, paused: bool) -> list[str]:
+    """QMP, the channel UART (COM3) and the guest's name; ``-S`` to start with the CPUs stopped."""
+    args = ["-name", f"guest={control.name},process=drift:{control.name}",
+            "-qmp", f"unix:{control.qmp_socket},server=on,wait=off",
+            "-chardev", f"socket,id=ch,path={control.channel_socket},server=on,wait=off,"
+                        f"logfile={control.channel_log}",
+            "-device", "isa-serial,chardev=ch,iobase=0x3e8,irq=4"]
+    return [*args, "-S"] if paused else args
+
+
+def _check(cfg: QemuConfig) -> None:
+    """Check the resources asked for.
 
     Raises:
-        ToolMissingError: QEMU is not installed.
         AccelError: ``cfg.accel`` is not a resolved accelerator (kvm/tcg).
-        LaunchError: unknown machine, unsupported architecture, or bad memory size.
+        LaunchError: memory below 1 MiB or fewer than 1 CPU.
     """
     if cfg.accel not in _CPU:
         raise AccelError(f"accelerator {cfg.accel!r} is not resolved: expected kvm or tcg")
     if cfg.memory_mib < 1:
         raise LaunchError(f"memory must be at least 1 MiB (got {cfg.memory_mib})")
+    if cfg.cpus < 1:
+        raise LaunchError(f"a partition needs at least 1 CPU (got {cfg.cpus})")
+
+
+def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str,
+                 control: Control | None = None, paused: bool = False) -> list[str]:
+    """The full QEMU command for ``cfg``, with the program's output files given.
+
+    ``control`` adds what a background partition needs (QMP, the channel on
+    COM3, see :class:`Control`); ``paused`` starts it with its CPUs stopped
+    (QMP ``cont`` starts them).
+
+    Raises:
+        ToolMissingError: QEMU is not installed.
+        AccelError: ``cfg.accel`` is not a resolved accelerator (kvm/tcg).
+        LaunchError: unknown machine, unsupported architecture, bad memory size
+            or CPU count.
+    """
+    _check(cfg)
     binary = qemu_binary(cfg)
     cmd = [binary, *_machine_args(cfg), "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]
     if sandbox_supported(binary):
         cmd += ["-sandbox", SANDBOX]
     cmd += ["-accel", cfg.accel, "-cpu", _CPU[cfg.accel], "-m", f"{cfg.memory_mib}M"]
+    if cfg.cpus > 1:
+        cmd += ["-smp", str(cfg.cpus)]
     cmd += _serial_args(cfg, stdout_path, stderr_path)
+    if control is not None:
+        cmd += _control_args(control, paused)
     cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", str(cfg.image)]
     if cfg.append:
         cmd += ["-append", cfg.append]
