@@ -20,9 +20,10 @@ record (image, its SHA-256, memory, accelerator, start time) is the domain's
 ``<metadata>`` in :data:`NAMESPACE`.
 
 libvirt daemonizes QEMU, so the exit code through which the guest reports
-its program's status is lost: a program that ended is ``stopped`` with
-``exit_status`` None, except after a CPU fault (its crash report on stderr
-means status 125, and the state is ``crashed``).  See docs/libvirt.md.
+its program's status is lost; the guest also writes it as a control record
+on the channel (``ESC exit N``, see runtime/channel.py), which is read from
+the channel log.  Statuses 0..119 are ``stopped``, Drift's own (120..125,
+e.g. 125 after a CPU fault) ``crashed``.  See docs/libvirt.md.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from . import accel, image
+from . import accel, channel, image
 from .backend import Backend, PartitionInfo, PartitionSpec
 from .errors import (
     BackendError,
@@ -51,6 +52,7 @@ from .errors import (
     UsageError,
 )
 from .qemu import MACHINES, QBOOT_ROM
+from .status import STATUS, describe
 
 #: The XML namespace of Drift's ``<metadata>`` element in a domain.
 NAMESPACE = "urn:drift:partition:1"
@@ -436,6 +438,11 @@ class LibvirtBackend(Backend):
         if state == _CRASHED:
             return "crashed", "libvirt reports the guest crashed", None
         drift_state, why = _SHUTOFF_REASONS.get(reason, ("stopped", f"shut off (libvirt reason {reason})"))
+        status = channel.exit_status(folder / CHANNEL_LOG) if reason == 3 else None
+        if status is not None:
+            if status > STATUS["USER_MAX"]:
+                return "crashed", describe(status), status
+            return "stopped", None, status
         if reason == 3 and CPU_FAULT_MARK in _tail(folder / STDERR_LOG):
             return "crashed", "CPU fault in the guest (crash report in the stderr log)", CPU_FAULT_STATUS
         return drift_state, why, None

@@ -167,7 +167,23 @@ def _build(kernel: Path, folder: Path, name: str, source: str) -> Path:
 @pytest.fixture(scope="session")
 def images(kernel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("lvimages")
-    return {"spin": _build(kernel, folder, "spin", SPIN), "quick": _build(kernel, folder, "quick", QUICK)}
+    return {"spin": _build(kernel, folder, "spin", SPIN), "quick": _build(kernel, folder, "quick", QUICK),
+            "kv": _build(kernel, folder, "kv", (ROOT / "images" / "kvstore" / "kvstore.py").read_text())}
+
+
+def test_channel_to_the_kvstore(backend: LibvirtBackend, images: dict[str, Path]) -> None:
+    from runtime import channel
+
+    backend.start(PartitionSpec(name="kv", image=images["kv"], memory_mib=16))
+    _wait(lambda: channel.recv(backend.channel_log("kv"), backend.channel_cursor("kv")) == "READY", "READY")
+    with channel.Connection(backend.channel_socket("kv"), timeout=20) as c:
+        assert c.request("PUT k v w") == "OK"
+        assert c.request("GET k") == "OK v w"
+        assert c.request("QUIT") == "BYE"
+    _wait(lambda: backend.inspect("kv").state != "running", "the kvstore to end")
+    info = backend.inspect("kv")
+    assert (info.state, info.exit_status) == ("stopped", 0)
+    backend.remove("kv")
 
 
 def test_lifecycle_with_virsh(backend: LibvirtBackend, libvirt_uri: str, images: dict[str, Path]) -> None:
@@ -223,7 +239,7 @@ def test_program_exit_and_cpu_fault(backend: LibvirtBackend, images: dict[str, P
     _wait(lambda: backend.inspect("quick").state != "running", "the program to end")
     _wait(lambda: backend.inspect("fault").state != "running", "the faulting program to end")
     quick = backend.inspect("quick")
-    assert quick.state == "stopped" and quick.exit_status is None  # libvirt cannot see it
+    assert quick.state == "stopped" and quick.exit_status == 0  # from the guest's exit record on COM3
     assert backend.console_log("quick").read_text() == "bye\n"
     fault = backend.inspect("fault")
     assert fault.state == "crashed" and fault.exit_status == 125

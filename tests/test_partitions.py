@@ -333,3 +333,21 @@ def test_api_channel_plumbing_and_long_state_path(tmp_path_factory: pytest.TempP
         assert Partition.all() == []
     finally:
         _kill_leftovers(long_root)
+
+
+def test_kvstore_over_the_channel_across_processes(state: Path, tmp_path: Path) -> None:
+    """The key-value appliance, detached: every channel verb through its own CLI process."""
+    img = Image.build(Path(__file__).resolve().parent.parent / "images" / "kvstore" / "kvstore.py",
+                      tmp_path / "kv.elf", memory_mib=16).path
+    assert drift("run", str(img), "--detach", "--name", "kv").returncode == 0
+    assert drift("recv", "kv", "--wait", "20").stdout == "READY\n"       # sent before anyone listened
+    assert drift("request", "kv", "PUT greeting hello there").stdout == "OK\n"
+    assert drift("request", "kv", "GET greeting").stdout == "OK hello there\n"
+    assert drift("send", "kv", "COUNT").returncode == 0
+    assert drift("recv", "kv", "--wait", "10").stdout == "OK 1\n"
+    empty = drift("recv", "kv")                                            # nothing left unread
+    assert (empty.returncode, empty.stdout) == (74, "")
+    assert drift("request", "kv", "QUIT").stdout == "BYE\n"
+    _wait_ended("kv")
+    info = ps()["kv"]
+    assert (info["state"], info["exit_status"]) == ("stopped", 0)
