@@ -7,6 +7,7 @@ code (sysexits); ``drift run`` otherwise exits with the program's status.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import hashlib
 import importlib
@@ -394,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     except DriftError as e:
         print(f"drift: {e}", file=sys.stderr)
         return e.exit_code
+    except BrokenPipeError:                  # e.g. `drift ps | head`: the reader left, not an error
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:
         print(f"drift: {e}", file=sys.stderr)
         return 66

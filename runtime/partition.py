@@ -440,9 +440,12 @@ class DirectBackend(Backend):
 
     name = "direct"
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: Path | None = None, *, memfd: bool = True, tb_size_mib: int | None = None) -> None:
+        """``memfd``/``tb_size_mib``: QEMU memory tuning (see :class:`runtime.qemu.QemuConfig`)."""
         self.root = root if root is not None else state_root()
         self.partitions = self.root / "partitions"
+        self.memfd = memfd
+        self.tb_size_mib = tb_size_mib
 
     # ---- locating ----
 
@@ -501,7 +504,7 @@ class DirectBackend(Backend):
         manifest = image.verify(spec.image)
         cfg = qemu.QemuConfig(image=spec.image.resolve(), arch=manifest.arch, machine=spec.machine,
                               accel=accel.resolve(spec.accel, manifest.arch), memory_mib=spec.memory_mib,
-                              append=spec.append, cpus=spec.cpus)
+                              append=spec.append, cpus=spec.cpus, memfd=self.memfd, tb_size_mib=self.tb_size_mib)
         control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,
                                name=spec.name)
         cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control, paused=True)

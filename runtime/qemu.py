@@ -63,6 +63,11 @@ class QemuConfig:
     append: str = ""
     binary: str | None = None
     cpus: int = 1
+    #: Back guest RAM with a memfd: no transparent huge pages, so an idle guest
+    #: costs only the pages it touched (docs/benchmarks.md, density).
+    memfd: bool = True
+    #: TCG translation-buffer size in MiB (None: QEMU's default).
+    tb_size_mib: int | None = None
 
 
 @dataclass(frozen=True)
@@ -197,7 +202,10 @@ def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str,
     cmd = [binary, *_machine_args(cfg), "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"]
     if sandbox_supported(binary):
         cmd += ["-sandbox", SANDBOX]
-    cmd += ["-accel", cfg.accel, "-cpu", _CPU[cfg.accel], "-m", f"{cfg.memory_mib}M"]
+    accel = cfg.accel if cfg.accel != "tcg" or cfg.tb_size_mib is None else f"tcg,tb-size={cfg.tb_size_mib}"
+    cmd += ["-accel", accel, "-cpu", _CPU[cfg.accel], "-m", f"{cfg.memory_mib}M"]
+    if cfg.memfd:
+        cmd += ["-object", f"memory-backend-memfd,id=ram,size={cfg.memory_mib}M", "-machine", "memory-backend=ram"]
     if cfg.cpus > 1:
         cmd += ["-smp", str(cfg.cpus)]
     cmd += _serial_args(cfg, stdout_path, stderr_path)
