@@ -12,9 +12,8 @@ for _macro, (_name, _value, _doc) in defs.read(paths.STATUS_DEF):
 
 
 def describe(code: int) -> str:
-    """A one-line explanation of an exit status (a program's own for 0..USER_MAX)."""
-    if code in _DOC and code > STATUS["EXCEPTION"]:
-        return _DOC[code]
-    if code == STATUS["EXCEPTION"]:
+    """A one-line explanation of an exit status: Drift's meaning for 0, 1 and the
+    statuses above USER_MAX, else "the program exited with status N"."""
+    if code in (STATUS["OK"], STATUS["EXCEPTION"]) or (code > STATUS["USER_MAX"] and code in _DOC):
         return _DOC[code]
     return f"the program exited with status {code}"
