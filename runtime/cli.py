@@ -17,8 +17,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import accel, build, cgroups, image, paths, qemu
 from .errors import ChannelError, DriftError, ImageError, ToolMissingError, UsageError
@@ -292,6 +293,56 @@ def cmd_request(ns: argparse.Namespace) -> int:
     return 0
 
 
+def _progress_bar(name: str, to: str) -> Callable[[Mapping[str, Any]], None]:
+    """A one-line progress display on stderr for ``drift migrate`` (a terminal only)."""
+
+    def show(info: Mapping[str, Any]) -> None:
+        ram: Mapping[str, Any] = info.get("ram") or {}
+        total, done = int(ram.get("total") or 0), int(ram.get("transferred") or 0)
+        left = int(ram.get("remaining") or 0)
+        fraction = 1.0 if info.get("status") == "completed" else (total - left) / total if total else 0.0
+        bar = "#" * round(fraction * 20)
+        print(f"\rmigrating {name} to {to}: [{bar:20}] {fraction:4.0%} {done / 2**20:.1f} MiB sent, "
+              f"pass {ram.get('dirty-sync-count', 0)}, {info.get('status')}   ", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_migrate(ns: argparse.Namespace) -> int:
+    from . import hosts, migrate
+    from .partition import DirectBackend
+
+    if ns.backend == "libvirt" or ns.connect:
+        raise UsageError("drift migrate works on direct partitions only for now (docs/migration.md)")
+    options = migrate.MigrateOptions(downtime_limit_ms=ns.downtime_limit, bandwidth_mib_s=ns.bandwidth,
+                                     timeout_s=ns.timeout)
+    to = hosts.parse(ns.to)
+    progress = _progress_bar(ns.name, str(to)) if sys.stderr.isatty() and not ns.json else None
+    try:
+        report = migrate.migrate(ns.name, to, options, backend=DirectBackend(), progress=progress)
+    finally:
+        if progress is not None:
+            print(file=sys.stderr)
+    if ns.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(f"migrated {ns.name} from {report.source_host} to {report.dest_host}: downtime {report.downtime_ms} ms, "
+              f"total {report.total_ms} ms, {(report.transferred_bytes or 0) / 2**20:.1f} MiB")
+    return 0
+
+
+def cmd_hosts(ns: argparse.Namespace) -> int:
+    from . import hosts
+
+    found = [h.to_json() for h in hosts.configured()]
+    if ns.json:
+        print(json.dumps(found, indent=2))
+        return 0
+    for h in found:
+        print(f"{h['host']:24} {h['address'] or '-'}")
+    return 0
+
+
 def _backend_options() -> argparse.ArgumentParser:
     """--backend and --connect, shared by every partition command."""
     common = argparse.ArgumentParser(add_help=False)
@@ -329,6 +380,18 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         p.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS")
     add("recv", "print the next unread message the program sent", cmd_recv).add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for one (default: do not wait)")
+    m = add("migrate", "live-migrate a running partition to another QEMU (docs/migration.md)", cmd_migrate)
+    m.add_argument("--to", required=True, metavar="HOST", help="local, or netns:NAME (see drift hosts)")
+    m.add_argument("--json", action="store_true", help="print the report as JSON")
+    m.add_argument("--downtime-limit", type=int, default=50, metavar="MS",
+                   help="the longest the guest may be stopped (QEMU downtime-limit; default 50)")
+    m.add_argument("--bandwidth", type=float, default=None, metavar="MiB/s",
+                   help="cap the migration stream (QEMU max-bandwidth; default unlimited)")
+    m.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+                   help="cancel if not complete by then (default: no limit)")
+    h = sub.add_parser("hosts", help="list the hosts partitions can be migrated to")
+    h.add_argument("--json", action="store_true")
+    h.set_defaults(func=cmd_hosts)
 
 
 def _run_partition_options(r: argparse.ArgumentParser) -> None:

@@ -17,6 +17,8 @@ are told apart from a program's own status, which ``drift run`` passes on).
      +-- ChannelError          the host channel failed or timed out (exit 74)
      +-- BackendError          libvirt refused or is unreachable    (exit 76)
      +-- UsageError            an invalid argument (e.g. a bad partition name) (exit 64)
+     +-- HostError             an unknown or unusable host (``--to``)  (exit 68)
+     +-- MigrationError        a live migration failed or was cancelled (exit 72)
 """
 
 from __future__ import annotations
@@ -109,3 +111,15 @@ class UsageError(DriftError):
     """An argument is invalid (a partition name, a CPU limit, conflicting options)."""
 
     exit_code = 64  # EX_USAGE
+
+
+class HostError(DriftError):
+    """A host (``drift migrate --to HOST``) is unknown, or Drift cannot start a QEMU there."""
+
+    exit_code = 68  # EX_NOHOST
+
+
+class MigrationError(DriftError):
+    """A live migration failed or was cancelled; the partition keeps running where it was."""
+
+    exit_code = 72  # EX_OSFILE (unused otherwise): distinct from every other Drift error

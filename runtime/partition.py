@@ -179,6 +179,10 @@ def _write_meta(d: StateDir, meta: Mapping[str, object]) -> None:
     _write_atomic(d / META, json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
 
+#: For :mod:`runtime.migrate`, which writes a destination's meta.json.
+write_meta = _write_meta
+
+
 def _int(meta: Mapping[str, object], key: str) -> int | None:
     value = meta.get(key)
     return value if isinstance(value, int) else None
@@ -462,6 +466,15 @@ class DirectBackend(Backend):
             raise PartitionNotFound(f"no partition named {name!r} (in {self.partitions}; see `drift ps`)")
         return d, meta
 
+    def locate(self, name: str) -> tuple[StateDir, dict[str, object]]:
+        """The state directory and meta of an existing partition (for :mod:`runtime.migrate`).
+
+        Raises:
+            UsageError: an invalid name.
+            PartitionNotFound: there is no such partition.
+        """
+        return self._dir(name)
+
     def _create(self, name: str) -> StateDir:
         """Claim ``name``: create its private state directory (mode 0700).
 
@@ -535,14 +548,8 @@ class DirectBackend(Backend):
         _write_meta(d, meta)
         command = meta["command"]
         assert isinstance(command, list)
-        self._spawn(d, [str(arg) for arg in command], str(meta["name"]))
-        meta["wrapper_pid"] = wrapper = _read_int(d / WRAPPER_PID)
-        meta["wrapper_start"] = process_start(wrapper) if wrapper else None
-        _write_meta(d, meta)
         deadline = time.monotonic() + START_TIMEOUT_S
-        pid = self._wait_for_pid(d, meta, deadline)
-        meta["qemu_pid"], meta["qemu_start"] = pid, process_start(pid)
-        _write_meta(d, meta)
+        pid = self.spawn_qemu(d, meta, [str(arg) for arg in command], deadline)
         if cgroup_base is not None:
             cgroup = cgroups.create(cgroup_base, str(meta["name"]), limits)
             meta["cgroup"] = str(cgroup)
@@ -551,6 +558,22 @@ class DirectBackend(Backend):
         self._cont(d, meta, deadline)
         meta["starting"] = False
         _write_meta(d, meta)
+
+    def spawn_qemu(self, d: StateDir, meta: dict[str, object], command: list[str], deadline: float) -> int:
+        """Start ``command`` under the wrapper in ``d``; record the wrapper's and QEMU's pids in
+        ``meta`` (written to ``d``'s meta.json as they come); QEMU's pid.
+
+        Raises:
+            LaunchError: the wrapper or QEMU failed, or QEMU's pid did not come before ``deadline``.
+        """
+        self._spawn(d, command, str(meta["name"]))
+        meta["wrapper_pid"] = wrapper = _read_int(d / WRAPPER_PID)
+        meta["wrapper_start"] = process_start(wrapper) if wrapper else None
+        _write_meta(d, meta)
+        pid = self._wait_for_pid(d, meta, deadline)
+        meta["qemu_pid"], meta["qemu_start"] = pid, process_start(pid)
+        _write_meta(d, meta)
+        return pid
 
     @staticmethod
     def _spawn(d: StateDir, cmd: list[str], name: str) -> None:
@@ -644,7 +667,7 @@ class DirectBackend(Backend):
             "state_dir": str(d.path), "machine": _str(meta, "machine"), "image_sha256": _str(meta, "image_sha256"),
             "stderr_log": str(d / STDERR_LOG), "channel_log": str(d / CHANNEL_LOG), "qmp_socket": str(d / QMP_SOCK),
             "cgroup": meta.get("cgroup"), "cpu_limits": meta.get("cpu_limits") or {},
-            "ended_by": meta.get("ended_by")}
+            "ended_by": meta.get("ended_by"), "host": _str(meta, "host", "local")}
         uptime: float | None = None
         if seen.pid is not None:
             uptime = max(0.0, time.time() - started)

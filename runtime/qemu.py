@@ -23,7 +23,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -163,7 +163,7 @@ def _control_args(control: Control, paused: bool) -> list[str]:
     args = ["-name", f"guest={control.name},process=drift:{control.name}",
             "-qmp", f"unix:{control.qmp_socket},server=on,wait=off",
             "-chardev", f"socket,id=ch,path={control.channel_socket},server=on,wait=off,"
-                        f"logfile={control.channel_log}",
+                        f"logfile={control.channel_log},logappend=on",
             "-device", "isa-serial,chardev=ch,iobase=0x3e8,irq=4"]
     return [*args, "-S"] if paused else args
 
@@ -215,6 +215,30 @@ def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str,
     if cfg.append:
         cmd += ["-append", cfg.append]
     return cmd
+
+
+def incoming_command(command: Sequence[str], prefix: Sequence[str] = ()) -> list[str]:
+    """A running partition's QEMU ``command`` made into its live-migration destination's.
+
+    The same machine and devices, run under ``prefix`` (e.g. ``ip netns exec NS``), with
+    ``-incoming defer`` (QMP ``migrate-incoming`` gives the address) and without ``-S``:
+    the destination runs the guest as soon as the migration completes (or stays paused if
+    the source was paused).  The channel's log is appended to, never truncated, so one
+    ``channel.log`` continues across the move (``stdout``/``stderr`` logs are appended anyway).
+    ``command`` is QEMU's own command line (no host prefix); a previous ``-incoming`` goes.
+    """
+    out = [*prefix]
+    args = iter(command)
+    for arg in args:
+        if arg == "-incoming":  # the source was a destination itself
+            next(args, None)
+            continue
+        if arg == "-S":
+            continue
+        if arg.startswith("socket,id=ch,") and "logappend=" not in arg:
+            arg += ",logappend=on"
+        out.append(arg)
+    return [*out, "-incoming", "defer"]
 
 
 def print_cmdline(cfg: QemuConfig) -> str:

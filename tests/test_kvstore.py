@@ -76,11 +76,11 @@ def test_guest_serves_requests(kernel: Path, tmp_path: Path) -> None:
                           "-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", str(img)],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
+        deadline = time.monotonic() + 20
+        while channel.recv(log, tmp_path / "cursor") != "READY":       # wait for it in the log, then connect:
+            assert time.monotonic() < deadline, "no READY from the guest"  # connected earlier, the socket would
+            time.sleep(0.02)                                              # deliver it as the first answer
         with channel.Connection(sock, timeout=20) as c:
-            deadline = time.monotonic() + 20
-            while channel.recv(log, tmp_path / "cursor") != "READY":   # sent before we connected: in the log
-                assert time.monotonic() < deadline, "no READY from the guest"
-                time.sleep(0.05)
             store: dict[str, str] = {}
             for i, req in enumerate(requests(100, seed=3), 1):
                 assert c.request(req) == model(store, req, i), req

@@ -98,8 +98,12 @@ int main(int argc, char **argv) {
   size_t size = mib << 20;
   void *arena = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (arena == MAP_FAILED) { fprintf(stderr, "drift-vm: cannot map %zu MiB\n", mib); return ST_NOMEM; }
+#ifdef DRIFT_FUZZ
+  if (getenv("DRIFT_FUEL")) vm_fuel = strtoull(getenv("DRIFT_FUEL"), NULL, 10);   /* fuzzing builds */
+#endif
   t_start = plat_clock_ns();
   int status = vm_run(code, len, arena, size);
+  free(code);
   if (timing && t_first)
     fprintf(stderr, "drift-vm: timing load_to_bytecode_ns=%llu\n", (unsigned long long)(t_first - t_start));
   return status;

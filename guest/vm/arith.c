@@ -39,7 +39,7 @@ static bool int_pow(VM *vm, int64_t base, int64_t exp, Value *out) {
   if (exp < 0) {
     if (base == 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
     double r = 1.0, b = (double)base;
-    for (int64_t e = -exp; e; e >>= 1, b *= b) if (e & 1) r *= b;
+    for (uint64_t e = 0 - (uint64_t)exp; e; e >>= 1, b *= b) if (e & 1) r *= b;   /* -INT64_MIN */
     *out = v_float(1.0 / r);
     return true;
   }
@@ -81,8 +81,9 @@ static bool int_op(VM *vm, int op, int64_t a, int64_t b, Value *out) {
   case OP_SHL:
     if (b < 0) return exc_raise(vm, E_ValueError, "negative shift count");
     if (a == 0) { r = 0; break; }
-    if (b >= 63 || (a << b) >> b != a) return overflow(vm);
-    r = (int64_t)((uint64_t)a << b);
+    if (b >= 63) return overflow(vm);
+    r = (int64_t)((uint64_t)a << b);              /* unsigned: a signed shift that overflows is UB */
+    if (r >> b != a) return overflow(vm);
     break;
   default: /* SHR */
     if (b < 0) return exc_raise(vm, E_ValueError, "negative shift count");

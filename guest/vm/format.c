@@ -41,6 +41,7 @@ bool sb_end(StrBuf *sb, Value *out) {
   s->hash = 0;
   s->data[sb->len] = 0;
   vm->heap_top = sb->start + size;
+  FUEL_USE(size);
   *out = v_obj(T_STR, (Ref)sb->start);
   return true;
 }
@@ -93,8 +94,8 @@ static bool put_seq(StrBuf *sb, Value v, const char *open, const char *close) {
   repr_depth++;
   sb_put(sb, open, 1);
   uint32_t n = v.tag == T_LIST ? AS(vm, v, List)->len : AS(vm, v, Tuple)->len;
-  for (uint32_t i = 0; i < n; i++) {
-    if (i) sb_put(sb, ", ", 2);
+  for (uint32_t i = 0; i < n && !sb->failed; i++) {   /* failed: out of memory, stop (shared */
+    if (i) sb_put(sb, ", ", 2);                        /* items can make the text exponential) */
     n = v.tag == T_LIST ? AS(vm, v, List)->len : n;
     if (i >= n) break;
     Value item = v.tag == T_LIST ? list_items(vm, AS(vm, v, List))[i] : AS(vm, v, Tuple)->v[i];
@@ -124,7 +125,7 @@ static bool put_repr(StrBuf *sb, Value v) {
     repr_depth++;
     sb_putc(sb, '{');
     bool first = true;
-    for (uint32_t i = 0; i < d->used; i++) {
+    for (uint32_t i = 0; i < d->used && !sb->failed; i++) {
       DictEntry e = dict_entries(vm, d)[i];
       if (e.key.tag == T_UNBOUND) continue;
       if (!first) sb_put(sb, ", ", 2);

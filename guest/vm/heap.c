@@ -13,6 +13,7 @@ Ref heap_alloc(VM *vm, uint32_t type, size_t size) {
     exc_raise(vm, E_MemoryError, "");
     return 0;
   }
+  FUEL_USE(size);
   Ref r = (Ref)vm->heap_top;
   vm->heap_top += size;
   ObjHdr *h = OBJ(vm, r, ObjHdr);

@@ -9,6 +9,10 @@
 #include "platform.h"
 #include "format.h"
 
+#ifdef DRIFT_FUZZ
+uint64_t vm_fuel;
+#endif
+
 /* The source line of instruction `pc` of function `func`. */
 uint32_t vm_line_of(VM *vm, uint32_t func, uint32_t pc) {
   Func *fn = &vm->funcs[func];
@@ -71,6 +75,7 @@ static bool unpack(VM *vm, Value src, Value *dst, uint32_t n) {
 static bool call_error(VM *vm, uint32_t f, int nargs, int nkw, Value *kw) {
   Func *fn = &vm->funcs[f];
   Str *name = func_name(vm, f);
+  if (nkw && kw[0].tag != T_STR) return exc_raise(vm, E_TypeError, "keywords must be strings");  /* hostile bytecode */
   if (nkw) return exc_raise(vm, E_TypeError, "%S() got an unexpected keyword argument '%S'", name, AS(vm, kw[0], Str));
   if (nargs < fn->nparams) {
     int64_t miss = fn->nparams - nargs;
@@ -110,6 +115,11 @@ int vm_execute(VM *vm) {
 #define NEXT() goto *labels[GET_OP(i = *pc++)]
 #define CHECK(x) do { if (unlikely(!(x))) goto error; } while (0)
 #define SAVE() (fr->pc = (uint32_t)(pc - code))
+#ifdef DRIFT_FUZZ
+#define FUEL() do { SAVE(); if (FUEL_OUT(vm)) goto error; } while (0)   /* backward jumps, calls */
+#else
+#define FUEL() ((void)0)
+#endif
 
   NEXT();
 
@@ -223,6 +233,7 @@ L_NOTIN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(!r_); 
 
 L_JMP:
   pc += GET_sJ(i);
+  if (GET_sJ(i) < 0) FUEL();
   if (GET_sJ(i) < 0 && unlikely(vm->heap_top > vm->gc_at)) {      /* safe point: loop back-edge */
     SAVE();
     gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
@@ -230,11 +241,11 @@ L_JMP:
   NEXT();
 L_JMPIF:
   t = RA;
-  if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) pc += GET_sBx(i);
+  if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
   NEXT();
 L_JMPIFNOT:
   t = RA;
-  if (!(t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t))) pc += GET_sBx(i);
+  if (!(t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t))) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
   NEXT();
 L_GETITER: SAVE(); CHECK(vm_getiter(vm, RB, &t)); RA = t; NEXT();
 L_FORITER: {
@@ -247,13 +258,14 @@ L_FORITER: {
       NEXT();
     }
     pc += GET_sBx(i);
+    if (GET_sBx(i) < 0) FUEL();
     NEXT();
   }
   SAVE();
   int r = vm_next(vm, RA, &t);
   CHECK(r >= 0);
   if (r) R[A + 1] = t;
-  else pc += GET_sBx(i);
+  else { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
   NEXT();
 }
 
@@ -261,6 +273,7 @@ L_CALL: {
   Value f = RA;
   int nargs = (int)B, nkw = (int)C;
   SAVE();
+  FUEL();
   if (unlikely(vm->heap_top > vm->gc_at)) {                          /* safe point: call */
     gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
     f = RA;

@@ -56,12 +56,11 @@ static bool load_strings(VM *vm, const uint8_t *f, Sec s, const char **why) {
     if (end - p < 4) return fail(why, "string pool truncated");
     uint32_t n = rd32(p);
     p += 4;
-    if (n > (size_t)(end - p)) return fail(why, "string pool truncated");
+    if (ALIGN_UP((size_t)n, 4) > (size_t)(end - p)) return fail(why, "string pool truncated");  /* no pointer past end */
     if (!utf8_valid(p, n)) return fail(why, "string constant is not valid UTF-8");
     vm->strings[i] = str_new(vm, (const char *)p, n);
     if (!vm->strings[i]) return fail(why, "not enough memory for the string pool");
     p += ALIGN_UP(n, 4);
-    if (p > end) return fail(why, "string pool truncated");
   }
   return true;
 }

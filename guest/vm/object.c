@@ -166,7 +166,16 @@ static int num_cmp(Value a, Value b) {
   return cmp_int_float(a.as.i, b.as.f);
 }
 
-static int depth_guard;  /* nesting depth of recursive comparisons (cycles) */
+static int depth_guard;  /* nesting depth of recursive comparisons and hashes (cycles, deep nesting) */
+
+/* Enter one more level of a recursive comparison or hash (the caller leaves
+ * it with depth_guard--); RecursionError past 200, so that cyclic or deeply
+ * nested containers cannot overflow the C stack (64 KiB in the guest). */
+static bool deeper(VM *vm) {
+  if (depth_guard >= 200) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded in comparison");
+  depth_guard++;
+  return true;
+}
 
 bool values_equal(VM *vm, Value a, Value b, bool *eq) {
   if (is_num(a) && is_num(b)) { *eq = num_cmp(a, b) == 0; return true; }
@@ -184,7 +193,7 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
     Value *x = seq_items(vm, a, &n), *y = seq_items(vm, b, &m);
     *eq = n == m;
     if (a.as.r == b.as.r || !*eq) return true;
-    if (++depth_guard > 200) { depth_guard = 0; return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded in comparison"); }
+    if (!deeper(vm)) return false;
     for (uint32_t i = 0; i < n && *eq; i++) {
       x = seq_items(vm, a, &n); y = seq_items(vm, b, &m);
       if (i >= n || i >= m) { *eq = n == m; break; }
@@ -204,7 +213,10 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
       if (e.key.tag == T_UNBOUND) continue;
       if (!dict_get(vm, y, e.key, &other, &found)) return false;
       if (!found) { *eq = false; break; }
-      if (!values_equal(vm, e.val, other, eq)) return false;
+      if (!deeper(vm)) return false;
+      bool r = values_equal(vm, e.val, other, eq);
+      depth_guard--;
+      if (!r) return false;
     }
     return true;
   }
@@ -257,7 +269,10 @@ bool value_hash(VM *vm, Value v, uint64_t *h) {
     uint64_t x = 0x27d4eb2f165667c5ull;
     for (uint32_t i = 0; i < t->len; i++) {
       uint64_t e;
-      if (!value_hash(vm, AS(vm, v, Tuple)->v[i], &e)) return false;
+      if (!deeper(vm)) return false;
+      bool r = value_hash(vm, AS(vm, v, Tuple)->v[i], &e);
+      depth_guard--;
+      if (!r) return false;
       x = (x ^ e) * 0x9e3779b97f4a7c15ull + i;
     }
     *h = x;
@@ -289,7 +304,12 @@ static bool order(VM *vm, Value a, Value b, int *c, bool *ok) {
       if (i >= n || i >= m) { *c = cmp3(n, m); return true; }
       bool eq;
       if (!values_equal(vm, x[i], y[i], &eq)) return false;
-      if (!eq) return order(vm, x[i], y[i], c, ok);
+      if (!eq) {
+        if (!deeper(vm)) return false;
+        bool r = order(vm, x[i], y[i], c, ok);
+        depth_guard--;
+        return r;
+      }
     }
   }
   *ok = false;
@@ -364,7 +384,7 @@ static bool slice_indices(VM *vm, Slice *sl, int64_t n, int64_t *start, int64_t 
   }
   int64_t c = 0;
   if (st > 0 && lo < hi) c = (hi - lo - 1) / st + 1;
-  else if (st < 0 && hi < lo) c = (lo - hi - 1) / (-st) + 1;
+  else if (st < 0 && hi < lo) c = (int64_t)((uint64_t)(lo - hi - 1) / (0 - (uint64_t)st)) + 1;   /* -INT64_MIN */
   *start = lo; *step = st; *count = c;
   return true;
 }
@@ -376,7 +396,8 @@ static bool get_slice(VM *vm, Value obj, Slice *sl, Value *out) {
     Str *s = AS(vm, obj, Str);
     StrBuf sb;
     sb_begin(vm, &sb);
-    for (int64_t k = 0, i = start; k < count; k++, i += step) {
+    for (int64_t k = 0; k < count; k++) {
+      int64_t i = start + k * step;                  /* in range; i += step could overflow after the last */
       s = AS(vm, obj, Str);
       size_t off = str_offset(s, i), end = off + 1;
       while (end < s->nbytes && ((uint8_t)s->data[end] & 0xc0) == 0x80) end++;
@@ -389,7 +410,7 @@ static bool get_slice(VM *vm, Value obj, Slice *sl, Value *out) {
     Ref r = list_new(vm, (uint32_t)count);
     if (!r) return false;
     List *l = OBJ(vm, r, List), *src = AS(vm, obj, List);
-    for (int64_t k = 0, i = start; k < count; k++, i += step) list_items(vm, l)[k] = list_items(vm, src)[i];
+    for (int64_t k = 0; k < count; k++) list_items(vm, l)[k] = list_items(vm, src)[start + k * step];
     l->len = (uint32_t)count;
     *out = v_obj(T_LIST, r);
     return true;
@@ -397,7 +418,7 @@ static bool get_slice(VM *vm, Value obj, Slice *sl, Value *out) {
   if (obj.tag == T_TUPLE) {
     Ref r = tuple_new(vm, (uint32_t)count);
     if (!r) return false;
-    for (int64_t k = 0, i = start; k < count; k++, i += step) OBJ(vm, r, Tuple)->v[k] = AS(vm, obj, Tuple)->v[i];
+    for (int64_t k = 0; k < count; k++) OBJ(vm, r, Tuple)->v[k] = AS(vm, obj, Tuple)->v[start + k * step];
     *out = v_obj(T_TUPLE, r);
     return true;
   }
@@ -431,7 +452,7 @@ bool get_item(VM *vm, Value obj, Value key, Value *out) {
     Range *r = AS(vm, obj, Range);
     n = range_len(r);
     if (!seq_index(vm, obj, key, n, &i)) return false;
-    *out = v_int(r->start + i * r->step);
+    *out = v_int((int64_t)((uint64_t)r->start + (uint64_t)i * (uint64_t)r->step));   /* i * step may pass INT64_MAX */
     return true;
   }
   case T_DICT: {
@@ -508,7 +529,8 @@ bool contains(VM *vm, Value c, Value item, bool *res) {
     if (item.tag == T_INT || item.tag == T_BOOL) {
       int64_t x = item.as.i;
       if (r->step > 0 ? (x >= r->start && x < r->stop) : (x <= r->start && x > r->stop))
-        *res = ((x - r->start) % r->step) == 0;
+        *res = (r->step > 0 ? ((uint64_t)x - (uint64_t)r->start) % (uint64_t)r->step   /* unsigned: no overflow */
+                            : ((uint64_t)r->start - (uint64_t)x) % (0 - (uint64_t)r->step)) == 0;
     }
     return true;
   }
@@ -544,6 +566,7 @@ bool vm_getiter(VM *vm, Value obj, Value *out) {
 /* Advance iterator `itv`: 1 with *out set, 0 when exhausted, -1 on error. */
 int vm_next(VM *vm, Value itv, Value *out) {
   Iter *it = AS(vm, itv, Iter);
+  if (FUEL_OUT(vm)) return -1;
   switch (it->kind) {
   case IT_RANGE:
     if (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop) return 0;

@@ -42,4 +42,9 @@ int vm_run(const uint8_t *code, size_t len, void *arena, size_t size);
 /* Testing aid: when set before vm_run(), collect garbage at every safe point. */
 extern int vm_gc_stress;
 
+#ifdef DRIFT_FUZZ
+/* Fuzzing builds only: execution budget (see vm.h); 0 means unlimited. */
+extern uint64_t vm_fuel;
+#endif
+
 #endif

@@ -152,6 +152,18 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc);
 
 /* interp.c */
 int vm_execute(VM *vm);
+#ifdef DRIFT_FUZZ
+/* Fuzzing builds only: an execution budget, so a mutated infinite loop ends.
+ * When vm_fuel is nonzero, each backward jump, call and iterator step takes
+ * one unit; the one that empties it raises RuntimeError.  0: unlimited. */
+extern uint64_t vm_fuel;
+#define FUEL_OUT(vm) (vm_fuel && --vm_fuel == 0 && !exc_raise(vm, E_RuntimeError, "fuel exhausted (fuzzing build)"))
+/* Big allocations also use fuel (a unit per 4 KiB), leaving at least 1. */
+#define FUEL_USE(bytes) (vm_fuel ? (void)(vm_fuel = vm_fuel > ((bytes) >> 12) ? vm_fuel - ((bytes) >> 12) : 1) : (void)0)
+#else
+#define FUEL_OUT(vm) false
+#define FUEL_USE(bytes) ((void)0)
+#endif
 uint32_t vm_line_of(VM *vm, uint32_t func, uint32_t pc);
 
 #endif

@@ -1,0 +1,549 @@
+"""Live migration of a running direct-backend partition (``drift migrate NAME --to HOST``).
+
+How it goes (docs/migration.md):
+
+1. A staging directory ``partitions/.NAME.migrate-XXXXXXXX`` is made beside the
+   partition's.  The partition's output files (``stdout.log``, ``stderr.log``,
+   ``channel.log``, ``channel.cursor``) are hard-linked into it: both QEMUs
+   append to the very same files, so the program's output continues with
+   nothing lost or duplicated (the source stops writing before the
+   destination starts).
+2. The destination QEMU starts there, under the same wrapper as any partition,
+   with the source's command line (:func:`runtime.qemu.incoming_command`:
+   ``-incoming defer``, no ``-S``, the channel log appended to).  It has its
+   own ``qmp.sock``, ``channel.sock``, ``pid`` and ``exit``.
+3. Over QMP: the ``events`` capability on both sides, ``downtime-limit`` and
+   ``max-bandwidth`` on the source, ``migrate-incoming tcp:ADDRESS:0`` on the
+   destination (QEMU picks a free port; ``query-migrate`` tells it),
+   ``migrate`` on the source, then ``query-migrate`` until it completes.
+4. The switch: ``meta.json`` with the destination's pids is written in the
+   staging directory, which is then atomically exchanged with the
+   partition's (``renameat2(RENAME_EXCHANGE)``).  From that instant every
+   ``drift`` command (ps, inspect, logs, send, recv, request, stop...) sees the
+   destination, and ``channel.sock`` is the destination's.  The source, now
+   under the staging name, is told to quit, and its directory is removed.
+
+Any failure before the switch (the destination dies, QEMU reports an error,
+Ctrl-C, a timeout) cancels the migration (``migrate_cancel``), kills the
+destination and removes the staging directory: the source runs on as if
+nothing happened.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import secrets
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from qemu.qmp import QMPClient, QMPError
+
+from . import cgroups, hosts, partition, qemu
+from .errors import BackendError, LaunchError, MigrationError, PartitionStateError, UsageError
+from .hosts import LOCAL, Host
+from .partition import DirectBackend, StateDir, process_alive, qmp, reachable
+
+#: The files both QEMUs share (hard links in the staging directory).
+SHARED = (partition.STDOUT_LOG, partition.STDERR_LOG, partition.CHANNEL_LOG, partition.CHANNEL_CURSOR)
+QMP_SOCK = partition.QMP_SOCK
+START_TIMEOUT_S = partition.START_TIMEOUT_S
+DEFAULT_DOWNTIME_MS = 50
+#: ``max-bandwidth`` when none is asked for: in effect unlimited.
+UNLIMITED_BANDWIDTH = 1 << 40
+QMP_TIMEOUT_S = 5.0
+#: How long the end of a migration may take on each side (cancelling, the destination starting the guest).
+SETTLE_S = 10.0
+KILL_WAIT_S = 5.0
+_POLL_S = 0.02
+#: Source ``query-migrate`` states in which the migration is still going.
+ACTIVE = frozenset({"setup", "active", "pre-switchover", "device", "wait-unplug", "cancelling",
+                    "postcopy-active", "postcopy-paused", "postcopy-recover"})
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+#: Called with each ``query-migrate`` answer of the source while the migration runs.
+Progress = Callable[[Mapping[str, Any]], None]
+
+
+@dataclass(frozen=True)
+class MigrateOptions:
+    """User-tunable migration parameters.
+
+    ``downtime_limit_ms``: QEMU's ``downtime-limit`` (the longest the guest may be
+    stopped); ``bandwidth_mib_s``: ``max-bandwidth`` in MiB/s (None: unlimited);
+    ``timeout_s``: give up (and cancel) after this long (None: never).
+    """
+
+    downtime_limit_ms: int = DEFAULT_DOWNTIME_MS
+    bandwidth_mib_s: float | None = None
+    timeout_s: float | None = None
+
+    def validate(self) -> None:
+        """Raises UsageError for a non-positive limit, bandwidth or timeout."""
+        if self.downtime_limit_ms < 1 or self.downtime_limit_ms > 2_000_000:
+            raise UsageError(f"--downtime-limit must be 1..2000000 ms (got {self.downtime_limit_ms})")
+        if self.bandwidth_mib_s is not None and self.bandwidth_mib_s <= 0:
+            raise UsageError(f"--bandwidth must be positive (got {self.bandwidth_mib_s:g} MiB/s)")
+        if self.timeout_s is not None and self.timeout_s <= 0:
+            raise UsageError(f"--timeout must be positive (got {self.timeout_s:g} s)")
+
+    def max_bandwidth(self) -> int:
+        """``max-bandwidth`` in bytes per second."""
+        if self.bandwidth_mib_s is None:
+            return UNLIMITED_BANDWIDTH
+        return max(1, int(self.bandwidth_mib_s * (1 << 20)))
+
+
+@dataclass
+class MigrationReport:
+    """The outcome of a completed migration (``drift migrate --json``); times from QEMU's ``query-migrate``."""
+
+    name: str
+    status: str
+    source_host: str
+    dest_host: str
+    downtime_ms: int | None
+    total_ms: int | None
+    setup_ms: int | None
+    transferred_bytes: int | None
+    ram_total_bytes: int | None
+    dirty_sync_count: int | None
+    source_pid: int
+    dest_pid: int
+    wall_ms: int
+    #: Where the stream went: ``tcp:ADDRESS:PORT``, or ``unix:PATH`` between network namespaces of this machine.
+    uri: str
+
+    def to_json(self) -> dict[str, object]:
+        return asdict(self)
+
+
+# ---- files ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _locked(d: StateDir) -> Iterator[None]:
+    """Hold an exclusive lock on the partition's directory for the migration.
+
+    Raises:
+        PartitionStateError: another migration of it runs.
+    """
+    fd = os.open(d.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise PartitionStateError(f"{d.path.name} is being migrated already") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _stage(d: StateDir) -> StateDir:
+    """Make the staging directory beside ``d``, with the shared files hard-linked into it.
+
+    Raises:
+        OSError: it cannot be made.
+    """
+    staging = StateDir(d.path.with_name(f".{d.path.name}.migrate-{secrets.token_hex(4)}"))
+    staging.path.mkdir(mode=0o700)
+    try:
+        for name in SHARED:
+            os.close(os.open(d / name, os.O_WRONLY | os.O_CREAT | os.O_CLOEXEC, 0o600))  # never truncates
+            os.link(d / name, staging / name)
+    except BaseException:
+        shutil.rmtree(staging.path, ignore_errors=True)
+        raise
+    return staging
+
+
+def exchange(a: Path, b: Path) -> None:
+    """Swap the directories ``a`` and ``b`` atomically (``renameat2(RENAME_EXCHANGE)``);
+    where the file system cannot, by two renames (a moment without ``b``).
+
+    Raises:
+        OSError: the swap failed.
+    """
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        renameat2 = None
+    if renameat2 is not None:
+        rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+        if rc == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(err, os.strerror(err), str(a))
+    aside = a.with_name(a.name + ".x")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+
+
+# ---- processes -----------------------------------------------------------------------
+
+
+def _end(pid: int | None, start: int | None, sock: Path | None) -> None:
+    """End a QEMU: QMP ``quit`` if ``sock`` is given, else (or if it lingers) SIGKILL; wait until it is gone."""
+    if sock is not None:
+        with contextlib.suppress(BackendError):
+            qmp(sock, [("quit", None)], timeout=QMP_TIMEOUT_S)
+        if _wait_gone(pid, start, SETTLE_S):
+            return
+    if pid is not None and process_alive(pid, start):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    _wait_gone(pid, start, KILL_WAIT_S)
+
+
+def _end_wrapper(pid: int | None, start: int | None) -> None:
+    """Let a wrapper shell whose QEMU ended record the exit (a moment), else SIGKILL it; wait until it is gone."""
+    if not _wait_gone(pid, start, 1.0) and pid is not None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        _wait_gone(pid, start, KILL_WAIT_S)
+
+
+def _wait_gone(pid: int | None, start: int | None, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while process_alive(pid, start):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(_POLL_S)
+    return True
+
+
+# ---- QMP -----------------------------------------------------------------------------
+
+
+async def _exec(client: QMPClient, cmd: str, args: Mapping[str, object] | None = None) -> dict[str, Any]:
+    """One QMP command with a timeout; its result (``{}`` when it returns none)."""
+    result = await asyncio.wait_for(client.execute(cmd, args), QMP_TIMEOUT_S)
+    return result if isinstance(result, dict) else {}
+
+
+async def _connect(client: QMPClient, sock: Path, alive: Callable[[], bool], deadline: float) -> None:
+    """Connect to a QMP monitor that may not listen yet.
+
+    Raises:
+        MigrationError: its QEMU ended, or it did not answer before ``deadline``.
+    """
+    last: BaseException | None = None
+    while time.monotonic() < deadline:
+        if not alive():
+            raise MigrationError("the destination QEMU ended before it answered on QMP")
+        if sock.exists():
+            try:
+                with reachable(sock) as path:
+                    await asyncio.wait_for(client.connect(path), QMP_TIMEOUT_S)
+                return
+            except (QMPError, OSError, EOFError, TimeoutError) as e:
+                last = e
+        await asyncio.sleep(_POLL_S)
+    raise MigrationError(f"QMP at {sock} did not answer within {START_TIMEOUT_S:g} s: {last}")
+
+
+def _port(info: Mapping[str, Any]) -> int:
+    """The TCP port the destination listens on, from its ``query-migrate``.
+
+    Raises:
+        MigrationError: it does not say.
+    """
+    for addr in info.get("socket-address") or []:
+        if isinstance(addr, dict) and addr.get("type") == "inet" and str(addr.get("port", "")).isdigit():
+            return int(addr["port"])
+    raise MigrationError(f"the destination does not say where it listens: {dict(info)}")
+
+
+#: The migration stream's Unix socket, in the staging directory (when the two ends share no network).
+MIGRATE_SOCK = "migrate.sock"
+
+
+@dataclass
+class _Ends:
+    """The two QEMUs of a migration: monitors, a test whether the destination still runs, and
+    where the stream goes: TCP to ``address``, or (None) the Unix socket ``unix_dest`` as the
+    destination sees it, ``unix_source`` as the source does (relative to each one's directory)."""
+
+    source_sock: Path
+    dest_sock: Path
+    dest_alive: Callable[[], bool]
+    address: str | None
+    unix_dest: str = MIGRATE_SOCK
+    unix_source: str = MIGRATE_SOCK
+
+    async def listen(self, dst: QMPClient) -> str:
+        """Have the destination listen (``migrate-incoming``); the URI the source migrates to.
+
+        Raises:
+            MigrationError: the destination does not say its port.
+            QMPError, OSError, EOFError, TimeoutError: QMP failed.
+        """
+        if self.address is None:
+            await _exec(dst, "migrate-incoming", {"uri": f"unix:{self.unix_dest}"})
+            return f"unix:{self.unix_source}"
+        await _exec(dst, "migrate-incoming", {"uri": f"tcp:{self.address}:0"})
+        return f"tcp:{self.address}:{_port(await _exec(dst, 'query-migrate'))}"
+
+
+async def _follow(src: QMPClient, ends: _Ends, progress: Progress | None, deadline: float | None) -> dict[str, Any]:
+    """``query-migrate`` on the source until the migration completes; the last answer.
+
+    Raises:
+        MigrationError: it failed or was cancelled, the destination died, or the deadline passed.
+    """
+    while True:
+        info = await _exec(src, "query-migrate")
+        status = info.get("status")
+        if progress is not None:
+            progress(info)
+        if status == "completed":
+            return info
+        if not ends.dest_alive():
+            raise MigrationError("the destination QEMU died during the migration")
+        if status not in ACTIVE:
+            raise MigrationError(f"QEMU reports the migration {status}: {info.get('error-desc', 'no detail')}")
+        if deadline is not None and time.monotonic() > deadline:
+            raise MigrationError("the migration did not complete within --timeout")
+        await asyncio.sleep(_POLL_S)
+
+
+async def _dest_done(dst: QMPClient, ends: _Ends) -> None:
+    """Wait until the destination has loaded everything (its ``query-migrate`` says completed).
+
+    Raises:
+        MigrationError: it failed, died, or took longer than SETTLE_S.
+    """
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline:
+        info = await _exec(dst, "query-migrate")
+        if info.get("status") == "completed":
+            return
+        if info.get("status") == "failed" or not ends.dest_alive():
+            raise MigrationError(f"the destination failed to load the partition: {info.get('error-desc', '')}")
+        await asyncio.sleep(_POLL_S)
+    raise MigrationError(f"the destination did not finish loading within {SETTLE_S:g} s")
+
+
+async def _drive(ends: _Ends, options: MigrateOptions, progress: Progress | None) -> dict[str, Any]:
+    """Run the migration over QMP; the source's final ``query-migrate``.
+
+    Raises:
+        MigrationError: as :func:`_follow`, :func:`_dest_done`, :func:`_connect`.
+        QMPError, OSError, EOFError, TimeoutError: a monitor failed.
+    """
+    src, dst = QMPClient("drift-migrate"), QMPClient("drift-migrate")
+    deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
+    try:
+        await _connect(src, ends.source_sock, lambda: True, time.monotonic() + QMP_TIMEOUT_S)
+        await _connect(dst, ends.dest_sock, ends.dest_alive, time.monotonic() + START_TIMEOUT_S)
+        capabilities = {"capabilities": [{"capability": "events", "state": True}]}
+        await _exec(dst, "migrate-set-capabilities", capabilities)
+        await _exec(src, "migrate-set-capabilities", capabilities)
+        await _exec(src, "migrate-set-parameters", {"downtime-limit": options.downtime_limit_ms,
+                                                    "max-bandwidth": options.max_bandwidth()})
+        uri = await ends.listen(dst)
+        await _exec(src, "migrate", {"uri": uri})
+        final = await _follow(src, ends, progress, deadline)
+        await _dest_done(dst, ends)
+        return {**final, "uri": uri}
+    finally:
+        for client in (src, dst):
+            with contextlib.suppress(QMPError, OSError, EOFError):
+                await client.disconnect()
+
+
+# ---- the migration ----------------------------------------------------------------------
+
+
+def _int_or_none(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _read_pid(d: StateDir) -> int | None:
+    """The QEMU pid a wrapper recorded in ``d`` (None if none yet)."""
+    try:
+        return int((d / partition.PID).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+class _Migration:
+    """One migration of partition ``d`` to ``to``: the destination's start, the switch, the undo."""
+
+    def __init__(self, backend: DirectBackend, d: StateDir, meta: dict[str, object], to: Host) -> None:
+        self.backend, self.d, self.meta, self.to = backend, d, meta, to
+        self.source_host = str(meta.get("host") or LOCAL)
+        self.source_pid = _int_or_none(meta.get("qemu_pid"))
+        self.source_start = _int_or_none(meta.get("qemu_start"))
+        self.staging: StateDir | None = None
+        self.dest: dict[str, object] = {}
+        #: The source's directory once the switch has happened (the destination is the partition).
+        self.retired: StateDir | None = None
+
+    def dest_alive(self) -> bool:
+        return process_alive(_int_or_none(self.dest.get("qemu_pid")), _int_or_none(self.dest.get("qemu_start")))
+
+    def start_destination(self) -> int:
+        """Stage the directory and start the destination QEMU, waiting for an incoming migration.
+
+        Raises:
+            LaunchError: it failed to start.
+            ToolMissingError: the host's tools are missing.
+            OSError: the staging directory cannot be made.
+        """
+        self.staging = _stage(self.d)
+        source_command = self.meta.get("qemu_command") or self.meta.get("command")
+        if not isinstance(source_command, list):
+            raise LaunchError(f"{self.d / 'meta.json'} records no QEMU command to start the destination with")
+        qemu_command = qemu.incoming_command([str(a) for a in source_command])
+        command = [*self.to.prefix(), *qemu_command]
+        self.dest = {**self.meta, "command": command, "qemu_command": qemu_command, "host": str(self.to),
+                     "starting": False, "ended_by": None}
+        for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
+            self.dest.pop(key, None)
+        pid = self.backend.spawn_qemu(self.staging, self.dest, command, time.monotonic() + START_TIMEOUT_S)
+        if isinstance(self.meta.get("cgroup"), str):
+            cgroups.attach(Path(str(self.meta["cgroup"])), pid)
+        return pid
+
+    def run(self, options: MigrateOptions, progress: Progress | None) -> dict[str, Any]:
+        """Migrate; the source's final ``query-migrate``.
+
+        Raises:
+            MigrationError: the migration failed (nothing is undone here: see :meth:`undo`).
+        """
+        assert self.staging is not None
+        tcp = hosts.same_network(hosts.parse(self.source_host), self.to)
+        ends = _Ends(self.d / QMP_SOCK, self.staging / QMP_SOCK, self.dest_alive,
+                     self.to.migration_address() if tcp else None,
+                     unix_source=f"../{self.staging.path.name}/{MIGRATE_SOCK}")
+        try:
+            return asyncio.run(_drive(ends, options, progress))
+        except QMPError as e:
+            raise MigrationError(f"QMP refused the migration: {e}") from None
+        except (OSError, EOFError, TimeoutError) as e:
+            raise MigrationError(f"a QMP monitor failed during the migration: {e or type(e).__name__}") from None
+
+    def switch(self, info: Mapping[str, Any]) -> None:
+        """Make the destination the partition: record it, swap the directories, end the source.
+
+        Raises:
+            OSError: the directories cannot be swapped (the source still runs then).
+        """
+        assert self.staging is not None
+        history = self.meta.get("migrations")
+        self.dest["migrations"] = [*(history if isinstance(history, list) else []), {
+            "at": time.time(), "from": self.source_host, "to": str(self.to),
+            "downtime_ms": info.get("downtime"), "total_ms": info.get("total-time")}]
+        partition.write_meta(self.staging, self.dest)
+        exchange(self.staging.path, self.d.path)
+        self.retired, self.staging = self.staging, None  # the source's directory now has the staging name
+        self.retire_source()
+
+    def retire_source(self) -> None:
+        """After the switch: end the source QEMU and its wrapper, remove its directory (again if interrupted)."""
+        if self.retired is None:
+            return
+        _end(self.source_pid, self.source_start, self.retired / QMP_SOCK)
+        _end_wrapper(_int_or_none(self.meta.get("wrapper_pid")), _int_or_none(self.meta.get("wrapper_start")))
+        shutil.rmtree(self.retired.path, ignore_errors=True)
+        self.retired = None
+
+    def undo(self, was_running: bool) -> None:
+        """Cancel: ``migrate_cancel`` on the source, kill the destination, remove the staging
+        directory, and make sure the source runs as before (``cont`` if it had stopped)."""
+        with contextlib.suppress(BackendError):
+            qmp(self.d / QMP_SOCK, [("migrate_cancel", None)])
+        if self.staging is not None:
+            dest_pid = _int_or_none(self.dest.get("qemu_pid")) or _read_pid(self.staging)
+            _end(dest_pid, _int_or_none(self.dest.get("qemu_start")), None)
+            _end_wrapper(_int_or_none(self.dest.get("wrapper_pid")), _int_or_none(self.dest.get("wrapper_start")))
+            shutil.rmtree(self.staging.path, ignore_errors=True)
+            self.staging = None
+        self._settle_source(was_running)
+
+    def _settle_source(self, was_running: bool) -> None:
+        """Wait for the source to leave the migration; restart its CPUs if it was running and is stopped."""
+        deadline = time.monotonic() + SETTLE_S
+        with contextlib.suppress(BackendError):
+            while time.monotonic() < deadline:
+                (info,) = qmp(self.d / QMP_SOCK, [("query-migrate", None)])
+                if not isinstance(info, dict) or info.get("status") not in ACTIVE:
+                    break
+                time.sleep(_POLL_S)
+            (status,) = qmp(self.d / QMP_SOCK, [("query-status", None)])
+            if was_running and isinstance(status, dict) and status.get("status") in ("postmigrate", "paused"):
+                qmp(self.d / QMP_SOCK, [("cont", None)])
+
+
+def _report(name: str, m: _Migration, info: Mapping[str, Any], wall: float) -> MigrationReport:
+    ram = info.get("ram") if isinstance(info.get("ram"), dict) else {}
+    assert isinstance(ram, dict)
+    return MigrationReport(
+        name=name, status=str(info.get("status")), source_host=m.source_host, dest_host=str(m.to),
+        downtime_ms=_int_or_none(info.get("downtime")), total_ms=_int_or_none(info.get("total-time")),
+        setup_ms=_int_or_none(info.get("setup-time")), transferred_bytes=_int_or_none(ram.get("transferred")),
+        ram_total_bytes=_int_or_none(ram.get("total")), dirty_sync_count=_int_or_none(ram.get("dirty-sync-count")),
+        source_pid=m.source_pid or 0, dest_pid=_int_or_none(m.dest.get("qemu_pid")) or 0, wall_ms=round(wall * 1000),
+        uri=str(info.get("uri")))
+
+
+def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, *,
+            backend: DirectBackend | None = None, progress: Progress | None = None) -> MigrationReport:
+    """Live-migrate partition ``name`` to a new QEMU on ``to``; returns once the destination runs it
+    and the source is gone.
+
+    Raises:
+        UsageError: an invalid name or option.
+        PartitionNotFound: there is no such partition.
+        PartitionStateError: it does not run, or another migration of it runs.
+        HostError, ToolMissingError: ``to`` is unusable.
+        LaunchError: the destination QEMU did not start (the source runs on).
+        MigrationError: the migration failed, timed out or was interrupted (Ctrl-C);
+            it was cancelled, the destination killed, and the source runs on.
+    """
+    options = options or MigrateOptions()
+    options.validate()
+    backend = backend or DirectBackend()
+    to.check()
+    d, meta = backend.locate(name)
+    info = backend.inspect(name)
+    if info.pid is None or info.state not in ("running", "paused"):
+        raise PartitionStateError(f"cannot migrate {name}: it is {info.state}"
+                                  + (f" ({info.reason})" if info.reason else ""))
+    started = time.monotonic()
+    with _locked(d):
+        m = _Migration(backend, d, meta, to)
+        try:
+            m.start_destination()
+            final = m.run(options, progress)
+            m.switch(final)
+        except BaseException as e:
+            if m.retired is not None:  # it moved: only the source's clean-up was interrupted
+                m.retire_source()
+                raise
+            m.undo(info.state == "running")
+            where = f"{name} keeps running on {m.source_host}"
+            if isinstance(e, KeyboardInterrupt):
+                raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
+            if isinstance(e, MigrationError):
+                raise MigrationError(f"migration of {name} to {to} failed: {e.message}; {where}") from None
+            if isinstance(e, LaunchError):
+                raise LaunchError(f"{e.message}\n(the destination of {name}'s migration; {where})") from None
+            if isinstance(e, OSError):
+                raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
+            raise
+    return _report(name, m, final, time.monotonic() - started)
+

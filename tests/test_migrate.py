@@ -1,0 +1,264 @@
+"""Live migration of direct partitions (``drift migrate``, docs/migration.md): the key-value
+appliance keeps its data and its channel across moves, a program's stdout continues with
+every line exactly once, a destination killed mid-migration or a Ctrl-C leaves the source
+running and nothing behind, and partitions move between two network namespaces over TCP
+(scripts/netns; root only), a dead link there cancelled by --timeout.  Real QEMU (TCG);
+every CLI step is its own process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, need_tool
+
+from runtime import Image, hosts, qemu
+from runtime.errors import HostError, UsageError
+from runtime.migrate import MigrateOptions
+from runtime.partition import process_alive
+
+KV = Path(__file__).resolve().parent.parent / "images" / "kvstore" / "kvstore.py"
+COUNT = "i = 0\nwhile i < 250000:\n    print('line', i)\n    i += 1\n"
+REPORT_FIELDS = ("status", "downtime_ms", "total_ms", "setup_ms", "transferred_bytes", "source_host", "dest_host")
+
+
+def drift(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The drift command as its own process."""
+    return subprocess.run([sys.executable, "-m", "runtime", *args], capture_output=True, text=True,
+                          timeout=timeout, env=os.environ.copy())
+
+
+def qemu_pids(root: Path) -> list[int]:
+    """Every live QEMU recorded under ``root``, staging directories included."""
+    found = []
+    parts = root / "partitions"
+    for entry in (os.listdir(parts) if parts.exists() else []):
+        pid_file = parts / entry / "pid"
+        try:
+            pid = int(pid_file.read_text())
+        except (OSError, ValueError):
+            continue
+        if process_alive(pid, None) and b"qemu-system" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            found.append(pid)
+    return found
+
+
+@pytest.fixture
+def state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private DRIFT_STATE_DIR; every QEMU left in it is killed afterwards, even on failure."""
+    root = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("DRIFT_STATE_DIR", str(root))
+    monkeypatch.delenv("DRIFT_CGROUP_ROOT", raising=False)
+    yield root
+    for pid in qemu_pids(root):
+        os.kill(pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="module")
+def images(kernel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("images")
+    (folder / "count.py").write_text(COUNT)
+    return {"kv": Image.build(KV, folder / "kv.elf", memory_mib=16).path,
+            "count": Image.build(folder / "count.py", memory_mib=8).path}
+
+
+def migrate(name: str, *extra: str, to: str = "local") -> dict[str, object]:
+    r = drift("migrate", name, "--to", to, "--json", *extra)
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert isinstance(report, dict)
+    return report
+
+
+def request(name: str, message: str) -> str:
+    r = drift("request", name, message)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.rstrip("\n")
+
+
+# ---- without QEMU ----------------------------------------------------------------------
+
+
+def test_hosts_and_options() -> None:
+    assert hosts.parse("local") == hosts.LOCAL and str(hosts.parse("netns:a-1")) == "netns:a-1"
+    for bad in ("ssh:x", "netns:", "netns:../x", "elsewhere"):
+        with pytest.raises(HostError):
+            hosts.parse(bad)
+    assert hosts.parse("netns:a").prefix()[-2:] == ["exec", "a"]
+    with pytest.raises(HostError, match="no network namespace"):
+        hosts.Host("netns", "drift-no-such-ns").check()
+    for options in (MigrateOptions(downtime_limit_ms=0), MigrateOptions(bandwidth_mib_s=0),
+                    MigrateOptions(timeout_s=-1)):
+        with pytest.raises(UsageError):
+            options.validate()
+    assert MigrateOptions(bandwidth_mib_s=2).max_bandwidth() == 2 << 20
+    source = ["qemu", "-chardev", "socket,id=ch,path=channel.sock,logfile=channel.log", "-S", "-kernel", "k"]
+    dest = qemu.incoming_command(source, ["ip", "netns", "exec", "b"])
+    assert dest == ["ip", "netns", "exec", "b", "qemu", "-chardev", "socket,id=ch,path=channel.sock,"
+                    "logfile=channel.log,logappend=on", "-kernel", "k", "-incoming", "defer"]
+    assert qemu.incoming_command(dest[4:]) == dest[4:]    # a destination's own destination
+    r = drift("hosts", "--json")
+    assert r.returncode == 0 and json.loads(r.stdout)[0] == {"host": "local", "kind": "local",
+                                                             "address": "127.0.0.1", "shared_files": True}
+
+
+# ---- with QEMU ---------------------------------------------------------------------------
+
+
+def test_kvstore_keeps_its_data_and_channel(state: Path, images: dict[str, Path]) -> None:
+    assert drift("run", str(images["kv"]), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
+    assert drift("recv", "kv", "--wait", "10").stdout == "READY\n"
+    keys = {f"k{i}": f"value {i} with spaces" for i in range(5)}
+    for key, value in keys.items():
+        assert request("kv", f"PUT {key} {value}") == "OK"
+    before = drift("inspect", "kv", "--json")
+    old_pid = json.loads(before.stdout)["pid"]
+
+    report = migrate("kv", "--downtime-limit", "30")
+    assert all(field in report for field in REPORT_FIELDS), report
+    assert (report["status"], report["source_host"], report["dest_host"]) == ("completed", "local", "local")
+    assert isinstance(report["downtime_ms"], int) and isinstance(report["total_ms"], int)
+    assert isinstance(report["transferred_bytes"], int) and report["transferred_bytes"] > 0
+
+    info = json.loads(drift("inspect", "kv", "--json").stdout)
+    assert info["state"] == "running" and info["qmp_status"] == "running"
+    assert info["pid"] == report["dest_pid"] != old_pid and not process_alive(old_pid, None)
+    for key, value in keys.items():
+        assert request("kv", f"GET {key}") == f"OK {value}"
+    assert request("kv", "STATS") == f"OK {len(keys) * 2 + 1}"
+
+    migrate("kv")                                   # and once more, from the destination
+    assert request("kv", "PUT after 2") == "OK" and request("kv", "GET k4") == f"OK {keys['k4']}"
+    log = (state / "partitions" / "kv" / "channel.log").read_text().splitlines()
+    assert log.count("READY") == 1 and log.count(f"OK {keys['k0']}") == 1 and len(log) == 1 + 5 + 5 + 1 + 2
+    assert [p for p in os.listdir(state / "partitions") if p != "kv"] == []
+    assert len(qemu_pids(state)) == 1
+
+    assert drift("stop", "kv").returncode == 0
+    assert json.loads(drift("inspect", "kv", "--json").stdout)["reason"] == "stopped by drift stop"
+    assert drift("rm", "kv").returncode == 0
+
+
+def test_stdout_continues_exactly_once(state: Path, images: dict[str, Path]) -> None:
+    assert drift("run", str(images["count"]), "-d", "--name", "count", "--accel", "tcg").returncode == 0
+    log = state / "partitions" / "count" / "stdout.log"
+    deadline = time.monotonic() + 10
+    while log.stat().st_size < 1000 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    for _ in range(2):
+        migrate("count")
+    assert log.stat().st_size < len("line 249999\n") * 250000  # it was still writing: a live move
+    info: dict[str, object] = {}
+    while time.monotonic() < deadline + 60:
+        info = json.loads(drift("inspect", "count", "--json").stdout)
+        if info["state"] != "running":
+            break
+        time.sleep(0.1)
+    assert (info["state"], info["exit_status"]) == ("stopped", 0), info
+    assert log.read_text().splitlines() == [f"line {i}" for i in range(250000)]
+    assert drift("logs", "count").stdout.count("\n") == 250000
+
+
+def failed_migration(state: Path, source: int, stop: signal.Signals) -> str:
+    """Start a slow migration of ``kv``; once well under way, send ``stop`` to the destination QEMU
+    (SIGKILL) or to ``drift migrate`` (SIGINT, Ctrl-C); drift's error message.  Leaves nothing running."""
+    proc = subprocess.Popen([sys.executable, "-m", "runtime", "migrate", "kv", "--to", "local", "--bandwidth", "0.02"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        dest = None
+        deadline = time.monotonic() + 20
+        while dest is None and time.monotonic() < deadline:
+            dest = next((p for p in qemu_pids(state) if p != source), None)
+            time.sleep(0.05)
+        assert dest is not None
+        time.sleep(0.5)                                   # well into the (slow) migration
+        os.kill(dest if stop == signal.SIGKILL else proc.pid, stop)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 72, err
+    return err
+
+
+def test_failures_leave_the_source_running(state: Path, images: dict[str, Path]) -> None:
+    assert drift("run", str(images["kv"]), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
+    assert request("kv", "PUT k v") == "READY"        # the unread READY comes first
+    assert drift("recv", "kv", "--wait", "5").stdout == "OK\n"
+    source = json.loads(drift("inspect", "kv", "--json").stdout)["pid"]
+    for stop, said in ((signal.SIGKILL, "the destination QEMU died"), (signal.SIGINT, "interrupted and cancelled")):
+        err = failed_migration(state, source, stop)
+        assert said in err and "kv keeps running on local" in err
+        assert qemu_pids(state) == [source]
+        assert os.listdir(state / "partitions") == ["kv"]
+        info = json.loads(drift("inspect", "kv", "--json").stdout)
+        assert (info["state"], info["pid"], info["qmp_status"]) == ("running", source, "running")
+        assert request("kv", "GET k") == "OK v"
+    assert drift("kill", "kv").returncode == 0
+
+
+# ---- between network namespaces -------------------------------------------------------------
+
+
+@pytest.fixture
+def namespaces() -> Iterator[tuple[str, str]]:
+    """Two fresh network namespaces joined by a veth pair (scripts/netns), removed afterwards."""
+    need_tool("ip")
+    if os.geteuid() != 0:
+        pytest.skip("network namespaces need root")
+    a, b = f"drift-t{os.getpid()}-a", f"drift-t{os.getpid()}-b"
+    subprocess.run([str(ROOT / "scripts" / "netns"), "up", a, b], check=True, timeout=30)
+    try:
+        yield a, b
+    finally:
+        subprocess.run([str(ROOT / "scripts" / "netns"), "down", a, b], check=False, timeout=30)
+
+
+def netns_of(pid: int) -> str | None:
+    """The name of the namespace (in /run/netns) process ``pid`` runs in; None for Drift's own."""
+    inode = os.stat(f"/proc/{pid}/ns/net").st_ino
+    return next((ns.name for ns in hosts.NETNS_DIR.iterdir() if ns.stat().st_ino == inode), None)
+
+
+def test_between_namespaces_over_tcp(state: Path, images: dict[str, Path], namespaces: tuple[str, str]) -> None:
+    a, b = namespaces
+    listed = {h["host"]: h for h in json.loads(drift("hosts", "--json").stdout)}
+    assert (listed[f"netns:{a}"]["address"], listed[f"netns:{b}"]["address"]) == ("10.77.0.1", "10.77.0.2")
+    assert drift("run", str(images["kv"]), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
+    assert request("kv", "PUT k v") == "READY" and drift("recv", "kv", "--wait", "5").stdout == "OK\n"
+    moves = ((a, "unix:"), (b, "tcp:10.77.0.2:"), (a, "tcp:10.77.0.1:"))
+    for ns, stream in moves:
+        report = migrate("kv", to=f"netns:{ns}")
+        assert str(report["uri"]).startswith(stream) and report["dest_pid"] in qemu_pids(state)
+        assert (report["dest_host"], netns_of(int(str(report["dest_pid"])))) == (f"netns:{ns}", ns)
+        assert request("kv", "GET k") == "OK v"
+
+    # the network between the hosts goes down during a migration: --timeout cancels it
+    source = int(str(report["dest_pid"]))
+    proc = subprocess.Popen([sys.executable, "-m", "runtime", "migrate", "kv", "--to", f"netns:{b}",
+                             "--bandwidth", "0.02", "--timeout", "2"], stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.8)
+        subprocess.run(["ip", "-n", b, "link", "set", "drift0", "down"], check=True, timeout=10)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 72 and "did not complete within --timeout" in err, err
+    assert f"kv keeps running on netns:{a}" in err and qemu_pids(state) == [source]
+    assert request("kv", "GET k") == "OK v"
+
+    report = migrate("kv", to="local")
+    assert str(report["uri"]).startswith("unix:") and netns_of(int(str(report["dest_pid"]))) is None
+    assert request("kv", "GET k") == "OK v"
+    assert len(qemu_pids(state)) == 1 and os.listdir(state / "partitions") == ["kv"]
+    assert drift("stop", "kv").returncode == 0
