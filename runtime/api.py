@@ -30,9 +30,9 @@ from types import TracebackType
 from typing import BinaryIO
 
 from . import build, cgroups, channel, image
-from .backend import Backend, PartitionInfo, PartitionSpec
+from .backend import Backend, PartitionInfo, PartitionSpec, validate_name
 from .errors import ChannelError, DriftError, PartitionNotFound, PartitionStateError
-from .partition import DirectBackend, name_for, reachable, validate_name
+from .partition import DirectBackend, name_for, reachable
 
 #: States in which QEMU runs (the guest may be paused).
 LIVE = ("running", "paused")

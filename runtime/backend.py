@@ -16,8 +16,27 @@ stdout, COM2 its stderr, COM3 the host channel (a line-based text protocol,
 from __future__ import annotations
 
 import abc
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from .errors import UsageError
+
+#: A partition name: 1-63 of ``[a-zA-Z0-9_.-]``, starting with a letter or digit.
+NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")
+
+
+def validate_name(name: str) -> str:
+    """Return ``name`` if it is a valid partition name (every backend uses this).
+
+    Raises:
+        UsageError: it is not 1-63 characters of ``[a-zA-Z0-9_.-]`` starting with a letter or digit.
+    """
+    if not NAME_RE.fullmatch(name):
+        raise UsageError(f"invalid partition name {name!r}: use 1-63 letters, digits, '_', '.' or '-', "
+                         "starting with a letter or digit")
+    return name
+
 
 #: The states a partition can be in, as ``drift ps --json`` reports them.
 STATES = ("running", "paused", "stopped", "crashed")

@@ -111,7 +111,7 @@ def _check_detach_options(ns: argparse.Namespace) -> None:
     if not ns.detach and given:
         raise UsageError(f"{', '.join(given)}: only with --detach (a partition in the background)")
     if ns.detach:
-        from .partition import validate_name
+        from .backend import validate_name
 
         if ns.name is not None:
             validate_name(ns.name)

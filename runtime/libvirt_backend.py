@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import shutil
 import time
 import uuid
@@ -40,8 +39,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
-from . import accel, channel, image
-from .backend import Backend, PartitionInfo, PartitionSpec
+from . import accel, channel, image, qemu
+from .backend import NAME_RE, Backend, PartitionInfo, PartitionSpec, validate_name
 from .errors import (
     BackendError,
     LaunchError,
@@ -76,7 +75,6 @@ BOOT_IMAGE = "image.elf"
 CPU_FAULT_MARK = b"drift: CPU fault"
 CPU_FAULT_STATUS = 125
 
-_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")
 _SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1
 _TAIL_BYTES = 8192
 _STOP_POLL_S = 0.05
@@ -118,18 +116,6 @@ def _load_libvirt() -> Any:
                                "(apt packages libvirt-dev pkg-config, pip package libvirt-python)") from None
     libvirt.registerErrorHandler(_quiet, None)
     return libvirt
-
-
-def check_name(name: str) -> str:
-    """Return ``name`` if it is a valid partition name (letters, digits, ``_.-``; 1-63 characters).
-
-    Raises:
-        UsageError: it is not.
-    """
-    if not _NAME_RE.fullmatch(name):
-        raise UsageError(f"invalid partition name {name!r}: use 1-63 letters, digits, '_', '.' or '-', "
-                         "starting with a letter or digit")
-    return name
 
 
 def domain_name(name: str) -> str:
@@ -367,7 +353,7 @@ class LibvirtBackend(Backend):
             PartitionNotFound: no such domain, or one Drift did not make (no Drift metadata).
             BackendError: libvirt failed.
         """
-        if not _NAME_RE.fullmatch(name):
+        if not NAME_RE.fullmatch(name):
             raise PartitionNotFound(f"no partition {name!r} on {self.uri} (not a valid partition name)")
         conn = self.connection()
         dom = self._call("find", name, lambda: conn.lookupByName(domain_name(name)))
@@ -503,13 +489,10 @@ class LibvirtBackend(Backend):
             ImageError: the image fails :func:`runtime.image.verify`.
             AccelError: the accelerator is unusable.
         """
-        check_name(spec.name)
+        validate_name(spec.name)
         if spec.machine not in MACHINES:
             raise UsageError(f"unknown machine {spec.machine!r}: use one of {', '.join(MACHINES)}")
-        if spec.memory_mib < 1:
-            raise LaunchError(f"memory must be at least 1 MiB (got {spec.memory_mib})")
-        if spec.cpus < 1:
-            raise LaunchError(f"a partition needs at least 1 CPU (got {spec.cpus})")
+        qemu.check_resources(spec.memory_mib, spec.cpus)
         _cputune(spec)
         source = spec.image.absolute()
         manifest = image.verify(source)

@@ -42,11 +42,10 @@ from pathlib import Path
 from qemu.qmp import ExecInterruptedError, QMPClient, QMPError, StateError
 
 from . import accel, cgroups, image, qemu
-from .backend import STATES, Backend, PartitionInfo, PartitionSpec
-from .errors import BackendError, LaunchError, PartitionExists, PartitionNotFound, PartitionStateError, UsageError
+from .backend import NAME_RE, STATES, Backend, PartitionInfo, PartitionSpec, validate_name
+from .errors import BackendError, LaunchError, PartitionExists, PartitionNotFound, PartitionStateError
 from .status import STATUS, describe
 
-NAME_RE = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")
 #: Environment variable overriding where partitions' state lives.
 STATE_ENV = "DRIFT_STATE_DIR"
 META_VERSION = 1
@@ -92,18 +91,6 @@ def state_root() -> Path:
     xdg = os.environ.get("XDG_STATE_HOME")
     base = Path(xdg) if xdg else Path.home() / ".local" / "state"
     return base / "drift"
-
-
-def validate_name(name: str) -> str:
-    """Return ``name`` if it is a valid partition name.
-
-    Raises:
-        UsageError: it is not 1-63 characters of ``[a-zA-Z0-9_.-]`` starting with a letter or digit.
-    """
-    if not NAME_RE.fullmatch(name):
-        raise UsageError(f"invalid partition name {name!r}: use 1-63 letters, digits, '_', '.' or '-', "
-                         "starting with a letter or digit")
-    return name
 
 
 def name_for(image_path: Path) -> str:

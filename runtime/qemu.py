@@ -168,19 +168,28 @@ def _control_args(control: Control, paused: bool) -> list[str]:
     return [*args, "-S"] if paused else args
 
 
+def check_resources(memory_mib: int, cpus: int) -> None:
+    """Check the memory and CPU count asked for (every backend uses this).
+
+    Raises:
+        LaunchError: memory below 1 MiB or fewer than 1 CPU.
+    """
+    if memory_mib < 1:
+        raise LaunchError(f"memory must be at least 1 MiB (got {memory_mib})")
+    if cpus < 1:
+        raise LaunchError(f"a partition needs at least 1 CPU (got {cpus})")
+
+
 def _check(cfg: QemuConfig) -> None:
     """Check the resources asked for.
 
     Raises:
         AccelError: ``cfg.accel`` is not a resolved accelerator (kvm/tcg).
-        LaunchError: memory below 1 MiB or fewer than 1 CPU.
+        LaunchError: see :func:`check_resources`.
     """
     if cfg.accel not in _CPU:
         raise AccelError(f"accelerator {cfg.accel!r} is not resolved: expected kvm or tcg")
-    if cfg.memory_mib < 1:
-        raise LaunchError(f"memory must be at least 1 MiB (got {cfg.memory_mib})")
-    if cfg.cpus < 1:
-        raise LaunchError(f"a partition needs at least 1 CPU (got {cfg.cpus})")
+    check_resources(cfg.memory_mib, cfg.cpus)
 
 
 def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str,

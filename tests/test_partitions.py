@@ -20,8 +20,9 @@ import pytest
 
 from runtime import Image, Partition, channel
 from runtime.api import Logs, deliver
+from runtime.backend import validate_name
 from runtime.errors import ChannelError, PartitionStateError, UsageError
-from runtime.partition import decode_exit, process_alive, state_root, validate_name
+from runtime.partition import decode_exit, process_alive, state_root
 from runtime.status import STATUS, describe
 
 LOOP = "i = 0\nwhile True:\n    i += 1\n"
