@@ -271,6 +271,7 @@ L_TLEI: TEST_CMP(<=, 1, v_int((int8_t)B))
 L_TGTI: TEST_CMP(>, 2, v_int((int8_t)B))
 L_TGEI: TEST_CMP(>=, 3, v_int((int8_t)B))
 L_TEQI: TEST_EQ(v_int((int8_t)B))
+L_TNONE: TEST_DONE(RA.tag == T_NONE)
 
 L_JMP:
   pc += GET_sJ(i);
@@ -400,14 +401,27 @@ L_NEWSLICE: {
   RA = v_obj(T_SLICE, r);
   NEXT();
 }
-L_GETITEM:
-  if (RB.tag == T_LIST && RC.tag == T_INT) {
-    List *l = AS(vm, RB, List);
-    uint64_t ix = (uint64_t)(RC.as.i < 0 ? RC.as.i + l->len : RC.as.i);
-    if (ix < l->len) { RA = list_items(vm, l)[ix]; NEXT(); }
+/* Indexing fast paths: lists and tuples by an in-range int. */
+#define INDEX_FAST(obj, ix)                                                       \
+  if ((obj).tag == T_LIST) {                                                      \
+    List *l_ = AS(vm, obj, List);                                                 \
+    uint64_t u_ = (uint64_t)((ix) < 0 ? (ix) + l_->len : (ix));                   \
+    if (u_ < l_->len) { RA = list_items(vm, l_)[u_]; NEXT(); }                    \
+  } else if ((obj).tag == T_TUPLE) {                                              \
+    Tuple *t_ = AS(vm, obj, Tuple);                                               \
+    uint64_t u_ = (uint64_t)((ix) < 0 ? (ix) + t_->len : (ix));                   \
+    if (u_ < t_->len) { RA = t_->v[u_]; NEXT(); }                                 \
   }
+L_GETITEM:
+  if (RC.tag == T_INT) { INDEX_FAST(RB, RC.as.i) }
   SAVE();
   CHECK(get_item(vm, RB, RC, &t));
+  RA = t;
+  NEXT();
+L_GETITEMI:
+  INDEX_FAST(RB, (int64_t)(int8_t)C)
+  SAVE();
+  CHECK(get_item(vm, RB, v_int((int8_t)C), &t));
   RA = t;
   NEXT();
 L_SETITEM:

@@ -453,6 +453,13 @@ class Compiler:
             for pc in skip:
                 self.patch(pc)
             return out
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
+                and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:
+            mark = self.f.top
+            a = self.expr(node.left)
+            self.emit("TNONE", a, 0, int(when == isinstance(node.ops[0], ast.Is)))
+            self.f.top = mark
+            return [self.emit_jump("JMP")]
         if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _TESTOPS:
             op, positive = _TESTOPS[type(node.ops[0])]
             mark = self.f.top
@@ -649,6 +656,12 @@ class Compiler:
     def e_Subscript(self, n: ast.Subscript, dst: int | None) -> int:
         mark = self.f.top
         obj = self.expr(n.value)
+        imm = _imm8(n.slice)
+        if imm is not None:
+            self.f.top = mark
+            r = self.target(dst)
+            self.emit("GETITEMI", r, obj, imm & 0xFF)
+            return r
         idx = self.subscript_index(n.slice)
         self.f.top = mark
         r = self.target(dst)
