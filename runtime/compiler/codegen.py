@@ -139,7 +139,7 @@ class Compiler:
             return self.const("FALSE", 0)
         if isinstance(v, int):
             if not -(1 << 63) <= v < (1 << 63):
-                raise self.error(node, "integer literal does not fit in 64 bits")
+                return self.const("BIGINT", self.string(("-" if v < 0 else "") + format(abs(v), "x")))
             return self.const("INT", v & 0xFFFFFFFFFFFFFFFF)
         if isinstance(v, float):
             return self.const("FLOAT", struct.unpack("<Q", struct.pack("<d", v))[0])
