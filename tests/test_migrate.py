@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,9 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, need_tool
 
-from runtime import Image, hosts, qemu
+from runtime import Image, channel, hosts, qemu
 from runtime import migrate as migrate_module
-from runtime.errors import HostError, UsageError
+from runtime.errors import ChannelError, HostError, UsageError
 from runtime.migrate import MigrateOptions
 from runtime.partition import process_alive
 
@@ -204,6 +205,52 @@ def test_stdout_continues_exactly_once(state: Path, images: dict[str, Path]) -> 
     assert (info["state"], info["exit_status"]) == ("stopped", 0), info
     assert log.read_text().splitlines() == [f"line {i}" for i in range(250000)]
     assert drift("logs", "count").stdout.count("\n") == 250000
+
+
+def test_client_keeps_working_across_moves(state: Path, images: dict[str, Path]) -> None:
+    """A client connected to the channel sends requests continuously during three migrations:
+    it reconnects to each destination by itself and gets every answer, in order, none lost."""
+    assert drift("run", str(images["kv"]), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
+    assert drift("recv", "kv", "--wait", "10").stdout == "READY\n"
+    counts = {"sent": 0, "answered": 0, "lost": 0, "wrong": 0, "reconnects": 0, "resent": 0}
+    errors: list[object] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        with channel.Connection(state / "partitions" / "kv" / "channel.sock", timeout=20) as c:
+            i = 0
+            while not stop.is_set():
+                key = f"k{(i // 2) % 50}"
+                message, want = (f"PUT {key} {i}", "OK") if i % 2 == 0 else (f"GET {key}", f"OK {i - 1}")
+                counts["sent"] += 1
+                try:
+                    answer = c.request(message)
+                except ChannelError as e:
+                    counts["lost"] += 1
+                    errors.append(str(e))
+                    break
+                if answer == want:
+                    counts["answered"] += 1
+                else:
+                    counts["wrong"] += 1
+                    errors.append((message, answer))
+                i += 1
+            counts["reconnects"], counts["resent"] = c.reconnects, c.resent
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        for _ in range(3):
+            migrate("kv")
+            time.sleep(0.3)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    print("client during 3 migrations:", counts)
+    assert not errors and counts["lost"] == counts["wrong"] == 0, (counts, errors[:5])
+    assert counts["answered"] == counts["sent"] > 100 and counts["reconnects"] == 3, counts
+    assert drift("kill", "kv").returncode == 0
 
 
 def failed_migration(state: Path, source: int, stop: signal.Signals) -> str:
