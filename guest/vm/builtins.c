@@ -758,9 +758,11 @@ NATIVE(bi_drift_recv) {
   out_flush(vm);
   StrBuf sb;
   sb_begin(vm, &sb);
-  for (bool esc = false;;) {
+  for (bool esc = false, skip = false;;) {
     int c = plat_channel_read();
     if (c < 0) return exc_raise(vm, E_RuntimeError, "no host channel (or the host closed it)");
+    if (skip) { skip = c != '\n'; continue; }
+    if (c == 0x1b) { sb.len = 0; esc = false; skip = true; continue; }   /* host control record: drop it and any partial message */
     if (esc) { sb_putc(&sb, c == 'n' ? '\n' : c == 'e' ? 0x1b : (char)c); esc = false; }
     else if (c == '\\') esc = true;
     else if (c == '\n') break;
