@@ -111,6 +111,10 @@ NATIVE(bi_str) {
   if (!want_args(vm, "str", n, 0, 1)) return false;
   if (n == 0) return str_value(vm, "", 0, out);
   if (is_str(a[0])) { *out = a[0]; return true; }
+  if (a[0].tag == T_INT) {                      /* the common case, without a StrBuf */
+    char buf[24];
+    return str_value(vm, buf, fmt_int(a[0].as.i, buf), out);
+  }
   StrBuf sb;
   sb_begin(vm, &sb);
   return sb_str(&sb, a[0]) && sb_end(&sb, out);
@@ -754,9 +758,11 @@ NATIVE(bi_drift_recv) {
   out_flush(vm);
   StrBuf sb;
   sb_begin(vm, &sb);
-  for (bool esc = false;;) {
+  for (bool esc = false, skip = false;;) {
     int c = plat_channel_read();
     if (c < 0) return exc_raise(vm, E_RuntimeError, "no host channel (or the host closed it)");
+    if (skip) { skip = c != '\n'; continue; }
+    if (c == 0x1b) { sb.len = 0; esc = false; skip = true; continue; }   /* host control record: drop it and any partial message */
     if (esc) { sb_putc(&sb, c == 'n' ? '\n' : c == 'e' ? 0x1b : (char)c); esc = false; }
     else if (c == '\\') esc = true;
     else if (c == '\n') break;
