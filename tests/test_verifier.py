@@ -115,6 +115,8 @@ BAD = {
     "unknown function flags": (_with_func(flags=0x80), "unknown function flags"),
     "kw-only count beyond the names": (_with_func(nkwonly=9), "bad parameter counts"),
     "free cells beyond the frame": (_with_func(nfree=200), "bad parameter counts"),
+    "test without a jump": (with_code(1, 0, isa.encode("TLT", 0, 0, 1)), "compare-and-test not followed by a jump"),
+    "test flag not 0/1": (with_code(1, 0, isa.encode("TEQI", 0, 5, 2)), "operand out of range"),
 }
 
 
