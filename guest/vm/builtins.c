@@ -948,6 +948,12 @@ const Native bi_natives[] = {
   {"difference", m_set_difference, T_FROZENSET}, {"symmetric_difference", m_set_symmetric_difference, T_FROZENSET},
   {"issubset", m_set_issubset, T_FROZENSET}, {"issuperset", m_set_issuperset, T_FROZENSET},
   {"isdisjoint", m_set_isdisjoint, T_FROZENSET},
+  /* classes and exceptions (class.c) */
+  {"isinstance", bi_isinstance, 0}, {"issubclass", bi_issubclass, 0}, {"type", bi_type, 0},
+  {"getattr", bi_getattr, 0}, {"hasattr", bi_hasattr, 0}, {"setattr", bi_setattr, 0},
+  {"staticmethod", bi_staticmethod, 0}, {"classmethod", bi_classmethod, 0}, {"property", bi_property, 0},
+  {"setter", m_property_setter, T_WRAP}, {"BaseException.__init__", bi_exc_init, 0},
+  {"object.__init__", bi_object_init, 0},
 };
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];
 

@@ -97,6 +97,20 @@ static void scan(GC *gc, Ref r) {
     for (uint32_t i = 0; i < g->nregs; i++) visit_value(gc, &g->regs[i]);
     break;
   }
+  case T_CLASS: {
+    Class *c = OBJ(vm, r, Class);
+    visit_ref(gc, &c->name); visit_ref(gc, &c->dict); visit_value(gc, &c->base);
+    break;
+  }
+  case T_INSTANCE: {
+    Instance *in = OBJ(vm, r, Instance);
+    size_t n = (in->h.size - sizeof(Instance)) / sizeof(Value);
+    visit_ref(gc, &in->cls);
+    if (in->dict) visit_ref(gc, &in->dict);
+    for (size_t i = 0; i < n; i++) visit_value(gc, &in->x[i]);
+    break;
+  }
+  case T_WRAP: visit_value(gc, &OBJ(vm, r, Wrap)->a); visit_value(gc, &OBJ(vm, r, Wrap)->b); break;
   default: break;                                     /* str, range, raw blocks: no references */
   }
 }
@@ -107,7 +121,9 @@ static void roots(GC *gc, size_t live_regs) {
   for (size_t i = 0; i < live_regs; i++) visit_value(gc, &vm->stack[i]);
   for (uint32_t i = 0; i < vm->nframes; i++)
     if (vm->frames[i].gen) visit_ref(gc, &vm->frames[i].gen);
-  if (vm->exc_msg) visit_ref(gc, &vm->exc_msg);
+  visit_value(gc, &vm->exc_val);
+  visit_value(gc, &vm->handling);
+  visit_value(gc, &vm->memerr);
 }
 
 static void drain(GC *gc) {
@@ -146,4 +162,5 @@ void gc_collect(VM *vm, size_t live_regs) {
   vm->heap_top = to;
   vm->gc_at = vm_gc_stress ? 0 : to + (vm->heap_hi - to) / 2;
   vm->gc_count++;
+  vm->cls_ver++;                         /* attribute caches hold offsets */
 }
