@@ -21,7 +21,7 @@ CASES = [
     ("class A(*bases):\n    pass\n", 1, 9, "unsupported: starred base classes"),
     ("try:\n    pass\nexcept* E:\n    pass\n", 1, 1, "unsupported: except* (exception groups)"),
     ("def f():\n    return super().g()\n", 2, 12, "error: super() outside a method"),
-    ("class A:\n    def f(self):\n        return super(A).f()\n", 3, 16, "unsupported: super() with other than zero or two"),
+    ("class A:\n    def f(self):\n        return super(A).f()\n", 3, 16, "unsupported: super() with other"),
     ("import drift\ndrift.x = 1\n", 2, 1, "unsupported: assignment to an attribute of a built-in module"),
     ("import os\n", 1, 1, "unsupported: module 'os'"),
     ("from os import path\n", 1, 1, "unsupported: module 'os'"),
