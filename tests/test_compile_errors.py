@@ -34,7 +34,6 @@ CASES = [
     ("def f(a=1):\n    pass\n", 1, 1, "unsupported: default values"),
     ("def f(*a):\n    pass\n", 1, 1, "unsupported: default values, *args"),
     ("x = b'abc'\n", 1, 5, "unsupported: bytes literals"),
-    ("s = {1, 2}\n", 1, 5, "unsupported: sets"),
     ("a, *b = [1, 2]\n", 1, 1, "unsupported: starred assignment"),
     ("f(*args)\n", 1, 3, "unsupported: *args in calls"),
     ("while x:\n    pass\nelse:\n    pass\n", 4, 5, "unsupported: 'else' on a while loop"),
