@@ -100,10 +100,7 @@ static void print_one(VM *vm, Value exc, int depth) {
       err_cstr(vm, "\", line ");
       err_puts(vm, num, fmt_int(vm_line_of(vm, func, pc ? pc - 1 : 0), num));
       err_cstr(vm, ", in ");
-      uint32_t from = name->nbytes;                 /* a method's qualified name: show its last part */
-      while (from && name->data[from - 1] != '.') from--;
-      if (from == name->nbytes || name->data[0] == '<') from = 0;
-      err_puts(vm, name->data + from, name->nbytes - from);
+      err_puts(vm, name->data, name->nbytes);
       err_cstr(vm, "\n");
     }
   }

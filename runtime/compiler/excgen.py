@@ -336,7 +336,6 @@ class ExcGen:
         if isinstance(st, ast.FunctionDef):
             plain = copy.copy(st)
             plain.decorator_list = []
-            plain.name = f"{cname}.{st.name}"          # the qualified name; tracebacks show the last part
             v = self.function_def(plain, store=False)
             for d in reversed(st.decorator_list):
                 base = self.alloc(2)
