@@ -32,7 +32,8 @@ static bool name_is(const char *a, const char *b) {
 
 static bool takes_keywords(uint32_t native) {
   const char *n = bi_natives[native].name;
-  return name_is(n, "print") || name_is(n, "sorted") || name_is(n, "sort") || name_is(n, "dict");
+  return name_is(n, "print") || name_is(n, "sorted") || name_is(n, "sort") || name_is(n, "dict") ||
+         name_is(n, "split") || name_is(n, "rsplit") || name_is(n, "splitlines") || name_is(n, "format");
 }
 
 static Str *func_name(VM *vm, uint32_t f) { return OBJ(vm, vm->strings[vm->funcs[f].name], Str); }
