@@ -771,6 +771,12 @@ const Native bi_natives[] = {
   {"isprintable", m_str_isprintable, T_STR}, {"rfind", m_str_rfind, T_STR}, {"index", m_str_index, T_STR},
   {"rindex", m_str_rindex, T_STR}, {"removeprefix", m_str_removeprefix, T_STR},
   {"removesuffix", m_str_removesuffix, T_STR}, {"expandtabs", m_str_expandtabs, T_STR}, {"format", m_str_format, T_STR},
+  /* classes and exceptions (class.c) */
+  {"isinstance", bi_isinstance, 0}, {"issubclass", bi_issubclass, 0}, {"type", bi_type, 0},
+  {"getattr", bi_getattr, 0}, {"hasattr", bi_hasattr, 0}, {"setattr", bi_setattr, 0},
+  {"staticmethod", bi_staticmethod, 0}, {"classmethod", bi_classmethod, 0}, {"property", bi_property, 0},
+  {"setter", m_property_setter, T_WRAP}, {"BaseException.__init__", bi_exc_init, 0},
+  {"object.__init__", bi_object_init, 0},
 };
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];
 
