@@ -62,7 +62,7 @@ bool str_percent(VM *vm, Value fmt, Value args, Value *out) {
         size_t m = kn < sizeof name - 1 ? kn : sizeof name - 1;
         memcpy(name, k, m);
         name[m] = 0;
-        return exc_raise(vm, E_KeyError, "'%s'", name);
+        return exc_raise(vm, E_KeyError, "%s", name);
       }
       have = true;
       p++;
@@ -217,7 +217,7 @@ static bool field_value(Fmt *F, const char *p, size_t n, Value *out) {
       size_t m = k < sizeof name - 1 ? k : sizeof name - 1;
       memcpy(name, p, m);
       name[m] = 0;
-      return exc_raise(vm, E_KeyError, "'%s'", name);
+      return exc_raise(vm, E_KeyError, "%s", name);
     }
   }
   while (k < n) {
