@@ -20,8 +20,8 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(FLOAT, "float") X(FUNC, "function") X(NATIVE, "builtin_function_or_method") \
   X(STR, "str") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") X(RANGE, "range") \
   X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
-  X(BIGINT, "int") X(CLASS, "type") X(INSTANCE, "object") X(WRAP, "method") X(NOSELF, "<noself>") \
-  X(SET, "set") X(FROZENSET, "frozenset")
+  X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset") X(CLASS, "type") X(INSTANCE, "object") \
+  X(WRAP, "method") X(NOSELF, "<noself>")
 
 enum {
 #define X(name, pyname) T_##name,
