@@ -76,8 +76,8 @@ _Noreturn void cpu_fault(uint64_t kind, struct frame *f)
         kputs(PLAT_STDERR, "drift: CPU fault while reporting a CPU fault\n");
         kexit(ST_CPUFAULT);
     }
-    kprintf(PLAT_STDERR, "drift: CPU fault: %s: %s (EC %x)\n", kinds[kind & 3],
-            (kind & 3) ? "interrupt" : ec_name(ec), (uint64_t)ec);
+    kprintf(PLAT_STDERR, "drift: CPU fault: %s: %s (EC 0x%c%c)\n", kinds[kind & 3],
+            (kind & 3) ? "interrupt" : ec_name(ec), "0123456789abcdef"[ec >> 4], "0123456789abcdef"[ec & 15]);
     kprintf(PLAT_STDERR, "  elr %x  esr %x  far %x\n", f->elr, f->esr, f->far);
     if ((kind & 3) == 0 && (ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25)) {
         unsigned fsc = (unsigned)f->esr & 0x3f;
