@@ -16,7 +16,12 @@ const char *type_name(Value v) { return v.tag < T__COUNT ? tag_names[v.tag] : "o
 /* ---- str ------------------------------------------------------------------ */
 uint32_t utf8_count(const char *s, size_t n) {
   uint32_t c = 0;
-  for (size_t i = 0; i < n; i++) c += ((uint8_t)s[i] & 0xc0) != 0x80;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {                /* ASCII words: 8 code points at once */
+    if (!(rd64((const uint8_t *)s + i) & 0x8080808080808080ull)) { c += 8; continue; }
+    for (size_t k = i; k < i + 8; k++) c += ((uint8_t)s[k] & 0xc0) != 0x80;
+  }
+  for (; i < n; i++) c += ((uint8_t)s[i] & 0xc0) != 0x80;
   return c;
 }
 
@@ -46,16 +51,38 @@ bool utf8_valid(const uint8_t *s, size_t n) {
 }
 
 /* A new Str holding a copy of s[0..n) (valid UTF-8); 0 on MemoryError. */
-Ref str_new(VM *vm, const char *s, size_t n) {
-  if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }
-  Ref r = heap_alloc(vm, T_STR, sizeof(Str) + n + 1);
-  if (!r) return 0;
+/* A Str of n bytes whose data the caller fills (data[n] is NUL, hash unset);
+ * only the header is initialised.  0 with MemoryError raised when full. */
+static Ref str_alloc(VM *vm, size_t n, uint32_t nchars) {
+  Ref r = n > 0x7fffffffu ? 0 : heap_bump(vm, T_STR, sizeof(Str) + n + 1);
+  if (!r) { exc_raise(vm, E_MemoryError, ""); return 0; }
   Str *st = OBJ(vm, r, Str);
   st->nbytes = (uint32_t)n;
-  st->nchars = utf8_count(s, n);
-  memcpy(st->data, s, n);
+  st->nchars = nchars;
+  st->hash = 0;
   st->data[n] = 0;
   return r;
+}
+
+Ref str_new(VM *vm, const char *s, size_t n) {
+  Ref r = str_alloc(vm, n, 0);
+  if (!r) return 0;
+  Str *st = OBJ(vm, r, Str);
+  st->nchars = utf8_count(s, n);
+  memcpy(st->data, s, n);
+  return r;
+}
+
+bool str_concat(VM *vm, Value a, Value b, Value *out) {
+  Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
+  Ref r = str_alloc(vm, (size_t)x->nbytes + y->nbytes, x->nchars + y->nchars);
+  if (!r) return false;
+  Str *s = OBJ(vm, r, Str);
+  x = AS(vm, a, Str); y = AS(vm, b, Str);
+  memcpy(s->data, x->data, x->nbytes);
+  memcpy(s->data + x->nbytes, y->data, y->nbytes);
+  *out = v_obj(T_STR, r);
+  return true;
 }
 
 bool str_value(VM *vm, const char *s, size_t n, Value *out) {
@@ -137,33 +164,26 @@ bool truthy(VM *vm, Value v) {
   case T_LIST: return AS(vm, v, List)->len != 0;
   case T_TUPLE: return AS(vm, v, Tuple)->len != 0;
   case T_DICT: return AS(vm, v, Dict)->len != 0;
+  case T_SET: case T_FROZENSET: return AS(vm, v, Set)->used != 0;
   case T_RANGE: { Range *r = AS(vm, v, Range); return r->step > 0 ? r->start < r->stop : r->start > r->stop; }
   default: return true;
   }
 }
 
-static bool is_num(Value v) { return v.tag == T_INT || v.tag == T_BOOL || v.tag == T_FLOAT; }
-
-/* Exact comparison of an int with a float, as CPython does it: -1, 0, 1 (2 if unordered). */
-static int cmp_int_float(int64_t i, double f) {
-  if (f != f) return 2;
-  if (f >= 9223372036854775808.0) return -1;
-  if (f < -9223372036854775808.0) return 1;
-  int64_t fi = (int64_t)f;              /* truncates toward zero; |f| < 2**63 */
-  if (i != fi) return i < fi ? -1 : 1;
-  double frac = f - (double)fi;
-  return frac > 0 ? -1 : frac < 0 ? 1 : 0;
-}
+static bool is_num(Value v) { return v.tag == T_INT || v.tag == T_BOOL || v.tag == T_FLOAT || v.tag == T_BIGINT; }
 
 /* Numeric three-way comparison; returns 2 when unordered (NaN). */
-static int num_cmp(Value a, Value b) {
-  if (a.tag != T_FLOAT && b.tag != T_FLOAT) return a.as.i < b.as.i ? -1 : a.as.i > b.as.i;
+static int num_cmp(VM *vm, Value a, Value b) {
+  if (a.tag != T_FLOAT && b.tag != T_FLOAT) {
+    if (a.tag == T_BIGINT || b.tag == T_BIGINT) return big_cmp(vm, a, b);
+    return a.as.i < b.as.i ? -1 : a.as.i > b.as.i;
+  }
   if (a.tag == T_FLOAT && b.tag == T_FLOAT) {
     if (a.as.f != a.as.f || b.as.f != b.as.f) return 2;
     return a.as.f < b.as.f ? -1 : a.as.f > b.as.f;
   }
-  if (a.tag == T_FLOAT) { int c = cmp_int_float(b.as.i, a.as.f); return c == 2 ? 2 : -c; }
-  return cmp_int_float(a.as.i, b.as.f);
+  if (a.tag == T_FLOAT) { int c = big_cmp_double(vm, b, a.as.f); return c == 2 ? 2 : -c; }
+  return big_cmp_double(vm, a, b.as.f);
 }
 
 static int depth_guard;  /* nesting depth of recursive comparisons and hashes (cycles, deep nesting) */
@@ -178,7 +198,8 @@ static bool deeper(VM *vm) {
 }
 
 bool values_equal(VM *vm, Value a, Value b, bool *eq) {
-  if (is_num(a) && is_num(b)) { *eq = num_cmp(a, b) == 0; return true; }
+  if (is_num(a) && is_num(b)) { *eq = num_cmp(vm, a, b) == 0; return true; }
+  if (is_anyset(a) && is_anyset(b)) return set_equal(vm, a, b, eq);
   if (a.tag != b.tag) { *eq = false; return true; }
   switch (a.tag) {
   case T_NONE: case T_UNBOUND: *eq = true; return true;
@@ -229,31 +250,16 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
   }
 }
 
-#define HASH_MOD ((1ull << 61) - 1)
-static uint64_t hash_int(int64_t i) {
-  uint64_t h = (uint64_t)(i < 0 ? -(i + 1) : i);
-  if (i < 0) h = (h % HASH_MOD) + 1;   /* |i| without overflow */
-  else h %= HASH_MOD;
-  uint64_t r = i < 0 ? (uint64_t)-(int64_t)h : h;
-  return r == (uint64_t)-1 ? (uint64_t)-2 : r;
-}
-
 /* hash(v); TypeError for unhashable types.  Equal numbers hash equal. */
 bool value_hash(VM *vm, Value v, uint64_t *h) {
   switch (v.tag) {
   case T_NONE: *h = 0xfca86420; return true;
-  case T_BOOL: case T_INT: *h = hash_int(v.as.i); return true;
-  case T_FLOAT: {
-    double f = v.as.f;
-    if (f == f && f >= -9223372036854775808.0 && f < 9223372036854775808.0 && (double)(int64_t)f == f) {
-      *h = hash_int((int64_t)f);
-      return true;
-    }
-    uint64_t bits;
-    memcpy(&bits, &f, 8);
-    *h = bits * 0x9e3779b97f4a7c15ull;
+  case T_BOOL: case T_INT:
+    if (v.as.i > -(INT64_C(1) << 60) && v.as.i < (INT64_C(1) << 60)) { *h = v.as.i == -1 ? (uint64_t)-2 : (uint64_t)v.as.i; return true; }
+    *h = big_hash(vm, v);
     return true;
-  }
+  case T_BIGINT: *h = big_hash(vm, v); return true;
+  case T_FLOAT: *h = float_hash(v.as.f); return true;
   case T_STR: {
     Str *s = AS(vm, v, Str);
     if (!s->hash) {
@@ -264,20 +270,24 @@ bool value_hash(VM *vm, Value v, uint64_t *h) {
     *h = s->hash;
     return true;
   }
-  case T_TUPLE: {
+  case T_TUPLE: {                                 /* CPython's xxHash-based tuple hash */
     Tuple *t = AS(vm, v, Tuple);
-    uint64_t x = 0x27d4eb2f165667c5ull;
+    uint64_t x = 2870177450012600261ull;
     for (uint32_t i = 0; i < t->len; i++) {
       uint64_t e;
       if (!deeper(vm)) return false;
       bool r = value_hash(vm, AS(vm, v, Tuple)->v[i], &e);
       depth_guard--;
       if (!r) return false;
-      x = (x ^ e) * 0x9e3779b97f4a7c15ull + i;
+      x += e * 14029467366897019727ull;
+      x = x << 31 | x >> 33;
+      x *= 11400714785074694791ull;
     }
-    *h = x;
+    x += AS(vm, v, Tuple)->len ^ (2870177450012600261ull ^ 3527539ull);
+    *h = x == (uint64_t)-1 ? 1546275796 : x;
     return true;
   }
+  case T_FROZENSET: *h = set_hash(vm, v); return true;
   case T_FUNC: case T_NATIVE: *h = (uint64_t)v.as.i * 0x9e3779b97f4a7c15ull + v.tag; return true;
   default: return exc_raise(vm, E_TypeError, "unhashable type: '%T'", v);
   }
@@ -288,7 +298,7 @@ static int cmp3(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
 /* Three-way comparison for ordering (<, <=, >, >=).  *c gets -1/0/1, or 2 if unordered. */
 static bool order(VM *vm, Value a, Value b, int *c, bool *ok) {
   *ok = true;
-  if (is_num(a) && is_num(b)) { *c = num_cmp(a, b); return true; }
+  if (is_num(a) && is_num(b)) { *c = num_cmp(vm, a, b); return true; }
   if (a.tag != b.tag) { *ok = false; return true; }
   if (a.tag == T_STR) {
     Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
@@ -321,6 +331,7 @@ bool compare(VM *vm, int op, Value a, Value b, bool *res) {
   static const char *const names[] = {"<", "<=", ">", ">="};
   int c;
   bool ok;
+  if (is_anyset(a) && is_anyset(b)) return set_compare(vm, op, a, b, res);
   if (!order(vm, a, b, &c, &ok)) return false;
   if (!ok) return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%T' and '%T'", names[op], a, b);
   switch (op) {
@@ -345,6 +356,7 @@ bool seq_len(VM *vm, Value v, int64_t *n) {
   case T_LIST: *n = AS(vm, v, List)->len; return true;
   case T_TUPLE: *n = AS(vm, v, Tuple)->len; return true;
   case T_DICT: *n = AS(vm, v, Dict)->len; return true;
+  case T_SET: case T_FROZENSET: *n = AS(vm, v, Set)->used; return true;
   case T_RANGE: *n = range_len(AS(vm, v, Range)); return true;
   default: return exc_raise(vm, E_TypeError, "object of type '%T' has no len()", v);
   }
@@ -352,6 +364,7 @@ bool seq_len(VM *vm, Value v, int64_t *n) {
 
 /* Normalise index `key` for a sequence of length n; IndexError if out of range. */
 static bool seq_index(VM *vm, Value seq, Value key, int64_t n, int64_t *out) {
+  if (key.tag == T_BIGINT) return exc_raise(vm, E_IndexError, "cannot fit 'int' into an index-sized integer");
   if (key.tag != T_INT && key.tag != T_BOOL)
     return exc_raise(vm, E_TypeError, "%s indices must be integers or slices, not %T", type_name(seq), key);
   int64_t i = key.as.i;
@@ -523,6 +536,7 @@ bool contains(VM *vm, Value c, Value item, bool *res) {
     Value v;
     return dict_get(vm, AS(vm, c, Dict), item, &v, res);
   }
+  case T_SET: case T_FROZENSET: return set_contains(vm, c, item, res);
   case T_RANGE: {
     Range *r = AS(vm, c, Range);
     *res = false;
@@ -548,6 +562,7 @@ bool vm_getiter(VM *vm, Value obj, Value *out) {
   case T_TUPLE: kind = IT_TUPLE; break;
   case T_STR: kind = IT_STR; break;
   case T_DICT: kind = IT_DICT_KEYS; break;
+  case T_SET: case T_FROZENSET: kind = IT_SET; break;
   default: return exc_raise(vm, E_TypeError, "'%T' object is not iterable", obj);
   }
   Ref r = heap_alloc(vm, T_ITER, sizeof(Iter));
@@ -584,6 +599,15 @@ int vm_next(VM *vm, Value itv, Value *out) {
     if (it->cur >= t->len) return 0;
     *out = t->v[it->cur++];
     return 1;
+  }
+  case IT_SET: {
+    Set *st = AS(vm, it->seq, Set);
+    if (it->stop == 0) it->stop = st->used + 1;    /* remember the size at the start */
+    if ((int64_t)st->used + 1 != it->stop) {
+      exc_raise(vm, E_RuntimeError, "Set changed size during iteration");
+      return -1;
+    }
+    return set_next(vm, it->seq, &it->cur, out, NULL);
   }
   case IT_REVERSED: {
     uint32_t n = 0;

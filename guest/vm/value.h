@@ -19,7 +19,8 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(UNBOUND, "<unbound>") X(NONE, "NoneType") X(BOOL, "bool") X(INT, "int") \
   X(FLOAT, "float") X(FUNC, "function") X(NATIVE, "builtin_function_or_method") \
   X(STR, "str") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") X(RANGE, "range") \
-  X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>")
+  X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
+  X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset")
 
 enum {
 #define X(name, pyname) T_##name,
@@ -61,6 +62,13 @@ typedef struct Str {
   char data[];                   /* nbytes bytes + NUL */
 } Str;
 
+typedef struct BigInt {         /* an int outside the int64 range (bigint.c) */
+  ObjHdr h;
+  uint32_t n;                    /* limbs; the top one is nonzero */
+  uint32_t neg;                  /* 1: negative */
+  uint32_t d[];                  /* magnitude, 32-bit limbs, least significant first */
+} BigInt;
+
 typedef struct Array {           /* backing store of lists and dicts */
   ObjHdr h;
   Value v[];
@@ -94,12 +102,27 @@ typedef struct Dict {
   Ref index;                     /* raw block of mask+1 u32: entry number + 1, 0 empty */
 } Dict;
 
+typedef struct SetEntry {
+  Value key;                     /* key.tag == T_UNBOUND: unused (hash 0) or dummy (hash -1) */
+  uint64_t hash;
+} SetEntry;
+
+typedef struct Set {             /* set and frozenset (set.c) */
+  ObjHdr h;
+  uint32_t fill;                 /* active + dummy entries */
+  uint32_t used;                 /* active entries */
+  uint32_t mask;                 /* table slots - 1 */
+  uint32_t finger;               /* where pop() looks next */
+  Ref table;                     /* raw block of mask+1 SetEntry */
+  uint32_t pad;
+} Set;
+
 typedef struct Range {
   ObjHdr h;
   int64_t start, stop, step;
 } Range;
 
-enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED };
+enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED, IT_SET };
 typedef struct Iter {
   ObjHdr h;
   uint32_t kind, pad;
