@@ -58,7 +58,7 @@ def image_of(kernel: Path, tmp: Path, src: str, name: str = "app") -> Path:
 
 def run_plain(cmd: list[str], tmp: Path) -> tuple[int, str, str]:
     """(QEMU's exit code, stdout, stderr) of a plain command line whose stderr chardev is tmp/err."""
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=60)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     err = tmp / "err"
     return p.returncode, p.stdout, (err.read_text() if err.exists() else "") + p.stderr
 
@@ -141,7 +141,8 @@ def test_memory_option(a64_kernel: Path, tmp_path: Path) -> None:
     assert (r.returncode, r.stdout) == (0, "8000\n"), r.stderr
     r = drift("run", "--arch", "aarch64", "--memory", "4", str(src))
     assert r.returncode == STATUS["EXCEPTION"] and r.stderr.endswith("MemoryError\n"), r.stderr
-    assert drift("run", "--arch", "aarch64", "--memory", "3", str(ROOT / "images" / "hello" / "hello.py")).returncode == 0
+    hello = ROOT / "images" / "hello" / "hello.py"
+    assert drift("run", "--arch", "aarch64", "--memory", "3", str(hello)).returncode == 0
 
 
 # ---- the plain command line: statuses and crash reports ---------------------------------
