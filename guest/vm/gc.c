@@ -126,4 +126,5 @@ void gc_collect(VM *vm, size_t live_regs) {
   vm->heap_top = to;
   vm->gc_at = vm_gc_stress ? 0 : to + (vm->heap_hi - to) / 2;
   vm->gc_count++;
+  snap_gc_done(vm);                      /* a pending snapshot request keeps gc_at forced */
 }

@@ -86,7 +86,7 @@ static bool call_error(VM *vm, uint32_t f, int nargs, int nkw, Value *kw) {
 }
 
 /* Run the program from its entry function.  Returns an exit status (status.def). */
-int vm_execute(VM *vm) {
+int vm_execute(VM *vm, bool resume) {
   static const void *const labels[] = {
 #define OP(name, fmt, a, b, c, doc) &&L_##name,
 #include "opcodes.def"
@@ -101,9 +101,18 @@ int vm_execute(VM *vm) {
   uint32_t i;
   Value t;
 
-  vm->nframes = 1;
-  fr->func = 0; fr->base = 0; fr->pc = 0;
-  for (uint32_t k = 0; k < fn->nregs; k++) R[k] = v_none();
+  if (resume) {                         /* a restored snapshot: continue where it stopped */
+    fr = &vm->frames[vm->nframes - 1];
+    fn = &vm->funcs[fr->func];
+    code = fn->code;
+    pc = code + fr->pc;
+    R = vm->stack + fr->base;
+  } else {
+    vm->nframes = 1;
+    fr->func = 0; fr->base = 0; fr->pc = 0;
+    for (uint32_t k = 0; k < fn->nregs; k++) R[k] = v_none();
+  }
+  snap_arm(vm);
   plat_first_instruction();
 
 #define A GET_A(i)
@@ -115,6 +124,16 @@ int vm_execute(VM *vm) {
 #define NEXT() goto *labels[GET_OP(i = *pc++)]
 #define CHECK(x) do { if (unlikely(!(x))) goto error; } while (0)
 #define SAVE() (fr->pc = (uint32_t)(pc - code))
+/* Safe point: collect if due, or serve a snapshot request (both force the
+ * slow path through gc_at, read volatile since an interrupt may clear it).
+ * `at` is where this frame resumes after a snapshot. */
+#define SAFE_POINT(at) do {                                                       \
+    if (unlikely(vm->heap_top > *(volatile size_t *)&vm->gc_at)) {               \
+      fr->pc = (uint32_t)((at) - code);                                           \
+      int st_ = vm_safe_point(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs); \
+      if (st_ >= 0) return st_;                                                   \
+    }                                                                             \
+  } while (0)
 #ifdef DRIFT_FUZZ
 #define FUEL() do { SAVE(); if (FUEL_OUT(vm)) goto error; } while (0)   /* backward jumps, calls */
 #else
@@ -234,10 +253,7 @@ L_NOTIN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(!r_); 
 L_JMP:
   pc += GET_sJ(i);
   if (GET_sJ(i) < 0) FUEL();
-  if (GET_sJ(i) < 0 && unlikely(vm->heap_top > vm->gc_at)) {      /* safe point: loop back-edge */
-    SAVE();
-    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
-  }
+  if (GET_sJ(i) < 0) SAFE_POINT(pc);                               /* safe point: loop back-edge */
   NEXT();
 L_JMPIF:
   t = RA;
@@ -272,12 +288,10 @@ L_FORITER: {
 L_CALL: {
   Value f = RA;
   int nargs = (int)B, nkw = (int)C;
+  SAFE_POINT(pc - 1);                                                /* safe point: call (resumes at the CALL) */
+  f = RA;
   SAVE();
   FUEL();
-  if (unlikely(vm->heap_top > vm->gc_at)) {                          /* safe point: call */
-    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
-    f = RA;
-  }
   if (likely(f.tag == T_FUNC)) {
     uint32_t fi = (uint32_t)f.as.i;
     Func *callee = &vm->funcs[fi];

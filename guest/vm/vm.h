@@ -83,6 +83,13 @@ void *heap_raw(VM *vm, size_t size, Ref *ref);           /* untyped block (T_BYT
 /* gc.c */
 void gc_collect(VM *vm, size_t live_regs);
 
+/* snapshot.c */
+int vm_safe_point(VM *vm, size_t live_regs);    /* -1: go on; else an exit status */
+void snap_request(VM *vm);                       /* from an interrupt handler too */
+void snap_gc_done(VM *vm);
+void snap_arm(VM *vm);
+bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why);
+
 /* error.c */
 bool exc_raise(VM *vm, int kind, const char *fmt, ...);  /* always returns false */
 bool exc_type_error_op(VM *vm, const char *op, Value a, Value b);
@@ -151,7 +158,7 @@ bool load_program(VM *vm, const uint8_t *code, size_t len, const char **why);
 bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc);
 
 /* interp.c */
-int vm_execute(VM *vm);
+int vm_execute(VM *vm, bool resume);   /* resume: continue from vm->frames (a restored snapshot) */
 #ifdef DRIFT_FUZZ
 /* Fuzzing builds only: an execution budget, so a mutated infinite loop ends.
  * When vm_fuel is nonzero, each backward jump, call and iterator step takes

@@ -58,3 +58,21 @@ void channel_exit_record(int status)
     rec[n++] = '\n';
     channel_write(rec, n);
 }
+
+/* Snapshots over the channel: not wired yet in the guest (drift-vm has them). */
+int plat_snapshot(const uint8_t *snap, size_t len)
+{
+    (void)snap; (void)len;
+    return -1;
+}
+
+size_t plat_channel_pending(const uint8_t **p)
+{
+    *p = 0;
+    return 0;
+}
+
+void plat_channel_preload(const uint8_t *p, size_t n)
+{
+    (void)p; (void)n;
+}
