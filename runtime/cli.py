@@ -302,8 +302,9 @@ def _progress_bar(name: str, to: str) -> Callable[[Mapping[str, Any]], None]:
         left = int(ram.get("remaining") or 0)
         fraction = 1.0 if info.get("status") == "completed" else (total - left) / total if total else 0.0
         bar = "#" * round(fraction * 20)
+        passes = max(int(info.get("passes") or 0), int(ram.get("dirty-sync-count") or 0))
         print(f"\rmigrating {name} to {to}: [{bar:20}] {fraction:4.0%} {done / 2**20:.1f} MiB sent, "
-              f"pass {ram.get('dirty-sync-count', 0)}, {info.get('status')}   ", end="", file=sys.stderr, flush=True)
+              f"pass {passes}, {info.get('status')}   ", end="", file=sys.stderr, flush=True)
 
     return show
 
@@ -314,8 +315,17 @@ def cmd_migrate(ns: argparse.Namespace) -> int:
 
     if ns.backend == "libvirt" or ns.connect:
         raise UsageError("drift migrate works on direct partitions only for now (docs/migration.md)")
+    if ns.cancel:
+        if ns.to is not None:
+            raise UsageError("drift migrate --cancel takes no --to")
+        print(migrate.cancel(ns.name, backend=DirectBackend()))
+        return 0
+    if ns.to is None:
+        raise UsageError("drift migrate needs --to HOST (or --cancel)")
     options = migrate.MigrateOptions(downtime_limit_ms=ns.downtime_limit, bandwidth_mib_s=ns.bandwidth,
-                                     timeout_s=ns.timeout)
+                                     timeout_s=ns.timeout, postcopy=ns.postcopy, multifd_channels=ns.multifd,
+                                     xbzrle=ns.xbzrle or ns.xbzrle_cache is not None,
+                                     xbzrle_cache_mib=ns.xbzrle_cache or 64, auto_converge=ns.auto_converge)
     to = hosts.parse(ns.to)
     progress = _progress_bar(ns.name, str(to)) if sys.stderr.isatty() and not ns.json else None
     try:
@@ -381,7 +391,9 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     add("recv", "print the next unread message the program sent", cmd_recv).add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for one (default: do not wait)")
     m = add("migrate", "live-migrate a running partition to another QEMU (docs/migration.md)", cmd_migrate)
-    m.add_argument("--to", required=True, metavar="HOST", help="local, or netns:NAME (see drift hosts)")
+    m.add_argument("--to", metavar="HOST", help="local, or netns:NAME (see drift hosts)")
+    m.add_argument("--cancel", action="store_true",
+                   help="cancel the migration of NAME that another drift process runs (the source keeps running)")
     m.add_argument("--json", action="store_true", help="print the report as JSON")
     m.add_argument("--downtime-limit", type=int, default=50, metavar="MS",
                    help="the longest the guest may be stopped (QEMU downtime-limit; default 50)")
@@ -389,6 +401,14 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                    help="cap the migration stream (QEMU max-bandwidth; default unlimited)")
     m.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                    help="cancel if not complete by then (default: no limit)")
+    m.add_argument("--postcopy", action="store_true",
+                   help="switch to the destination after the first pass; it fetches the rest on demand")
+    m.add_argument("--multifd", type=int, default=None, metavar="N", help="send RAM over N parallel channels")
+    m.add_argument("--xbzrle", action="store_true", help="send re-dirtied pages as deltas (XBZRLE)")
+    m.add_argument("--xbzrle-cache", type=int, default=None, metavar="MiB",
+                   help="XBZRLE cache size (implies --xbzrle; default 64)")
+    m.add_argument("--auto-converge", action="store_true",
+                   help="throttle the guest's CPU if it dirties memory faster than it is sent")
     h = sub.add_parser("hosts", help="list the hosts partitions can be migrated to")
     h.add_argument("--json", action="store_true")
     h.set_defaults(func=cmd_hosts)

@@ -71,6 +71,9 @@ ACTIVE = frozenset({"setup", "active", "pre-switchover", "device", "wait-unplug"
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 
+#: Set to 1 to allow ``--postcopy`` under TCG anyway (tests of the mechanism; see :func:`migrate`).
+ALLOW_TCG_POSTCOPY = "DRIFT_ALLOW_TCG_POSTCOPY"
+
 #: Called with each ``query-migrate`` answer of the source while the migration runs.
 Progress = Callable[[Mapping[str, Any]], None]
 
@@ -87,15 +90,54 @@ class MigrateOptions:
     downtime_limit_ms: int = DEFAULT_DOWNTIME_MS
     bandwidth_mib_s: float | None = None
     timeout_s: float | None = None
+    #: ``postcopy-ram``: after the first full pass, switch to the destination and fetch the rest on demand.
+    postcopy: bool = False
+    #: ``multifd`` with this many channels (None: one stream).
+    multifd_channels: int | None = None
+    #: ``xbzrle``: send the XOR-RLE delta of pages dirtied again (cache ``xbzrle_cache_mib``).
+    xbzrle: bool = False
+    xbzrle_cache_mib: int = 64
+    #: ``auto-converge``: throttle the guest's CPU while it dirties memory faster than it is sent.
+    auto_converge: bool = False
 
     def validate(self) -> None:
-        """Raises UsageError for a non-positive limit, bandwidth or timeout."""
+        """Raises UsageError for a non-positive limit, bandwidth or timeout, or options QEMU 7.2
+        cannot combine (postcopy with multifd)."""
         if self.downtime_limit_ms < 1 or self.downtime_limit_ms > 2_000_000:
             raise UsageError(f"--downtime-limit must be 1..2000000 ms (got {self.downtime_limit_ms})")
         if self.bandwidth_mib_s is not None and self.bandwidth_mib_s <= 0:
             raise UsageError(f"--bandwidth must be positive (got {self.bandwidth_mib_s:g} MiB/s)")
         if self.timeout_s is not None and self.timeout_s <= 0:
             raise UsageError(f"--timeout must be positive (got {self.timeout_s:g} s)")
+        if self.multifd_channels is not None and not 1 <= self.multifd_channels <= 255:
+            raise UsageError(f"--multifd must be 1..255 channels (got {self.multifd_channels})")
+        if self.postcopy and self.multifd_channels is not None:
+            raise UsageError("--postcopy and --multifd cannot be combined (QEMU 7.2 refuses multifd with postcopy)")
+        if self.xbzrle_cache_mib < 1:
+            raise UsageError(f"--xbzrle-cache must be at least 1 MiB (got {self.xbzrle_cache_mib})")
+
+    def capabilities(self) -> list[dict[str, object]]:
+        """``migrate-set-capabilities`` for both sides: QEMU 7.2 wants ``postcopy-ram`` and ``multifd``
+        on both, ``xbzrle`` and ``auto-converge`` matter on the source only (harmless on the destination)."""
+        caps = {"events": True, "postcopy-ram": self.postcopy, "multifd": self.multifd_channels is not None,
+                "xbzrle": self.xbzrle, "auto-converge": self.auto_converge}
+        return [{"capability": k, "state": v} for k, v in caps.items()]
+
+    def parameters(self, source: bool) -> dict[str, object]:
+        """``migrate-set-parameters`` for the source (``source``) or the destination."""
+        out: dict[str, object] = {}
+        if self.multifd_channels is not None:
+            out["multifd-channels"] = self.multifd_channels
+        if source:
+            out.update({"downtime-limit": self.downtime_limit_ms, "max-bandwidth": self.max_bandwidth()})
+            if self.xbzrle:
+                out["xbzrle-cache-size"] = self.xbzrle_cache_mib << 20
+        return out
+
+    def names(self) -> list[str]:
+        """The optional features asked for, as in the report (e.g. ``["postcopy", "xbzrle"]``)."""
+        return [n for n, on in (("postcopy", self.postcopy), ("multifd", self.multifd_channels is not None),
+                                ("xbzrle", self.xbzrle), ("auto-converge", self.auto_converge)) if on]
 
     def max_bandwidth(self) -> int:
         """``max-bandwidth`` in bytes per second."""
@@ -123,6 +165,12 @@ class MigrationReport:
     wall_ms: int
     #: Where the stream went: ``tcp:ADDRESS:PORT``, or ``unix:PATH`` between network namespaces of this machine.
     uri: str
+    #: The optional features used (``postcopy``, ``multifd``, ``xbzrle``, ``auto-converge``).
+    features: list[str]
+    #: Whether the migration switched to postcopy (the destination ran before all RAM had arrived).
+    postcopy_started: bool
+    #: MIGRATION_PASS events seen (passes over dirty memory).
+    passes: int
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -297,8 +345,31 @@ class _Ends:
         return f"tcp:{self.address}:{_port(await _exec(dst, 'query-migrate'))}"
 
 
-async def _follow(src: QMPClient, ends: _Ends, progress: Progress | None, deadline: float | None) -> dict[str, Any]:
-    """``query-migrate`` on the source until the migration completes; the last answer.
+@dataclass
+class _Watch:
+    """What :func:`_follow` watches besides QEMU: a cancel request (the file ``cancel``, made by
+    ``drift migrate --cancel`` from another process), the passes over dirty memory (MIGRATION_PASS
+    events), and whether postcopy was started."""
+
+    cancel: Path
+    passes: int = 0
+    postcopy_started: bool = False
+    cancelled: bool = False
+
+
+async def _count_passes(src: QMPClient, watch: _Watch) -> None:
+    """Count MIGRATION_PASS events of the source until cancelled."""
+    with src.listener(("MIGRATION_PASS",)) as listener:
+        async for event in listener:
+            data = event.get("data")
+            if isinstance(data, dict) and isinstance(data.get("pass"), int):
+                watch.passes = max(watch.passes, data["pass"])
+
+
+async def _follow(src: QMPClient, ends: _Ends, options: MigrateOptions, watch: _Watch,
+                  progress: Progress | None, deadline: float | None) -> dict[str, Any]:
+    """``query-migrate`` on the source until the migration completes; the last answer.  With
+    ``--postcopy``, switches to postcopy once the first full pass is done.
 
     Raises:
         MigrationError: it failed or was cancelled, the destination died, or the deadline passed.
@@ -306,16 +377,24 @@ async def _follow(src: QMPClient, ends: _Ends, progress: Progress | None, deadli
     while True:
         info = await _exec(src, "query-migrate")
         status = info.get("status")
+        ram: Mapping[str, Any] = info["ram"] if isinstance(info.get("ram"), dict) else {}
         if progress is not None:
-            progress(info)
+            progress({**info, "passes": watch.passes})
         if status == "completed":
             return info
         if not ends.dest_alive():
             raise MigrationError("the destination QEMU died during the migration")
         if status not in ACTIVE:
             raise MigrationError(f"QEMU reports the migration {status}: {info.get('error-desc', 'no detail')}")
+        if watch.cancel.exists():
+            watch.cancelled = True
+            raise MigrationError("cancelled by drift migrate --cancel")
         if deadline is not None and time.monotonic() > deadline:
             raise MigrationError("the migration did not complete within --timeout")
+        if (options.postcopy and not watch.postcopy_started and status == "active"
+                and (watch.passes >= 2 or int(ram.get("dirty-sync-count") or 0) >= 2)):
+            await _exec(src, "migrate-start-postcopy")
+            watch.postcopy_started = True
         await asyncio.sleep(_POLL_S)
 
 
@@ -336,7 +415,7 @@ async def _dest_done(dst: QMPClient, ends: _Ends) -> None:
     raise MigrationError(f"the destination did not finish loading within {SETTLE_S:g} s")
 
 
-async def _drive(ends: _Ends, options: MigrateOptions, progress: Progress | None) -> dict[str, Any]:
+async def _drive(ends: _Ends, options: MigrateOptions, watch: _Watch, progress: Progress | None) -> dict[str, Any]:
     """Run the migration over QMP; the source's final ``query-migrate``.
 
     Raises:
@@ -345,20 +424,27 @@ async def _drive(ends: _Ends, options: MigrateOptions, progress: Progress | None
     """
     src, dst = QMPClient("drift-migrate"), QMPClient("drift-migrate")
     deadline = None if options.timeout_s is None else time.monotonic() + options.timeout_s
+    passes: asyncio.Task[None] | None = None
     try:
         await _connect(src, ends.source_sock, lambda: True, time.monotonic() + QMP_TIMEOUT_S)
         await _connect(dst, ends.dest_sock, ends.dest_alive, time.monotonic() + START_TIMEOUT_S)
-        capabilities = {"capabilities": [{"capability": "events", "state": True}]}
+        capabilities = {"capabilities": options.capabilities()}
         await _exec(dst, "migrate-set-capabilities", capabilities)
         await _exec(src, "migrate-set-capabilities", capabilities)
-        await _exec(src, "migrate-set-parameters", {"downtime-limit": options.downtime_limit_ms,
-                                                    "max-bandwidth": options.max_bandwidth()})
+        if options.parameters(source=False):
+            await _exec(dst, "migrate-set-parameters", options.parameters(source=False))
+        await _exec(src, "migrate-set-parameters", options.parameters(source=True))
+        passes = asyncio.get_running_loop().create_task(_count_passes(src, watch))
         uri = await ends.listen(dst)
         await _exec(src, "migrate", {"uri": uri})
-        final = await _follow(src, ends, progress, deadline)
+        final = await _follow(src, ends, options, watch, progress, deadline)
         await _dest_done(dst, ends)
         return {**final, "uri": uri}
     finally:
+        if passes is not None:
+            passes.cancel()
+            with contextlib.suppress(asyncio.CancelledError, QMPError):
+                await passes
         for client in (src, dst):
             with contextlib.suppress(QMPError, OSError, EOFError):
                 await client.disconnect()
@@ -418,7 +504,7 @@ class _Migration:
             cgroups.attach(Path(str(self.meta["cgroup"])), pid)
         return pid
 
-    def run(self, options: MigrateOptions, progress: Progress | None) -> dict[str, Any]:
+    def run(self, options: MigrateOptions, watch: _Watch, progress: Progress | None) -> dict[str, Any]:
         """Migrate; the source's final ``query-migrate``.
 
         Raises:
@@ -430,7 +516,7 @@ class _Migration:
                      self.to.migration_address() if tcp else None,
                      unix_source=f"../{self.staging.path.name}/{MIGRATE_SOCK}")
         try:
-            return asyncio.run(_drive(ends, options, progress))
+            return asyncio.run(_drive(ends, options, watch, progress))
         except QMPError as e:
             raise MigrationError(f"QMP refused the migration: {e}") from None
         except (OSError, EOFError, TimeoutError) as e:
@@ -488,7 +574,8 @@ class _Migration:
                 qmp(self.d / QMP_SOCK, [("cont", None)])
 
 
-def _report(name: str, m: _Migration, info: Mapping[str, Any], wall: float) -> MigrationReport:
+def _report(name: str, m: _Migration, info: Mapping[str, Any], wall: float, options: MigrateOptions,
+            watch: _Watch) -> MigrationReport:
     ram = info.get("ram") if isinstance(info.get("ram"), dict) else {}
     assert isinstance(ram, dict)
     return MigrationReport(
@@ -497,7 +584,8 @@ def _report(name: str, m: _Migration, info: Mapping[str, Any], wall: float) -> M
         setup_ms=_int_or_none(info.get("setup-time")), transferred_bytes=_int_or_none(ram.get("transferred")),
         ram_total_bytes=_int_or_none(ram.get("total")), dirty_sync_count=_int_or_none(ram.get("dirty-sync-count")),
         source_pid=m.source_pid or 0, dest_pid=_int_or_none(m.dest.get("qemu_pid")) or 0, wall_ms=round(wall * 1000),
-        uri=str(info.get("uri")))
+        uri=str(info.get("uri")), features=options.names(), postcopy_started=watch.postcopy_started,
+        passes=watch.passes)
 
 
 def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, *,
@@ -523,12 +611,18 @@ def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, 
     if info.pid is None or info.state not in ("running", "paused"):
         raise PartitionStateError(f"cannot migrate {name}: it is {info.state}"
                                   + (f" ({info.reason})" if info.reason else ""))
+    if options.postcopy and meta.get("accel") != "kvm" and os.environ.get(ALLOW_TCG_POSTCOPY) != "1":
+        raise UsageError(f"--postcopy is refused under {meta.get('accel')}: with QEMU 7.2 under TCG it corrupted "
+                         "guest memory in Drift's pattern test (docs/migration.md); it is meant for --accel kvm")
     started = time.monotonic()
     with _locked(d):
+        watch = _Watch(cancel_request(d))
+        with contextlib.suppress(FileNotFoundError):
+            watch.cancel.unlink()                    # a stale request, from before this migration
         m = _Migration(backend, d, meta, to)
         try:
             m.start_destination()
-            final = m.run(options, progress)
+            final = m.run(options, watch, progress)
             m.switch(final)
         except BaseException as e:
             if m.retired is not None:  # it moved: only the source's clean-up was interrupted
@@ -545,5 +639,59 @@ def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, 
             if isinstance(e, OSError):
                 raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
             raise
-    return _report(name, m, final, time.monotonic() - started)
+        finally:
+            if watch.cancelled:                      # the request is consumed: tell drift migrate --cancel
+                with contextlib.suppress(FileNotFoundError):
+                    watch.cancel.unlink()
+    return _report(name, m, final, time.monotonic() - started, options, watch)
+
+
+def cancel_request(d: StateDir) -> Path:
+    """The file whose existence asks the migration of ``d`` to cancel (beside the partition's
+    directory, so that it stays put when the directories are exchanged)."""
+    return d.path.with_name(f".{d.path.name}.cancel")
+
+
+#: How long ``drift migrate --cancel`` waits for the migration to wind down.
+CANCEL_WAIT_S = 30.0
+
+
+def cancel(name: str, *, backend: DirectBackend | None = None) -> str:
+    """Cancel the migration of ``name`` running in another process (``drift migrate NAME --cancel``):
+    ask it through :func:`cancel_request` and wait until it has let go of the partition.  The
+    migrating process runs ``migrate_cancel`` on the source, kills the destination QEMU and
+    cleans up; the source keeps running.  Returns what happened, in words.
+
+    Raises:
+        PartitionNotFound: there is no such partition.
+        PartitionStateError: no migration of it runs.
+        MigrationError: the migration did not wind down within CANCEL_WAIT_S.
+    """
+    backend = backend or DirectBackend()
+    d, _ = backend.locate(name)
+    fd = os.open(d.path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    request = cancel_request(d)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            raise PartitionStateError(f"{name} is not being migrated")
+        except BlockingIOError:
+            pass
+        request.touch(mode=0o600)
+        deadline = time.monotonic() + CANCEL_WAIT_S
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise MigrationError(f"the migration of {name} did not stop within {CANCEL_WAIT_S:g} s") from None
+                time.sleep(_POLL_S)
+    finally:
+        os.close(fd)
+    if request.exists():                             # never seen: it had completed (or failed) by itself
+        with contextlib.suppress(FileNotFoundError):
+            request.unlink()
+        return f"the migration of {name} had already ended; nothing to cancel"
+    return f"the migration of {name} was cancelled; it keeps running where it was"
 

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,13 +20,51 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, need_tool
 
-from runtime import Image, hosts, qemu
-from runtime.errors import HostError, UsageError
+from runtime import Image, channel, hosts, qemu
+from runtime import migrate as migrate_module
+from runtime.errors import ChannelError, HostError, UsageError
 from runtime.migrate import MigrateOptions
 from runtime.partition import process_alive
 
+PATTERN_N = 50000
 KV = Path(__file__).resolve().parent.parent / "images" / "kvstore" / "kvstore.py"
 COUNT = "i = 0\nwhile i < 250000:\n    print('line', i)\n    i += 1\n"
+#: Writes a pseudo-random pattern through a list of N ints (16 bytes each in the VM), verifies it
+#: and prints the round's checksum; the way QEMU's own migration test checks guest memory.
+PATTERN = """N = {n}
+a = [0] * N
+r = 0
+while r < {rounds}:
+    x = r + 1
+    i = 0
+    while i < N:
+        a[i] = x
+        x = (x * 1103515245 + 12345) % 2147483648
+        i += 1
+    x = r + 1
+    s = 0
+    bad = 0
+    i = 0
+    while i < N:
+        if a[i] != x:
+            bad += 1
+        s = (s * 31 + a[i]) % 1000000007
+        x = (x * 1103515245 + 12345) % 2147483648
+        i += 1
+    print('round', r, 'sum', s, 'bad', bad)
+    r += 1
+"""
+
+
+def pattern_sum(n: int, r: int) -> int:
+    """The checksum round ``r`` of PATTERN must print."""
+    x, s = r + 1, 0
+    for _ in range(n):
+        s = (s * 31 + x) % 1000000007
+        x = (x * 1103515245 + 12345) % 2147483648
+    return s
+
+
 REPORT_FIELDS = ("status", "downtime_ms", "total_ms", "setup_ms", "transferred_bytes", "source_host", "dest_host")
 
 
@@ -65,8 +104,10 @@ def state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPa
 def images(kernel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("images")
     (folder / "count.py").write_text(COUNT)
+    (folder / "pattern.py").write_text(PATTERN.format(n=PATTERN_N, rounds=10**9))
     return {"kv": Image.build(KV, folder / "kv.elf", memory_mib=16).path,
-            "count": Image.build(folder / "count.py", memory_mib=8).path}
+            "count": Image.build(folder / "count.py", memory_mib=8).path,
+            "pattern": Image.build(folder / "pattern.py", memory_mib=16).path}
 
 
 def migrate(name: str, *extra: str, to: str = "local") -> dict[str, object]:
@@ -166,6 +207,52 @@ def test_stdout_continues_exactly_once(state: Path, images: dict[str, Path]) -> 
     assert drift("logs", "count").stdout.count("\n") == 250000
 
 
+def test_client_keeps_working_across_moves(state: Path, images: dict[str, Path]) -> None:
+    """A client connected to the channel sends requests continuously during three migrations:
+    it reconnects to each destination by itself and gets every answer, in order, none lost."""
+    assert drift("run", str(images["kv"]), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
+    assert drift("recv", "kv", "--wait", "10").stdout == "READY\n"
+    counts = {"sent": 0, "answered": 0, "lost": 0, "wrong": 0, "reconnects": 0, "resent": 0}
+    errors: list[object] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        with channel.Connection(state / "partitions" / "kv" / "channel.sock", timeout=20) as c:
+            i = 0
+            while not stop.is_set():
+                key = f"k{(i // 2) % 50}"
+                message, want = (f"PUT {key} {i}", "OK") if i % 2 == 0 else (f"GET {key}", f"OK {i - 1}")
+                counts["sent"] += 1
+                try:
+                    answer = c.request(message)
+                except ChannelError as e:
+                    counts["lost"] += 1
+                    errors.append(str(e))
+                    break
+                if answer == want:
+                    counts["answered"] += 1
+                else:
+                    counts["wrong"] += 1
+                    errors.append((message, answer))
+                i += 1
+            counts["reconnects"], counts["resent"] = c.reconnects, c.resent
+
+    thread = threading.Thread(target=client)
+    thread.start()
+    try:
+        time.sleep(0.5)
+        for _ in range(3):
+            migrate("kv")
+            time.sleep(0.3)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    print("client during 3 migrations:", counts)
+    assert not errors and counts["lost"] == counts["wrong"] == 0, (counts, errors[:5])
+    assert counts["answered"] == counts["sent"] > 100 and counts["reconnects"] == 3, counts
+    assert drift("kill", "kv").returncode == 0
+
+
 def failed_migration(state: Path, source: int, stop: signal.Signals) -> str:
     """Start a slow migration of ``kv``; once well under way, send ``stop`` to the destination QEMU
     (SIGKILL) or to ``drift migrate`` (SIGINT, Ctrl-C); drift's error message.  Leaves nothing running."""
@@ -202,6 +289,81 @@ def test_failures_leave_the_source_running(state: Path, images: dict[str, Path])
         info = json.loads(drift("inspect", "kv", "--json").stdout)
         assert (info["state"], info["pid"], info["qmp_status"]) == ("running", source, "running")
         assert request("kv", "GET k") == "OK v"
+    assert drift("kill", "kv").returncode == 0
+
+
+def check_rounds(log: Path, n: int = PATTERN_N) -> int:
+    """Every complete line of a PATTERN program's stdout in order, none bad, each checksum right;
+    how many rounds there are."""
+    lines = log.read_text().splitlines(keepends=True)
+    lines = [line for line in lines if line.endswith("\n")]
+    for r, line in enumerate(lines):
+        assert line == f"round {r} sum {pattern_sum(n, r)} bad 0\n", (r, line)
+    return len(lines)
+
+
+def wait_rounds(log: Path, count: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while (log.read_text().count("\n") if log.exists() else 0) < count:
+        assert time.monotonic() < deadline, f"fewer than {count} rounds in {log}"
+        time.sleep(0.05)
+
+
+def test_options_with_a_dirtying_program(state: Path, images: dict[str, Path]) -> None:
+    """multifd, xbzrle, auto-converge: each move keeps every checksum of the pattern program intact.
+    postcopy is refused under TCG (it corrupted memory here); forced, it does switch over."""
+    assert drift("run", str(images["pattern"]), "-d", "--name", "pat", "--accel", "tcg").returncode == 0
+    log = state / "partitions" / "pat" / "stdout.log"
+    wait_rounds(log, 1)
+    r = drift("migrate", "pat", "--to", "local", "--postcopy")
+    assert r.returncode == 64 and "refused under tcg" in r.stderr, r.stderr
+    for extra, features in ((("--multifd", "2"), ["multifd"]), (("--xbzrle", "--xbzrle-cache", "4"), ["xbzrle"]),
+                            (("--auto-converge",), ["auto-converge"])):
+        report = migrate("pat", *extra)
+        assert report["status"] == "completed" and report["features"] == features, report
+        assert report["postcopy_started"] == (features == ["postcopy"]), report
+        assert isinstance(report["passes"], int) and report["passes"] >= 1
+        done = check_rounds(log)
+        wait_rounds(log, done + 1)
+    assert check_rounds(log) >= 4 and len(qemu_pids(state)) == 1
+    assert drift("migrate", "pat", "--to", "local", "--postcopy", "--multifd", "2").returncode == 64
+    os.environ[migrate_module.ALLOW_TCG_POSTCOPY] = "1"    # the mechanism only: the switch happens
+    try:
+        report = migrate("pat", "--postcopy", "--bandwidth", "2")
+    finally:
+        del os.environ[migrate_module.ALLOW_TCG_POSTCOPY]
+    assert (report["status"], report["postcopy_started"]) == ("completed", True), report
+    info = json.loads(drift("inspect", "pat", "--json").stdout)
+    assert (info["state"], info["pid"]) == ("running", report["dest_pid"])
+    assert drift("kill", "pat").returncode == 0
+
+
+def test_cancel_from_another_process(state: Path, images: dict[str, Path]) -> None:
+    assert drift("run", str(images["kv"]), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
+    assert drift("recv", "kv", "--wait", "10").stdout == "READY\n"
+    assert request("kv", "PUT k v") == "OK"
+    source = json.loads(drift("inspect", "kv", "--json").stdout)["pid"]
+    r = drift("migrate", "kv", "--cancel")
+    assert r.returncode == 75 and "kv is not being migrated" in r.stderr, (r.returncode, r.stderr)
+    proc = subprocess.Popen([sys.executable, "-m", "runtime", "migrate", "kv", "--to", "local", "--bandwidth", "0.02"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 20
+        while len(qemu_pids(state)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        r = drift("migrate", "kv", "--cancel")
+        assert r.returncode == 0 and "was cancelled" in r.stdout, r.stderr
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 72 and "cancelled by drift migrate --cancel" in err and "kv keeps running" in err, err
+    assert qemu_pids(state) == [source] and os.listdir(state / "partitions") == ["kv"]
+    info = json.loads(drift("inspect", "kv", "--json").stdout)
+    assert (info["state"], info["pid"], info["qmp_status"]) == ("running", source, "running")
+    assert request("kv", "GET k") == "OK v"
     assert drift("kill", "kv").returncode == 0
 
 

@@ -86,6 +86,8 @@ BAD = {
     "unpack window": (with_code(1, 0, isa.encode("UNPACK", 3, 0, 250)), "register window exceeds the frame"),
     "attribute not a string": (with_code(0, 0, isa.encode("METHOD", 0, 0)), "attribute name is not a string constant"),
     "unused operand set": (with_code(1, 0, isa.encode("RETNONE", 3)), "operand out of range"),
+    "test without a jump": (with_code(1, 0, isa.encode("TLT", 0, 0, 1)), "compare-and-test not followed by a jump"),
+    "test flag not 0/1": (with_code(1, 0, isa.encode("TEQI", 0, 5, 2)), "operand out of range"),
 }
 
 

@@ -1,7 +1,7 @@
 /*
  * arith.c -- binary and unary operators on numbers and sequences, with
- * CPython 3.11's results and error messages.  Ints are 64-bit for now:
- * a result outside that range raises OverflowError.
+ * CPython 3.11's results and error messages.  Int results that leave the
+ * int64 range continue in bigint.c.
  */
 #include "vm.h"
 #include "opcodes.h"
@@ -24,9 +24,6 @@ static const char *op_symbol(int op) {
   }
 }
 
-static bool overflow(VM *vm) {
-  return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
-}
 
 /* Floor division and modulo of ints, rounding toward negative infinity. */
 static void int_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r) {
@@ -35,20 +32,16 @@ static void int_divmod(int64_t a, int64_t b, int64_t *q, int64_t *r) {
   *q = qq; *r = rr;
 }
 
+static bool float_op(VM *vm, int op, double a, double b, Value *out);
+
 static bool int_pow(VM *vm, int64_t base, int64_t exp, Value *out) {
-  if (exp < 0) {
-    if (base == 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
-    double r = 1.0, b = (double)base;
-    for (uint64_t e = 0 - (uint64_t)exp; e; e >>= 1, b *= b) if (e & 1) r *= b;   /* -INT64_MIN */
-    *out = v_float(1.0 / r);
-    return true;
-  }
-  int64_t r = 1;
+  if (exp < 0) return float_op(vm, OP_POW, (double)base, (double)exp, out);
+  int64_t r = 1, b0 = base, e0 = exp;
   for (;;) {
-    if ((exp & 1) && __builtin_mul_overflow(r, base, &r)) return overflow(vm);
+    if ((exp & 1) && __builtin_mul_overflow(r, base, &r)) return big_arith(vm, OP_POW, v_int(b0), v_int(e0), out);
     exp >>= 1;
     if (!exp) break;
-    if (__builtin_mul_overflow(base, base, &base)) return overflow(vm);
+    if (__builtin_mul_overflow(base, base, &base)) return big_arith(vm, OP_POW, v_int(b0), v_int(e0), out);
   }
   *out = v_int(r);
   return true;
@@ -56,17 +49,19 @@ static bool int_pow(VM *vm, int64_t base, int64_t exp, Value *out) {
 
 static bool int_op(VM *vm, int op, int64_t a, int64_t b, Value *out) {
   int64_t r, q;
+  const int64_t exact = INT64_C(1) << 53;
   switch (op) {
-  case OP_ADD: case OP_IADD: if (__builtin_add_overflow(a, b, &r)) return overflow(vm); break;
-  case OP_SUB: if (__builtin_sub_overflow(a, b, &r)) return overflow(vm); break;
-  case OP_MUL: if (__builtin_mul_overflow(a, b, &r)) return overflow(vm); break;
+  case OP_ADD: case OP_IADD: if (__builtin_add_overflow(a, b, &r)) goto big; break;
+  case OP_SUB: if (__builtin_sub_overflow(a, b, &r)) goto big; break;
+  case OP_MUL: if (__builtin_mul_overflow(a, b, &r)) goto big; break;
   case OP_TRUEDIV:
     if (b == 0) return exc_raise(vm, E_ZeroDivisionError, "division by zero");
+    if (a > exact || a < -exact || b > exact || b < -exact) goto big;   /* correctly rounded there */
     *out = v_float((double)a / (double)b);
     return true;
   case OP_FLOORDIV:
     if (b == 0) return exc_raise(vm, E_ZeroDivisionError, "integer division or modulo by zero");
-    if (a == INT64_MIN && b == -1) return overflow(vm);
+    if (a == INT64_MIN && b == -1) goto big;
     int_divmod(a, b, &r, &q);
     break;
   case OP_MOD:
@@ -81,9 +76,9 @@ static bool int_op(VM *vm, int op, int64_t a, int64_t b, Value *out) {
   case OP_SHL:
     if (b < 0) return exc_raise(vm, E_ValueError, "negative shift count");
     if (a == 0) { r = 0; break; }
-    if (b >= 63) return overflow(vm);
+    if (b >= 63) goto big;
     r = (int64_t)((uint64_t)a << b);              /* unsigned: a signed shift that overflows is UB */
-    if (r >> b != a) return overflow(vm);
+    if (r >> b != a) goto big;
     break;
   default: /* SHR */
     if (b < 0) return exc_raise(vm, E_ValueError, "negative shift count");
@@ -92,6 +87,8 @@ static bool int_op(VM *vm, int op, int64_t a, int64_t b, Value *out) {
   }
   *out = v_int(r);
   return true;
+big:
+  return big_arith(vm, op, v_int(a), v_int(b), out);
 }
 
 static bool float_op(VM *vm, int op, double a, double b, Value *out) {
@@ -138,21 +135,7 @@ static bool float_op(VM *vm, int op, double a, double b, Value *out) {
 
 /* Concatenate or repeat sequences. */
 static bool seq_concat(VM *vm, Value a, Value b, Value *out) {
-  if (a.tag == T_STR) {
-    Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
-    uint64_t n = (uint64_t)x->nbytes + y->nbytes;
-    if (n > 0x7fffffff) return exc_raise(vm, E_MemoryError, "");
-    Ref r = heap_alloc(vm, T_STR, sizeof(Str) + n + 1);
-    if (!r) return false;
-    Str *s = OBJ(vm, r, Str);
-    x = AS(vm, a, Str); y = AS(vm, b, Str);
-    s->nbytes = (uint32_t)n;
-    s->nchars = x->nchars + y->nchars;
-    memcpy(s->data, x->data, x->nbytes);
-    memcpy(s->data + x->nbytes, y->data, y->nbytes);
-    *out = v_obj(T_STR, r);
-    return true;
-  }
+  if (a.tag == T_STR) return str_concat(vm, a, b, out);
   if (a.tag == T_LIST) {
     uint32_t n = AS(vm, a, List)->len, m = AS(vm, b, List)->len;
     Ref r = list_new(vm, n + m);
@@ -173,7 +156,9 @@ static bool seq_concat(VM *vm, Value a, Value b, Value *out) {
   return true;
 }
 
-static bool seq_repeat(VM *vm, Value s, int64_t k, Value *out) {
+static bool seq_repeat(VM *vm, Value s, Value kv, Value *out) {
+  if (kv.tag == T_BIGINT) return exc_raise(vm, E_OverflowError, "cannot fit 'int' into an index-sized integer");
+  int64_t k = kv.as.i;
   if (k < 0) k = 0;
   uint32_t n;
   size_t unit;
@@ -213,9 +198,14 @@ static bool is_seq(Value v) { return v.tag == T_STR || v.tag == T_LIST || v.tag 
 /* out = a <op> b for a binary OP_ code. */
 bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   if (is_intlike(a) && is_intlike(b)) return int_op(vm, op, a.as.i, b.as.i, out);
+  if (is_int(a) && is_int(b)) return big_arith(vm, op, a, b, out);
   bool af = a.tag == T_FLOAT, bf = b.tag == T_FLOAT;
-  if ((af || is_intlike(a)) && (bf || is_intlike(b)) && (op <= OP_POW || op == OP_IADD))
-    return float_op(vm, op, af ? a.as.f : (double)a.as.i, bf ? b.as.f : (double)b.as.i, out);
+  if ((af || is_int(a)) && (bf || is_int(b)) && (op <= OP_POW || op == OP_IADD)) {
+    double x = a.as.f, y = b.as.f;
+    if (!af && !int_to_double(vm, a, &x)) return false;
+    if (!bf && !int_to_double(vm, b, &y)) return false;
+    return float_op(vm, op, x, y, out);
+  }
   if ((op == OP_ADD || op == OP_IADD) && a.tag == b.tag && is_seq(a)) {
     if (op == OP_IADD && a.tag == T_LIST) {       /* lst += other: extend in place */
       uint32_t m = AS(vm, b, List)->len;
@@ -226,8 +216,8 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
     }
     return seq_concat(vm, a, b, out);
   }
-  if (op == OP_MUL && is_seq(a) && is_intlike(b)) return seq_repeat(vm, a, b.as.i, out);
-  if (op == OP_MUL && is_seq(b) && is_intlike(a)) return seq_repeat(vm, b, a.as.i, out);
+  if (op == OP_MUL && is_seq(a) && is_int(b)) return seq_repeat(vm, a, b, out);
+  if (op == OP_MUL && is_seq(b) && is_int(a)) return seq_repeat(vm, b, a, out);
   if (op == OP_MUL && (is_seq(a) || is_seq(b)))
     return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", is_seq(a) ? b : a);
   if ((op == OP_ADD || op == OP_IADD) && a.tag != b.tag && is_seq(a) && is_seq(b) && a.tag == T_STR)
@@ -243,19 +233,17 @@ bool unary(VM *vm, int op, Value a, Value *out) {
   switch (op) {
   case OP_NOT: *out = v_bool(!truthy(vm, a)); return true;
   case OP_NEG:
-    if (is_intlike(a)) {
-      if (a.as.i == INT64_MIN) return overflow(vm);
-      *out = v_int(-a.as.i);
-      return true;
-    }
+    if (is_intlike(a) && a.as.i != INT64_MIN) { *out = v_int(-a.as.i); return true; }
+    if (is_int(a)) return big_unary(vm, OP_NEG, a, out);
     if (a.tag == T_FLOAT) { *out = v_float(-a.as.f); return true; }
     return exc_raise(vm, E_TypeError, "bad operand type for unary -: '%T'", a);
   case OP_POS:
-    if (is_intlike(a)) { *out = v_int(a.as.i); return true; }
+    if (is_int(a)) return big_unary(vm, OP_POS, a, out);
     if (a.tag == T_FLOAT) { *out = a; return true; }
     return exc_raise(vm, E_TypeError, "bad operand type for unary +: '%T'", a);
   default: /* INVERT */
     if (is_intlike(a)) { *out = v_int(~a.as.i); return true; }
+    if (is_int(a)) return big_unary(vm, OP_INVERT, a, out);
     return exc_raise(vm, E_TypeError, "bad operand type for unary ~: '%T'", a);
   }
 }

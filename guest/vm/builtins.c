@@ -28,6 +28,7 @@ void out_write(VM *vm, int stream, const char *s, size_t n) {
   }
 }
 
+#undef NATIVE
 #define NATIVE(name) static bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
 
 static bool want_args(VM *vm, const char *fn, int n, int lo, int hi) {
@@ -36,6 +37,8 @@ static bool want_args(VM *vm, const char *fn, int n, int lo, int hi) {
   if (n < lo) return exc_raise(vm, E_TypeError, "%s expected at least %d argument%s, got %d", fn, (int64_t)lo, lo == 1 ? "" : "s", (int64_t)n);
   return exc_raise(vm, E_TypeError, "%s expected at most %d argument%s, got %d", fn, (int64_t)hi, hi == 1 ? "" : "s", (int64_t)n);
 }
+
+bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi) { return want_args(vm, fn, n, lo, hi); }
 
 static bool is_str(Value v) { return v.tag == T_STR; }
 static Str *S(VM *vm, Value v) { return AS(vm, v, Str); }
@@ -83,8 +86,11 @@ NATIVE(bi_len) {
 
 static bool need_int(VM *vm, Value v, int64_t *i) {
   if (v.tag == T_INT || v.tag == T_BOOL) { *i = v.as.i; return true; }
+  if (v.tag == T_BIGINT) return exc_raise(vm, E_OverflowError, "Python int too large to convert to C ssize_t");
   return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
 }
+
+bool bi_index(VM *vm, Value v, int64_t *i) { return need_int(vm, v, i); }
 
 NATIVE(bi_range) {
   int64_t x[3] = {0, 0, 1};
@@ -105,6 +111,10 @@ NATIVE(bi_str) {
   if (!want_args(vm, "str", n, 0, 1)) return false;
   if (n == 0) return str_value(vm, "", 0, out);
   if (is_str(a[0])) { *out = a[0]; return true; }
+  if (a[0].tag == T_INT) {                      /* the common case, without a StrBuf */
+    char buf[24];
+    return str_value(vm, buf, fmt_int(a[0].as.i, buf), out);
+  }
   StrBuf sb;
   sb_begin(vm, &sb);
   return sb_str(&sb, a[0]) && sb_end(&sb, out);
@@ -117,47 +127,63 @@ NATIVE(bi_repr) {
   return sb_repr(&sb, a[0]) && sb_end(&sb, out);
 }
 
-static bool parse_int(VM *vm, Str *s, Value *out) {
+static bool is_ws(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+/* int(s, base): base 0 or 2..36, prefixes 0x/0o/0b, '_' between digits, any size. */
+static bool parse_int(VM *vm, Value sv, int base, Value *out) {
+  Str *s = S(vm, sv);
   const char *p = s->data, *e = p + s->nbytes;
-  while (p < e && (*p == ' ' || (*p >= '\t' && *p <= '\r'))) p++;
-  while (e > p && (e[-1] == ' ' || (e[-1] >= '\t' && e[-1] <= '\r'))) e--;
+  while (p < e && is_ws(*p)) p++;
+  while (e > p && is_ws(e[-1])) e--;
   bool neg = false;
   if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
-  if (p == e) goto bad;
-  uint64_t v = 0;
-  bool last_us = true;
-  for (; p < e; p++) {
-    if (*p == '_' && !last_us) { last_us = true; continue; }
-    if (*p < '0' || *p > '9') goto bad;
-    last_us = false;
-    if (v > (UINT64_C(1) << 63) / 10) goto big;
-    v = v * 10 + (uint64_t)(*p - '0');
-    if (v > (UINT64_C(1) << 63)) goto big;
+  int b = base;
+  if (e - p >= 2 && p[0] == '0') {
+    char x = (char)(p[1] | 0x20);
+    int pb = x == 'x' ? 16 : x == 'o' ? 8 : x == 'b' ? 2 : 0;
+    if (pb && (b == 0 || b == pb)) {
+      b = pb;
+      p += 2;
+      if (p < e && *p == '_') p++;
+    }
   }
-  if (last_us) goto bad;
-  if (!neg && v == (UINT64_C(1) << 63)) goto big;
-  *out = v_int(neg ? (int64_t)(0 - v) : (int64_t)v);
-  return true;
-big:
-  return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
+  if (b == 0) {                                    /* decimal: no leading zeros unless all zeros */
+    b = 10;
+    if (p < e && *p == '0')
+      for (const char *q = p; q < e; q++) if (*q != '0' && *q != '_') goto bad;
+  }
+  if (b != 2 && b != 4 && b != 8 && b != 16 && b != 32 && e - p > 4300) {
+    int64_t nd = 0;
+    for (const char *q = p; q < e; q++) nd += *q != '_';
+    if (nd > 4300)
+      return exc_raise(vm, E_ValueError, "Exceeds the limit (4300 digits) for integer string conversion: value has %d digits; use sys.set_int_max_str_digits() to increase the limit", nd);
+  }
+  int r = int_parse_digits(vm, p, (size_t)(e - p), b, neg, out);
+  if (r > 0) return true;
+  if (r < 0) return false;
 bad:
-  return exc_raise(vm, E_ValueError, "invalid literal for int() with base 10: %R", v_obj(T_STR, (Ref)((const uint8_t *)s - vm->mem)));
+  return exc_raise(vm, E_ValueError, "invalid literal for int() with base %d: %R", (int64_t)base, sv);
 }
 
 NATIVE(bi_int) {
-  if (!want_args(vm, "int", n, 0, 1)) return false;
+  if (!want_args(vm, "int", n, 0, 2)) return false;
   if (n == 0) { *out = v_int(0); return true; }
   Value v = a[0];
+  if (n == 2) {
+    int64_t base = 0;
+    if (!need_int(vm, a[1], &base)) return false;
+    if (base != 0 && (base < 2 || base > 36)) return exc_raise(vm, E_ValueError, "int() base must be >= 2 and <= 36, or 0");
+    if (!is_str(v)) return exc_raise(vm, E_TypeError, "int() can't convert non-string with explicit base");
+    return parse_int(vm, v, (int)base, out);
+  }
   switch (v.tag) {
   case T_INT: case T_BOOL: *out = v_int(v.as.i); return true;
+  case T_BIGINT: *out = v; return true;
   case T_FLOAT:
     if (v.as.f != v.as.f) return exc_raise(vm, E_ValueError, "cannot convert float NaN to integer");
     if (v.as.f == 1.0 / 0.0 || v.as.f == -1.0 / 0.0) return exc_raise(vm, E_OverflowError, "cannot convert float infinity to integer");
-    if (v.as.f >= 9223372036854775808.0 || v.as.f < -9223372036854775808.0)
-      return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
-    *out = v_int((int64_t)v.as.f);
-    return true;
-  case T_STR: return parse_int(vm, S(vm, v), out);
+    return int_from_double(vm, v.as.f, out);
+  case T_STR: return parse_int(vm, v, 10, out);
   default: return exc_raise(vm, E_TypeError, "int() argument must be a string, a bytes-like object or a real number, not '%T'", v);
   }
 }
@@ -167,7 +193,7 @@ NATIVE(bi_float) {
   if (n == 0) { *out = v_float(0.0); return true; }
   Value v = a[0];
   if (v.tag == T_FLOAT) { *out = v; return true; }
-  if (v.tag == T_INT || v.tag == T_BOOL) { *out = v_float((double)v.as.i); return true; }
+  if (is_int(v)) { double d; if (!int_to_double(vm, v, &d)) return false; *out = v_float(d); return true; }
   if (v.tag == T_STR) {
     double d;
     if (!dtoa_parse(S(vm, v)->data, S(vm, v)->nbytes, &d)) return exc_raise(vm, E_ValueError, "could not convert string to float: %R", v);
@@ -186,11 +212,8 @@ NATIVE(bi_bool) {
 NATIVE(bi_abs) {
   if (!want_args(vm, "abs", n, 1, 1)) return false;
   Value v = a[0];
-  if (v.tag == T_INT || v.tag == T_BOOL) {
-    if (v.as.i == INT64_MIN) return exc_raise(vm, E_OverflowError, "integer result does not fit in 64 bits (Drift ints are 64-bit for now)");
-    *out = v_int(v.as.i < 0 ? -v.as.i : v.as.i);
-    return true;
-  }
+  if ((v.tag == T_INT || v.tag == T_BOOL) && v.as.i != INT64_MIN) { *out = v_int(v.as.i < 0 ? -v.as.i : v.as.i); return true; }
+  if (is_int(v)) return big_unary(vm, -1, v, out);
   if (v.tag == T_FLOAT) { *out = v_float(v.as.f < 0 || (v.as.f == 0 && 1 / v.as.f < 0) ? -v.as.f : v.as.f); return true; }
   return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);
 }
@@ -735,9 +758,11 @@ NATIVE(bi_drift_recv) {
   out_flush(vm);
   StrBuf sb;
   sb_begin(vm, &sb);
-  for (bool esc = false;;) {
+  for (bool esc = false, skip = false;;) {
     int c = plat_channel_read();
     if (c < 0) return exc_raise(vm, E_RuntimeError, "no host channel (or the host closed it)");
+    if (skip) { skip = c != '\n'; continue; }
+    if (c == 0x1b) { sb.len = 0; esc = false; skip = true; continue; }   /* host control record: drop it and any partial message */
     if (esc) { sb_putc(&sb, c == 'n' ? '\n' : c == 'e' ? 0x1b : (char)c); esc = false; }
     else if (c == '\\') esc = true;
     else if (c == '\n') break;
@@ -755,6 +780,7 @@ const Native bi_natives[] = {
   {"abs", bi_abs, 0}, {"min", bi_min, 0}, {"max", bi_max, 0}, {"sum", bi_sum, 0},
   {"list", bi_list, 0}, {"tuple", bi_tuple, 0}, {"dict", bi_dict, 0}, {"sorted", bi_sorted, 0},
   {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
+  {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
   {"drift.send", bi_drift_send, 0}, {"drift.recv", bi_drift_recv, 0},
   {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST}, {"pop", m_list_pop, T_LIST},
   {"insert", m_list_insert, T_LIST}, {"index", m_seq_index, T_LIST}, {"count", m_seq_count, T_LIST},

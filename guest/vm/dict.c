@@ -9,6 +9,13 @@
 DictEntry *dict_entries(VM *vm, Dict *d) { return (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)); }
 static uint32_t *dict_index(VM *vm, Dict *d) { return (uint32_t *)(vm->mem + d->index + sizeof(ObjHdr)); }
 
+/* The first index slot probed for hash h.  Python's hashes of ints are the
+ * ints themselves, so keys like multiples of 4096 share their low bits: mix
+ * (Fibonacci hashing, the product's high half) so linear probing stays short. */
+static inline uint32_t home_slot(uint64_t h, uint32_t mask) {
+  return (uint32_t)((h * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
 /* (Re)build the storage of the dict at `dr` for `cap` entries, compacting live ones. */
 static bool dict_resize(VM *vm, Ref dr, uint32_t cap) {
   uint32_t slots = 8;
@@ -29,7 +36,7 @@ static bool dict_resize(VM *vm, Ref dr, uint32_t cap) {
   for (uint32_t i = 0; i < used; i++) {
     if (old[i].key.tag == T_UNBOUND) continue;
     ne[d->used] = old[i];
-    uint32_t s = (uint32_t)old[i].hash & d->mask;
+    uint32_t s = home_slot(old[i].hash, d->mask);
     while (ix[s]) s = (s + 1) & d->mask;
     ix[s] = ++d->used;
   }
@@ -45,7 +52,7 @@ Ref dict_new(VM *vm, uint32_t cap) {
 /* Find `key` (with hash h): index slot in *slot, entry number+1 in the return (0: absent). */
 static bool dict_find(VM *vm, Dict *d, Value key, uint64_t h, uint32_t *slot, uint32_t *entry) {
   uint32_t *ix = dict_index(vm, d);
-  uint32_t s = (uint32_t)h & d->mask;
+  uint32_t s = home_slot(h, d->mask);
   for (;; s = (s + 1) & d->mask) {
     uint32_t e = ix[s];
     if (!e) { *slot = s; *entry = 0; return true; }

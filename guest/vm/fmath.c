@@ -43,3 +43,29 @@ double fm_fmod(double x, double y) {
   ux |= sx << 63;
   return from(ux);
 }
+
+/* x * 2**n, correctly rounded (musl's scalbn). */
+double fm_ldexp(double x, int n) {
+  double y = x;
+  if (n > 1023) {
+    y *= 0x1p1023; n -= 1023;
+    if (n > 1023) { y *= 0x1p1023; n -= 1023; if (n > 1023) n = 1023; }
+  } else if (n < -1022) {
+    y *= 0x1p-1022 * 0x1p53; n += 1022 - 53;
+    if (n < -1022) { y *= 0x1p-1022 * 0x1p53; n += 1022 - 53; if (n < -1022) n = -1022; }
+  }
+  return y * from((uint64_t)(0x3ff + n) << 52);
+}
+
+/* x = m * 2**e with 0.5 <= |m| < 1 (musl's frexp). */
+double fm_frexp(double x, int *e) {
+  uint64_t u = bits(x);
+  int ee = (int)(u >> 52 & 0x7ff);
+  if (!ee) {
+    if (x != 0) { x = fm_frexp(x * 0x1p64, e); *e -= 64; } else *e = 0;
+    return x;
+  }
+  if (ee == 0x7ff) { *e = 0; return x; }
+  *e = ee - 0x3fe;
+  return from((u & 0x800fffffffffffffull) | 0x3fe0000000000000ull);
+}

@@ -47,12 +47,18 @@ bool sb_end(StrBuf *sb, Value *out) {
 }
 
 size_t fmt_int(int64_t i, char *buf) {
+  static const char pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
   char tmp[24];
-  size_t n = 0, k = 0;
+  size_t n = sizeof tmp, k = 0;
   uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-  do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+  while (u >= 100) { unsigned d = (unsigned)(u % 100) * 2; u /= 100; tmp[--n] = pairs[d + 1]; tmp[--n] = pairs[d]; }
+  if (u >= 10) { tmp[--n] = pairs[u * 2 + 1]; tmp[--n] = pairs[u * 2]; }
+  else tmp[--n] = (char)('0' + u);
   if (i < 0) buf[k++] = '-';
-  while (n) buf[k++] = tmp[--n];
+  while (n < sizeof tmp) buf[k++] = tmp[n++];
   buf[k] = 0;
   return k;
 }
@@ -115,6 +121,9 @@ static bool put_repr(StrBuf *sb, Value v) {
   case T_NONE: sb_put(sb, "None", 4); return true;
   case T_BOOL: v.as.i ? sb_put(sb, "True", 4) : sb_put(sb, "False", 5); return true;
   case T_INT: sb_put(sb, buf, fmt_int(v.as.i, buf)); return true;
+  case T_BIGINT:
+    if (AS(vm, v, BigInt)->neg) sb_putc(sb, '-');
+    return int_put_digits(sb, v, 10, false);
   case T_FLOAT: put_float(sb, v.as.f); return true;
   case T_STR: put_str_repr(sb, AS(vm, v, Str)); return true;
   case T_LIST: return put_seq(sb, v, "[", "]");
@@ -324,11 +333,69 @@ static bool format_number(StrBuf *sb, Value v, Spec *sp) {
   return true;
 }
 
+/* Insert n bytes (uninitialised) at offset `at` of the text built so far; a pointer to them. */
+static char *sb_insert(StrBuf *sb, size_t at, size_t n) {
+  size_t old = sb->len;
+  for (size_t i = 0; i < n && !sb->failed; i++) sb_putc(sb, ' ');
+  if (sb->failed) return NULL;
+  char *d = (char *)sb_data(sb);
+  memmove(d + at + n, d + at, old - at);
+  return d + at;
+}
+
+/* format() of a big int with an integer presentation type (float types go through a double). */
+static bool format_bigint(StrBuf *sb, Value v, Spec *sp) {
+  VM *vm = sb->vm;
+  char type = sp->type;
+  if (sp->precision >= 0) return exc_raise(vm, E_ValueError, "Precision not allowed in integer format specifier");
+  size_t at = sb->len;
+  if (AS(vm, v, BigInt)->neg) sb_putc(sb, '-');
+  else if (sp->sign != '-') sb_putc(sb, sp->sign);
+  int base = type == 'x' || type == 'X' ? 16 : type == 'o' ? 8 : type == 'b' ? 2 : 10;
+  if (sp->alt && base != 10) { sb_putc(sb, '0'); sb_putc(sb, type); }
+  size_t digits = sb->len;
+  if (!int_put_digits(sb, v, base, type == 'X')) return false;
+  if (sb->failed) return exc_raise(vm, E_MemoryError, "");
+  if (sp->grouping) {
+    size_t nd = sb->len - digits, every = base == 10 ? 3 : 4, seps = (nd - 1) / every;
+    if (!sb_insert(sb, sb->len, seps)) return exc_raise(vm, E_MemoryError, "");
+    char *d = (char *)sb_data(sb) + digits;
+    for (size_t i = nd, o = nd + seps, k = 0; i--; k++) {   /* spread from the right */
+      if (k && k % every == 0) d[--o] = sp->grouping;
+      d[--o] = d[i];
+    }
+  }
+  size_t chars = sb->len - at;
+  if (sp->width > (int64_t)chars) {
+    size_t pad = (size_t)sp->width - chars, left = pad, ins = at;
+    char align = sp->align ? sp->align : '>';
+    if (align == '<') ins = sb->len;
+    else if (align == '^') left = pad / 2;
+    else if (align == '=') ins = digits;
+    if (align == '^') {
+      char *p = sb_insert(sb, at, left * sp->fill_len);
+      for (size_t i = 0; p && i < left; i++) memcpy(p + i * sp->fill_len, sp->fill, sp->fill_len);
+      left = pad - left; ins = sb->len;
+    }
+    char *p = sb_insert(sb, ins, left * sp->fill_len);
+    for (size_t i = 0; p && i < left; i++) memcpy(p + i * sp->fill_len, sp->fill, sp->fill_len);
+    if (sb->failed) return exc_raise(vm, E_MemoryError, "");
+  }
+  return true;
+}
+
 bool sb_format(StrBuf *sb, Value v, Str *spec) {
   VM *vm = sb->vm;
   Spec sp;
   if (spec->nbytes == 0) return sb_str(sb, v);
   if (!parse_spec(vm, spec, &sp)) return false;
+  if (v.tag == T_BIGINT) {
+    char t = sp.type;
+    if (t == 0 || t == 'd' || t == 'n' || t == 'x' || t == 'X' || t == 'o' || t == 'b') return format_bigint(sb, v, &sp);
+    double d;
+    if (!int_to_double(vm, v, &d)) return false;
+    v = v_float(d);
+  }
   if (v.tag == T_INT || v.tag == T_FLOAT || (v.tag == T_BOOL && sp.type)) return format_number(sb, v, &sp);
   if (v.tag == T_STR) {
     if (sp.type && sp.type != 's') return exc_raise(vm, E_ValueError, "Unknown format code '%s' for object of type 'str'", (char[]){sp.type, 0});

@@ -176,10 +176,12 @@ L_SETGLOBAL: G[GET_Bx(i)] = RA; NEXT();
   } else if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { RA = v_float(RB.as.f op RC.as.f); NEXT(); }
 #define SLOW_ARITH(opc) SAVE(); CHECK(arith(vm, opc, RB, RC, &t)); RA = t; NEXT();
 
-L_ADD: INT_FAST(+, __builtin_add_overflow) SLOW_ARITH(OP_ADD)
+#define STR_FAST                                                                  \
+  if (RB.tag == T_STR && RC.tag == T_STR) { SAVE(); CHECK(str_concat(vm, RB, RC, &t)); RA = t; NEXT(); }
+L_ADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_ADD)
 L_SUB: INT_FAST(-, __builtin_sub_overflow) SLOW_ARITH(OP_SUB)
 L_MUL: INT_FAST(*, __builtin_mul_overflow) SLOW_ARITH(OP_MUL)
-L_IADD: INT_FAST(+, __builtin_add_overflow) SLOW_ARITH(OP_IADD)
+L_IADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_IADD)
 L_TRUEDIV: SLOW_ARITH(OP_TRUEDIV)
 L_FLOORDIV:
   if (RB.tag == T_INT && RC.tag == T_INT && RC.as.i > 0) {
@@ -208,14 +210,18 @@ L_BXOR:
   SLOW_ARITH(OP_BXOR)
 L_SHL: SLOW_ARITH(OP_SHL)
 L_SHR: SLOW_ARITH(OP_SHR)
-L_ADDI: {
-  int64_t r_;
-  if (likely(RB.tag == T_INT) && !__builtin_add_overflow(RB.as.i, (int64_t)(int8_t)C, &r_)) { RA = v_int(r_); NEXT(); }
-  SAVE();
-  CHECK(arith(vm, OP_ADD, RB, v_int((int8_t)C), &t));
-  RA = t;
-  NEXT();
-}
+#define ARITH_IMM(opc, builtin)                                                   \
+  {                                                                               \
+    int64_t r_;                                                                   \
+    if (likely(RB.tag == T_INT) && !builtin(RB.as.i, (int64_t)(int8_t)C, &r_)) { RA = v_int(r_); NEXT(); } \
+    SAVE();                                                                       \
+    CHECK(arith(vm, opc, RB, v_int((int8_t)C), &t));                              \
+    RA = t;                                                                       \
+    NEXT();                                                                       \
+  }
+L_ADDI: ARITH_IMM(OP_ADD, __builtin_add_overflow)
+L_SUBI: ARITH_IMM(OP_SUB, __builtin_sub_overflow)
+L_IADDI: ARITH_IMM(OP_IADD, __builtin_add_overflow)
 L_NEG: SAVE(); CHECK(unary(vm, OP_NEG, RB, &t)); RA = t; NEXT();
 L_POS: SAVE(); CHECK(unary(vm, OP_POS, RB, &t)); RA = t; NEXT();
 L_INVERT: SAVE(); CHECK(unary(vm, OP_INVERT, RB, &t)); RA = t; NEXT();
@@ -249,6 +255,44 @@ L_IS: RA = v_bool(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r));
 L_ISNOT: RA = v_bool(!(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r))); NEXT();
 L_IN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(r_); NEXT(); }
 L_NOTIN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); RA = v_bool(!r_); NEXT(); }
+
+/* Compare-and-test: the next instruction is a JMP (verified).  When the
+ * outcome equals k, take it -- forward jumps inline, backward ones through
+ * L_JMP for its safe point -- otherwise skip it. */
+#define TEST_DONE(r)                                                              \
+  if ((r) == (bool)C) {                                                           \
+    int32_t off_ = GET_sJ(*pc);                                                   \
+    if (likely(off_ >= 0)) pc += off_ + 1;                                        \
+  } else pc++;                                                                    \
+  NEXT();
+#define TEST_CMP(op, code, bval)                                                  \
+  {                                                                               \
+    Value b_ = (bval);                                                            \
+    bool r_;                                                                      \
+    if (likely(RA.tag == T_INT && b_.tag == T_INT)) r_ = RA.as.i op b_.as.i;     \
+    else if (RA.tag == T_FLOAT && b_.tag == T_FLOAT) r_ = RA.as.f op b_.as.f;    \
+    else { SAVE(); CHECK(compare(vm, code, RA, b_, &r_)); }                       \
+    TEST_DONE(r_)                                                                 \
+  }
+#define TEST_EQ(bval)                                                             \
+  {                                                                               \
+    Value b_ = (bval);                                                            \
+    bool r_;                                                                      \
+    if (likely(RA.tag == T_INT && b_.tag == T_INT)) r_ = RA.as.i == b_.as.i;     \
+    else { SAVE(); CHECK(values_equal(vm, RA, b_, &r_)); }                        \
+    TEST_DONE(r_)                                                                 \
+  }
+L_TLT: TEST_CMP(<, 0, RB)
+L_TLE: TEST_CMP(<=, 1, RB)
+L_TGT: TEST_CMP(>, 2, RB)
+L_TGE: TEST_CMP(>=, 3, RB)
+L_TEQ: TEST_EQ(RB)
+L_TLTI: TEST_CMP(<, 0, v_int((int8_t)B))
+L_TLEI: TEST_CMP(<=, 1, v_int((int8_t)B))
+L_TGTI: TEST_CMP(>, 2, v_int((int8_t)B))
+L_TGEI: TEST_CMP(>=, 3, v_int((int8_t)B))
+L_TEQI: TEST_EQ(v_int((int8_t)B))
+L_TNONE: TEST_DONE(RA.tag == T_NONE)
 
 L_JMP:
   pc += GET_sJ(i);
@@ -373,14 +417,27 @@ L_NEWSLICE: {
   RA = v_obj(T_SLICE, r);
   NEXT();
 }
-L_GETITEM:
-  if (RB.tag == T_LIST && RC.tag == T_INT) {
-    List *l = AS(vm, RB, List);
-    uint64_t ix = (uint64_t)(RC.as.i < 0 ? RC.as.i + l->len : RC.as.i);
-    if (ix < l->len) { RA = list_items(vm, l)[ix]; NEXT(); }
+/* Indexing fast paths: lists and tuples by an in-range int. */
+#define INDEX_FAST(obj, ix)                                                       \
+  if ((obj).tag == T_LIST) {                                                      \
+    List *l_ = AS(vm, obj, List);                                                 \
+    uint64_t u_ = (uint64_t)((ix) < 0 ? (ix) + l_->len : (ix));                   \
+    if (u_ < l_->len) { RA = list_items(vm, l_)[u_]; NEXT(); }                    \
+  } else if ((obj).tag == T_TUPLE) {                                              \
+    Tuple *t_ = AS(vm, obj, Tuple);                                               \
+    uint64_t u_ = (uint64_t)((ix) < 0 ? (ix) + t_->len : (ix));                   \
+    if (u_ < t_->len) { RA = t_->v[u_]; NEXT(); }                                 \
   }
+L_GETITEM:
+  if (RC.tag == T_INT) { INDEX_FAST(RB, RC.as.i) }
   SAVE();
   CHECK(get_item(vm, RB, RC, &t));
+  RA = t;
+  NEXT();
+L_GETITEMI:
+  INDEX_FAST(RB, (int64_t)(int8_t)C)
+  SAVE();
+  CHECK(get_item(vm, RB, v_int((int8_t)C), &t));
   RA = t;
   NEXT();
 L_SETITEM:

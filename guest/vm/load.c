@@ -83,6 +83,13 @@ static bool load_consts(VM *vm, const uint8_t *f, Sec s, const char **why) {
       if (p >= vm->nstrings) return fail(why, "string constant index out of range");
       *v = v_obj(T_STR, vm->strings[p]);
       break;
+    case CT_BIGINT: {
+      if (p >= vm->nstrings) return fail(why, "string constant index out of range");
+      Str *t = OBJ(vm, vm->strings[p], Str);
+      bool neg = t->nbytes && t->data[0] == '-';
+      if (int_parse_digits(vm, t->data + neg, t->nbytes - neg, 16, neg, v) <= 0) return fail(why, "bad big int constant");
+      break;
+    }
     case CT_FUNC:
       if (p >= vm->nfuncs) return fail(why, "function constant index out of range");
       *v = v_func((uint32_t)p);

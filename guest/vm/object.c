@@ -16,7 +16,12 @@ const char *type_name(Value v) { return v.tag < T__COUNT ? tag_names[v.tag] : "o
 /* ---- str ------------------------------------------------------------------ */
 uint32_t utf8_count(const char *s, size_t n) {
   uint32_t c = 0;
-  for (size_t i = 0; i < n; i++) c += ((uint8_t)s[i] & 0xc0) != 0x80;
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {                /* ASCII words: 8 code points at once */
+    if (!(rd64((const uint8_t *)s + i) & 0x8080808080808080ull)) { c += 8; continue; }
+    for (size_t k = i; k < i + 8; k++) c += ((uint8_t)s[k] & 0xc0) != 0x80;
+  }
+  for (; i < n; i++) c += ((uint8_t)s[i] & 0xc0) != 0x80;
   return c;
 }
 
@@ -46,16 +51,45 @@ bool utf8_valid(const uint8_t *s, size_t n) {
 }
 
 /* A new Str holding a copy of s[0..n) (valid UTF-8); 0 on MemoryError. */
-Ref str_new(VM *vm, const char *s, size_t n) {
+/* A Str of n bytes whose data the caller fills (data[n] is NUL, hash unset);
+ * only the header is initialised.  0 with MemoryError raised when full. */
+static Ref str_alloc(VM *vm, size_t n, uint32_t nchars) {
   if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }
-  Ref r = heap_alloc(vm, T_STR, sizeof(Str) + n + 1);
-  if (!r) return 0;
+  size_t size = ALIGN_UP(sizeof(Str) + n + 1, 8);
+  if (unlikely(size > vm->heap_hi - vm->heap_top)) { exc_raise(vm, E_MemoryError, ""); return 0; }
+  FUEL_USE(size);
+  Ref r = (Ref)vm->heap_top;
+  vm->heap_top += size;
   Str *st = OBJ(vm, r, Str);
+  st->h.type = T_STR;
+  st->h.size = (uint32_t)size;
+  st->h.fwd = st->h.mark = 0;
   st->nbytes = (uint32_t)n;
-  st->nchars = utf8_count(s, n);
-  memcpy(st->data, s, n);
+  st->nchars = nchars;
+  st->hash = 0;
   st->data[n] = 0;
   return r;
+}
+
+Ref str_new(VM *vm, const char *s, size_t n) {
+  Ref r = str_alloc(vm, n, 0);
+  if (!r) return 0;
+  Str *st = OBJ(vm, r, Str);
+  st->nchars = utf8_count(s, n);
+  memcpy(st->data, s, n);
+  return r;
+}
+
+bool str_concat(VM *vm, Value a, Value b, Value *out) {
+  Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
+  Ref r = str_alloc(vm, (size_t)x->nbytes + y->nbytes, x->nchars + y->nchars);
+  if (!r) return false;
+  Str *s = OBJ(vm, r, Str);
+  x = AS(vm, a, Str); y = AS(vm, b, Str);
+  memcpy(s->data, x->data, x->nbytes);
+  memcpy(s->data + x->nbytes, y->data, y->nbytes);
+  *out = v_obj(T_STR, r);
+  return true;
 }
 
 bool str_value(VM *vm, const char *s, size_t n, Value *out) {
@@ -142,28 +176,20 @@ bool truthy(VM *vm, Value v) {
   }
 }
 
-static bool is_num(Value v) { return v.tag == T_INT || v.tag == T_BOOL || v.tag == T_FLOAT; }
-
-/* Exact comparison of an int with a float, as CPython does it: -1, 0, 1 (2 if unordered). */
-static int cmp_int_float(int64_t i, double f) {
-  if (f != f) return 2;
-  if (f >= 9223372036854775808.0) return -1;
-  if (f < -9223372036854775808.0) return 1;
-  int64_t fi = (int64_t)f;              /* truncates toward zero; |f| < 2**63 */
-  if (i != fi) return i < fi ? -1 : 1;
-  double frac = f - (double)fi;
-  return frac > 0 ? -1 : frac < 0 ? 1 : 0;
-}
+static bool is_num(Value v) { return v.tag == T_INT || v.tag == T_BOOL || v.tag == T_FLOAT || v.tag == T_BIGINT; }
 
 /* Numeric three-way comparison; returns 2 when unordered (NaN). */
-static int num_cmp(Value a, Value b) {
-  if (a.tag != T_FLOAT && b.tag != T_FLOAT) return a.as.i < b.as.i ? -1 : a.as.i > b.as.i;
+static int num_cmp(VM *vm, Value a, Value b) {
+  if (a.tag != T_FLOAT && b.tag != T_FLOAT) {
+    if (a.tag == T_BIGINT || b.tag == T_BIGINT) return big_cmp(vm, a, b);
+    return a.as.i < b.as.i ? -1 : a.as.i > b.as.i;
+  }
   if (a.tag == T_FLOAT && b.tag == T_FLOAT) {
     if (a.as.f != a.as.f || b.as.f != b.as.f) return 2;
     return a.as.f < b.as.f ? -1 : a.as.f > b.as.f;
   }
-  if (a.tag == T_FLOAT) { int c = cmp_int_float(b.as.i, a.as.f); return c == 2 ? 2 : -c; }
-  return cmp_int_float(a.as.i, b.as.f);
+  if (a.tag == T_FLOAT) { int c = big_cmp_double(vm, b, a.as.f); return c == 2 ? 2 : -c; }
+  return big_cmp_double(vm, a, b.as.f);
 }
 
 static int depth_guard;  /* nesting depth of recursive comparisons and hashes (cycles, deep nesting) */
@@ -178,7 +204,7 @@ static bool deeper(VM *vm) {
 }
 
 bool values_equal(VM *vm, Value a, Value b, bool *eq) {
-  if (is_num(a) && is_num(b)) { *eq = num_cmp(a, b) == 0; return true; }
+  if (is_num(a) && is_num(b)) { *eq = num_cmp(vm, a, b) == 0; return true; }
   if (a.tag != b.tag) { *eq = false; return true; }
   switch (a.tag) {
   case T_NONE: case T_UNBOUND: *eq = true; return true;
@@ -229,31 +255,16 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
   }
 }
 
-#define HASH_MOD ((1ull << 61) - 1)
-static uint64_t hash_int(int64_t i) {
-  uint64_t h = (uint64_t)(i < 0 ? -(i + 1) : i);
-  if (i < 0) h = (h % HASH_MOD) + 1;   /* |i| without overflow */
-  else h %= HASH_MOD;
-  uint64_t r = i < 0 ? (uint64_t)-(int64_t)h : h;
-  return r == (uint64_t)-1 ? (uint64_t)-2 : r;
-}
-
 /* hash(v); TypeError for unhashable types.  Equal numbers hash equal. */
 bool value_hash(VM *vm, Value v, uint64_t *h) {
   switch (v.tag) {
   case T_NONE: *h = 0xfca86420; return true;
-  case T_BOOL: case T_INT: *h = hash_int(v.as.i); return true;
-  case T_FLOAT: {
-    double f = v.as.f;
-    if (f == f && f >= -9223372036854775808.0 && f < 9223372036854775808.0 && (double)(int64_t)f == f) {
-      *h = hash_int((int64_t)f);
-      return true;
-    }
-    uint64_t bits;
-    memcpy(&bits, &f, 8);
-    *h = bits * 0x9e3779b97f4a7c15ull;
+  case T_BOOL: case T_INT:
+    if (v.as.i > -(INT64_C(1) << 60) && v.as.i < (INT64_C(1) << 60)) { *h = v.as.i == -1 ? (uint64_t)-2 : (uint64_t)v.as.i; return true; }
+    *h = big_hash(vm, v);
     return true;
-  }
+  case T_BIGINT: *h = big_hash(vm, v); return true;
+  case T_FLOAT: *h = float_hash(v.as.f); return true;
   case T_STR: {
     Str *s = AS(vm, v, Str);
     if (!s->hash) {
@@ -288,7 +299,7 @@ static int cmp3(int64_t a, int64_t b) { return a < b ? -1 : a > b; }
 /* Three-way comparison for ordering (<, <=, >, >=).  *c gets -1/0/1, or 2 if unordered. */
 static bool order(VM *vm, Value a, Value b, int *c, bool *ok) {
   *ok = true;
-  if (is_num(a) && is_num(b)) { *c = num_cmp(a, b); return true; }
+  if (is_num(a) && is_num(b)) { *c = num_cmp(vm, a, b); return true; }
   if (a.tag != b.tag) { *ok = false; return true; }
   if (a.tag == T_STR) {
     Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
@@ -352,6 +363,7 @@ bool seq_len(VM *vm, Value v, int64_t *n) {
 
 /* Normalise index `key` for a sequence of length n; IndexError if out of range. */
 static bool seq_index(VM *vm, Value seq, Value key, int64_t n, int64_t *out) {
+  if (key.tag == T_BIGINT) return exc_raise(vm, E_IndexError, "cannot fit 'int' into an index-sized integer");
   if (key.tag != T_INT && key.tag != T_BOOL)
     return exc_raise(vm, E_TypeError, "%s indices must be integers or slices, not %T", type_name(seq), key);
   int64_t i = key.as.i;

@@ -19,7 +19,8 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(UNBOUND, "<unbound>") X(NONE, "NoneType") X(BOOL, "bool") X(INT, "int") \
   X(FLOAT, "float") X(FUNC, "function") X(NATIVE, "builtin_function_or_method") \
   X(STR, "str") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") X(RANGE, "range") \
-  X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>")
+  X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
+  X(BIGINT, "int")
 
 enum {
 #define X(name, pyname) T_##name,
@@ -60,6 +61,13 @@ typedef struct Str {
   uint64_t hash;                 /* 0 = not computed yet */
   char data[];                   /* nbytes bytes + NUL */
 } Str;
+
+typedef struct BigInt {         /* an int outside the int64 range (bigint.c) */
+  ObjHdr h;
+  uint32_t n;                    /* limbs; the top one is nonzero */
+  uint32_t neg;                  /* 1: negative */
+  uint32_t d[];                  /* magnitude, 32-bit limbs, least significant first */
+} BigInt;
 
 typedef struct Array {           /* backing store of lists and dicts */
   ObjHdr h;

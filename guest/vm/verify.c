@@ -27,6 +27,7 @@ static bool operand(VM *vm, const Func *fn, char k, int64_t v, int64_t jt) {
   case 'G': return v >= 0 && v < vm->nglobals;
   case 'J': return jt >= 0 && jt < fn->code_len;
   case 'S': return v >= 0 && v < vm->nstrings;
+  case 'k': return v == 0 || v == 1;
   default: return true;                       /* N, I: any value */
   }
 }
@@ -65,6 +66,10 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
     }
     if (!operand(vm, fn, k[0], a, jt) || !operand(vm, fn, k[1], b, jt) || !operand(vm, fn, k[2], c, jt)) {
       *why = k[0] == 'J' || k[1] == 'J' ? "jump out of range" : "operand out of range";
+      return false;
+    }
+    if (k[2] == 'k' && (pc + 2 >= fn->code_len || GET_OP(fn->code[pc + 1]) != OP_JMP)) {
+      *why = "compare-and-test not followed by a jump";
       return false;
     }
     uint32_t lo, hi;

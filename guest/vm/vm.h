@@ -99,6 +99,7 @@ void exc_print_traceback(VM *vm);
 /* object.c: strings, lists, tuples, ranges, iteration, equality, hashing */
 const char *type_name(Value v);
 Ref str_new(VM *vm, const char *s, size_t n);            /* 0 on MemoryError */
+bool str_concat(VM *vm, Value a, Value b, Value *out);   /* a + b, both Str */
 bool str_value(VM *vm, const char *s, size_t n, Value *out);
 uint32_t utf8_count(const char *s, size_t n);
 bool utf8_valid(const uint8_t *s, size_t n);              /* well-formed, no surrogates */
@@ -130,8 +131,23 @@ DictEntry *dict_entries(VM *vm, Dict *d);
 bool arith(VM *vm, int op, Value a, Value b, Value *out);    /* op: an OP_ code */
 bool unary(VM *vm, int op, Value a, Value *out);
 
+/* bigint.c: arbitrary-precision ints (T_INT when they fit, else T_BIGINT) */
+typedef struct StrBuf StrBuf;
+bool is_int(Value v);                                          /* int, bool or big int */
+bool big_arith(VM *vm, int op, Value a, Value b, Value *out);  /* both is_int */
+bool big_unary(VM *vm, int op, Value a, Value *out);           /* OP_NEG, OP_POS, OP_INVERT, else abs */
+int big_cmp(VM *vm, Value a, Value b);                         /* both is_int: -1, 0, 1 */
+int big_cmp_double(VM *vm, Value a, double f);                 /* exact; 2 if f is NaN */
+bool int_to_double(VM *vm, Value a, double *out);              /* correctly rounded; OverflowError */
+bool int_from_double(VM *vm, double f, Value *out);            /* finite f, truncated */
+uint64_t big_hash(VM *vm, Value a);                            /* CPython's int hash */
+uint64_t float_hash(double f);                                 /* CPython's float hash */
+bool int_put_digits(StrBuf *sb, Value a, int base, bool upper); /* |a| in base 2/8/10/16 */
+int int_parse_digits(VM *vm, const char *s, size_t n, int base, bool neg, Value *out);  /* 1 ok, 0 bad, -1 error */
+int64_t int_bit_length(VM *vm, Value a);
+
 /* format.c: text of values, built at the top of the heap */
-typedef struct StrBuf { VM *vm; size_t start; size_t len; bool failed; } StrBuf;
+struct StrBuf { VM *vm; size_t start; size_t len; bool failed; };
 void sb_begin(VM *vm, StrBuf *sb);
 void sb_put(StrBuf *sb, const char *s, size_t n);
 void sb_putc(StrBuf *sb, char c);
@@ -147,6 +163,11 @@ size_t fmt_int(int64_t i, char *buf);               /* decimal, buf >= 21 */
 typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Value *out);
 typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; } Native;
 extern const Native bi_natives[];
+#define NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
+bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unless lo <= n <= hi */
+bool bi_index(VM *vm, Value v, int64_t *i);                     /* an int argument that fits int64 */
+/* numeric.c */
+NATIVE(bi_hex); NATIVE(bi_oct); NATIVE(bi_bin); NATIVE(bi_hash); NATIVE(bi_pow); NATIVE(bi_format);
 extern const uint32_t bi_count;
 int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
 int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */

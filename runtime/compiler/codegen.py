@@ -32,6 +32,23 @@ _CMPOPS: dict[type[ast.cmpop], str] = {
     ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT",
     ast.GtE: "GE", ast.Is: "IS", ast.IsNot: "ISNOT", ast.In: "IN", ast.NotIn: "NOTIN",
 }
+#: Single comparisons in conditions compile to compare-and-test + JMP (``!=`` is TEQ negated).
+_TESTOPS: dict[type[ast.cmpop], tuple[str, bool]] = {
+    ast.Lt: ("TLT", True), ast.LtE: ("TLE", True), ast.Gt: ("TGT", True), ast.GtE: ("TGE", True),
+    ast.Eq: ("TEQ", True), ast.NotEq: ("TEQ", False),
+}
+
+
+def _imm8(node: ast.expr) -> int | None:
+    """The value of an int constant that fits a signed 8-bit immediate, else None."""
+    if isinstance(node, ast.Constant) and type(node.value) is int and -128 <= node.value <= 127:
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant) \
+            and type(node.operand.value) is int and 0 <= node.operand.value <= 128:
+        return -node.operand.value
+    return None
+
+
 #: Built-in modules.  ``import m`` binds ``m`` at compile time: ``m.f`` is the
 #: built-in global named "m.f" (a name no program can spell, so no clash).
 MODULES = frozenset({"drift"})
@@ -122,7 +139,7 @@ class Compiler:
             return self.const("FALSE", 0)
         if isinstance(v, int):
             if not -(1 << 63) <= v < (1 << 63):
-                raise self.error(node, "integer literal does not fit in 64 bits")
+                return self.const("BIGINT", self.string(("-" if v < 0 else "") + format(abs(v), "x")))
             return self.const("INT", v & 0xFFFFFFFFFFFFFFFF)
         if isinstance(v, float):
             return self.const("FLOAT", struct.unpack("<Q", struct.pack("<d", v))[0])
@@ -334,19 +351,24 @@ class Compiler:
         if op is None:
             raise self.error(s, f"operator {type(s.op).__name__}")
         t = s.target
+        imm = _imm8(s.value) if op in ("IADD", "SUB") else None
         if isinstance(t, ast.Name):
             cur = self.expr(t)
-            val = self.expr(s.value)
             dst = self.f.locals[t.id] if self.is_local(t.id) else cur
-            self.emit(op, dst, cur, val)
+            if imm is not None:
+                self.emit(("IADDI" if op == "IADD" else "SUBI"), dst, cur, imm & 0xFF)
+            else:
+                self.emit(op, dst, cur, self.expr(s.value))
             self.store_name(t.id, dst, t)
         elif isinstance(t, ast.Subscript):
             obj = self.expr(t.value)
             idx = self.subscript_index(t.slice)
             cur = self.alloc()
             self.emit("GETITEM", cur, obj, idx)
-            val = self.expr(s.value)
-            self.emit(op, cur, cur, val)
+            if imm is not None:
+                self.emit(("IADDI" if op == "IADD" else "SUBI"), cur, cur, imm & 0xFF)
+            else:
+                self.emit(op, cur, cur, self.expr(s.value))
             self.emit("SETITEM", obj, idx, cur)
         else:
             raise self.error(t, f"augmented assignment to {type(t).__name__}")
@@ -431,6 +453,24 @@ class Compiler:
             for pc in skip:
                 self.patch(pc)
             return out
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and isinstance(node.ops[0], (ast.Is, ast.IsNot)) \
+                and isinstance(node.comparators[0], ast.Constant) and node.comparators[0].value is None:
+            mark = self.f.top
+            a = self.expr(node.left)
+            self.emit("TNONE", a, 0, int(when == isinstance(node.ops[0], ast.Is)))
+            self.f.top = mark
+            return [self.emit_jump("JMP")]
+        if isinstance(node, ast.Compare) and len(node.ops) == 1 and type(node.ops[0]) in _TESTOPS:
+            op, positive = _TESTOPS[type(node.ops[0])]
+            mark = self.f.top
+            a = self.expr(node.left)
+            imm = _imm8(node.comparators[0])
+            if imm is not None:
+                self.emit(op + "I", a, imm & 0xFF, int(when == positive))
+            else:
+                self.emit(op, a, self.expr(node.comparators[0]), int(when == positive))
+            self.f.top = mark
+            return [self.emit_jump("JMP")]
         mark = self.f.top
         r = self.expr(node)
         self.f.top = mark
@@ -494,6 +534,14 @@ class Compiler:
         op = _BINOPS.get(type(n.op))
         if op is None:
             raise self.error(n, f"operator {type(n.op).__name__}")
+        imm = _imm8(n.right) if op in ("ADD", "SUB") else None
+        if imm is not None:
+            mark = self.f.top
+            b = self.expr(n.left)
+            self.f.top = mark
+            r = self.target(dst)
+            self.emit(op + "I", r, b, imm & 0xFF)
+            return r
         mark = self.f.top
         b, c = self._operands(n.left, n.right)
         self.f.top = mark
@@ -608,6 +656,12 @@ class Compiler:
     def e_Subscript(self, n: ast.Subscript, dst: int | None) -> int:
         mark = self.f.top
         obj = self.expr(n.value)
+        imm = _imm8(n.slice)
+        if imm is not None:
+            self.f.top = mark
+            r = self.target(dst)
+            self.emit("GETITEMI", r, obj, imm & 0xFF)
+            return r
         idx = self.subscript_index(n.slice)
         self.f.top = mark
         r = self.target(dst)
