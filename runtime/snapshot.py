@@ -102,7 +102,8 @@ def check(data: bytes, code: bytes | None = None) -> Snapshot:
         raise SnapshotError("not a Drift snapshot (bad magic)")
     version = int(get(data, "version"))
     if version != CONST["VERSION"]:
-        raise SnapshotError(f"snapshot format version {version} is not supported (this Drift reads version {CONST['VERSION']})")
+        raise SnapshotError(f"snapshot format version {version} is not supported "
+                            f"(this Drift reads version {CONST['VERSION']})")
     if len(data) < HEADER_SIZE:
         raise SnapshotError(f"snapshot is truncated ({len(data)} bytes, shorter than its {HEADER_SIZE}-byte header)")
     total = int(get(data, "total_size"))
@@ -111,10 +112,10 @@ def check(data: bytes, code: bytes | None = None) -> Snapshot:
         raise SnapshotError(f"snapshot is {what} ({len(data)} bytes, header says {total})")
     if checksum(data) != get(data, "checksum"):
         raise SnapshotError("snapshot checksum mismatch: the file is corrupt")
-    digest = bytes(get(data, "code_sha256")).hex()  # type: ignore[arg-type]
+    digest = bytes(get(data, "code_sha256")).hex()
     if code is not None and hashlib.sha256(code).hexdigest() != digest:
         raise SnapshotError("snapshot belongs to another program (its bytecode hash differs from this image's)")
-    arch = bytes(get(data, "arch")).rstrip(b"\0").decode("ascii", "replace")  # type: ignore[arg-type]
+    arch = bytes(get(data, "arch")).rstrip(b"\0").decode("ascii", "replace")
     return Snapshot(size=total, version=version, arch=arch, code_sha256=digest,
                     clock_ns=int(get(data, "clock_ns")), frames=int(get(data, "nframes")),
                     registers=int(get(data, "nregs")), heap_bytes=int(get(data, "heap_bytes")),

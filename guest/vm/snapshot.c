@@ -175,23 +175,19 @@ void snap_arm(VM *vm) {
 typedef struct Check {
   VM *vm;
   uint8_t *starts;                   /* bitmap: one bit per 8 heap bytes, set at object starts */
+  uint8_t *low;                      /* the same for [0, heap_lo): the loader's immortal objects */
 } Check;
 
+static bool bit(const uint8_t *map, size_t i) { return map[i >> 3] >> (i & 7) & 1; }
+static void set_bit(uint8_t *map, size_t i) { map[i >> 3] |= (uint8_t)(1u << (i & 7)); }
+
+/* r is an object of that type: in the heap at an object start, or one of the
+ * loader's immortal objects below heap_lo (pool strings, big int constants). */
 static bool is_obj(Check *c, Ref r, uint32_t type) {
   VM *vm = c->vm;
-  if (r < vm->heap_lo || r >= vm->heap_top || (r & 7)) return false;
-  size_t bit = (r - vm->heap_lo) >> 3;
-  return (c->starts[bit >> 3] >> (bit & 7) & 1) && OBJ(vm, r, ObjHdr)->type == type;
-}
-
-static bool is_pool_str(VM *vm, Ref r) {          /* a loader string below heap_lo (ascending) */
-  uint32_t lo = 0, hi = vm->nstrings;
-  while (lo < hi) {
-    uint32_t mid = lo + (hi - lo) / 2;
-    if (vm->strings[mid] == r) return true;
-    if (vm->strings[mid] < r) lo = mid + 1; else hi = mid;
-  }
-  return false;
+  if (r >= vm->heap_top || (r & 7)) return false;
+  if (r < vm->heap_lo ? !bit(c->low, r >> 3) : !bit(c->starts, (r - vm->heap_lo) >> 3)) return false;
+  return OBJ(vm, r, ObjHdr)->type == type;
 }
 
 static bool value_ok(Check *c, const Value *v) {
@@ -202,10 +198,7 @@ static bool value_ok(Check *c, const Value *v) {
   case T_BOOL: return v->as.r <= 1;
   case T_FUNC: return v->as.r < vm->nfuncs;
   case T_NATIVE: return v->as.r < bi_count;
-  case T_STR:
-    if (v->as.r < vm->heap_lo) return is_pool_str(vm, (Ref)v->as.r);
-    __attribute__((fallthrough));
-  case T_LIST: case T_TUPLE: case T_DICT: case T_RANGE: case T_ITER: case T_SLICE:
+  case T_STR: case T_LIST: case T_TUPLE: case T_DICT: case T_RANGE: case T_ITER: case T_SLICE: case T_BIGINT:
     return v->as.r <= 0xffffffffu && is_obj(c, (Ref)v->as.r, v->tag);
   default: return false;                          /* ARRAY, BYTES are never values */
   }
@@ -226,6 +219,7 @@ static size_t min_size(uint32_t type) {
   case T_ITER: return sizeof(Iter);
   case T_SLICE: return sizeof(Slice);
   case T_ARRAY: case T_BYTES: return sizeof(ObjHdr);
+  case T_BIGINT: return sizeof(BigInt) + 4;
   default: return 0;                              /* not a heap type */
   }
 }
@@ -239,8 +233,7 @@ static bool walk_heap(Check *c, const char **why) {
     if (!min || h->size < min || (h->size & 7) || h->size > vm->heap_top - p || h->mark)
       return (*why = "snapshot heap: malformed object header"), false;
     h->fwd = 0;                                   /* the collector's scratch: meaningless here */
-    size_t bit = (p - vm->heap_lo) >> 3;
-    c->starts[bit >> 3] |= (uint8_t)(1u << (bit & 7));
+    set_bit(c->starts, (p - vm->heap_lo) >> 3);
     p += h->size;
   }
   return true;
@@ -301,6 +294,10 @@ static bool object_ok(Check *c, Ref r) {
     case IT_REVERSED: return t == T_LIST || t == T_TUPLE;
     default: return false;
     }
+  }
+  case T_BIGINT: {
+    BigInt *b = (BigInt *)h;
+    return b->n && (uint64_t)sizeof(BigInt) + (uint64_t)b->n * 4 <= h->size && b->d[b->n - 1] && b->neg <= 1;
   }
   case T_SLICE: { Slice *s = (Slice *)h; return value_ok(c, &s->start) && value_ok(c, &s->stop) && value_ok(c, &s->step); }
   default: return true;                           /* raw blocks: checked through their owner */
@@ -373,10 +370,14 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   /* install the heap, then check it in place (the VM does not run if this fails) */
   memcpy(vm->mem + vm->heap_lo, s + off[SNS_HEAP], heap_bytes);
   vm->heap_top = vm->heap_lo + heap_bytes;
-  size_t map = ALIGN_UP(((size_t)heap_bytes >> 6) + 1, 8), at = ALIGN_UP(vm->heap_top, 8);
-  if (map > vm->heap_hi - at) return fail(why, "snapshot heap does not fit in this VM's memory");
-  Check c = {vm, vm->mem + at};
-  memset(c.starts, 0, map);
+  size_t map = ALIGN_UP(((size_t)heap_bytes >> 6) + 1, 8), lmap = ALIGN_UP((vm->heap_lo >> 6) + 1, 8);
+  size_t at = ALIGN_UP(vm->heap_top, 8);
+  if (map + lmap > vm->heap_hi - at) return fail(why, "snapshot heap does not fit in this VM's memory");
+  Check c = {vm, vm->mem + at, vm->mem + at + map};
+  memset(c.starts, 0, map + lmap);
+  for (uint32_t i = 0; i < vm->nstrings; i++) set_bit(c.low, vm->strings[i] >> 3);
+  for (uint32_t i = 0; i < vm->nconsts; i++)
+    if (vm->consts[i].tag >= T_FIRST_HEAP) set_bit(c.low, (Ref)vm->consts[i].as.r >> 3);
   if (!walk_heap(&c, why)) return false;
   for (size_t p = vm->heap_lo; p < vm->heap_top; p += OBJ(vm, (Ref)p, ObjHdr)->size)
     if (!object_ok(&c, (Ref)p)) return fail(why, "snapshot heap: an object is inconsistent");
