@@ -392,10 +392,11 @@ L_NEWLIST: {
   NEXT();
 }
 L_NEWTUPLE: {
-  Ref r = tuple_new(vm, C);
-  SAVE();
-  CHECK(r);
-  memcpy(OBJ(vm, r, Tuple)->v, &RB, C * sizeof(Value));
+  Ref r = heap_bump(vm, T_TUPLE, sizeof(Tuple) + C * sizeof(Value));
+  if (unlikely(!r)) { SAVE(); r = tuple_new(vm, C); CHECK(r); }     /* raises MemoryError */
+  Tuple *tp = OBJ(vm, r, Tuple);
+  tp->len = C; tp->pad = 0;
+  for (uint32_t k = 0; k < C; k++) tp->v[k] = R[B + k];
   RA = v_obj(T_TUPLE, r);
   NEXT();
 }

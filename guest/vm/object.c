@@ -54,16 +54,9 @@ bool utf8_valid(const uint8_t *s, size_t n) {
 /* A Str of n bytes whose data the caller fills (data[n] is NUL, hash unset);
  * only the header is initialised.  0 with MemoryError raised when full. */
 static Ref str_alloc(VM *vm, size_t n, uint32_t nchars) {
-  if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }
-  size_t size = ALIGN_UP(sizeof(Str) + n + 1, 8);
-  if (unlikely(size > vm->heap_hi - vm->heap_top)) { exc_raise(vm, E_MemoryError, ""); return 0; }
-  FUEL_USE(size);
-  Ref r = (Ref)vm->heap_top;
-  vm->heap_top += size;
+  Ref r = n > 0x7fffffffu ? 0 : heap_bump(vm, T_STR, sizeof(Str) + n + 1);
+  if (!r) { exc_raise(vm, E_MemoryError, ""); return 0; }
   Str *st = OBJ(vm, r, Str);
-  st->h.type = T_STR;
-  st->h.size = (uint32_t)size;
-  st->h.fwd = st->h.mark = 0;
   st->nbytes = (uint32_t)n;
   st->nchars = nchars;
   st->hash = 0;

@@ -194,4 +194,18 @@ extern uint64_t vm_fuel;
 #endif
 uint32_t vm_line_of(VM *vm, uint32_t func, uint32_t pc);
 
+/* The allocation fast path: like heap_alloc but only the header is set; the
+ * caller initialises every other byte before the next safe point.  0 when
+ * the heap is full (no exception raised: call heap_alloc for that). */
+static inline Ref heap_bump(VM *vm, uint32_t type, size_t size) {
+  size = ALIGN_UP(size, 8);
+  if (unlikely(size > vm->heap_hi - vm->heap_top)) return 0;
+  FUEL_USE(size);
+  Ref r = (Ref)vm->heap_top;
+  vm->heap_top += size;
+  ObjHdr *h = OBJ(vm, r, ObjHdr);
+  h->type = type; h->size = (uint32_t)size; h->fwd = 0; h->mark = 0;
+  return r;
+}
+
 #endif
