@@ -20,6 +20,7 @@ _STRUCT = {"u32": "I", "i32": "i", "u64": "Q", "b16": "16s", "b32": "32s"}
 
 CONST: dict[str, int] = {}
 SECTION: dict[str, int] = {}
+ROOTS: dict[str, int] = {}
 FIELDS: dict[str, list[tuple[str, str, int]]] = {}
 
 for _macro, _args in defs.read(paths.SNAPSHOT_DEF):
@@ -27,6 +28,8 @@ for _macro, _args in defs.read(paths.SNAPSHOT_DEF):
         CONST[_args[0]] = defs.number(_args[1])
     elif _macro == "SECTION":
         SECTION[_args[0]] = defs.number(_args[1])
+    elif _macro == "ROOT":
+        ROOTS[_args[0]] = defs.number(_args[1])
     elif _macro == "FIELD":
         FIELDS.setdefault(_args[0], []).append((_args[1], _args[2], defs.number(_args[3])))
     else:

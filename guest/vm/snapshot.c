@@ -29,11 +29,39 @@ enum {
 #define CONST(name, value) SN_##name = value,
 #define FIELD(rec, name, type, off) SN_##rec##_##name = off,
 #define SECTION(name, value) SNS_##name = value,
+#define ROOT(name, ix)
 #include "snapshot.def"
 #undef CONST
 #undef FIELD
 #undef SECTION
+#undef ROOT
+  SNS_LAST = SNS_ROOTS, SN_NROOTS = 0
+#define CONST(name, value)
+#define FIELD(rec, name, type, off)
+#define SECTION(name, value)
+#define ROOT(name, ix) + 1
+#include "snapshot.def"
+#undef CONST
+#undef FIELD
+#undef SECTION
+#undef ROOT
 };
+
+/* The VM's Value fields saved in ROOTS, in snapshot.def's order. */
+static Value *root(VM *vm, uint32_t k) {
+  Value *const r[] = {
+#define CONST(name, value)
+#define FIELD(rec, name, type, off)
+#define SECTION(name, value)
+#define ROOT(name, ix) [ix] = &vm->name,
+#include "snapshot.def"
+#undef CONST
+#undef FIELD
+#undef SECTION
+#undef ROOT
+  };
+  return r[k];
+}
 
 enum {
 #define STATUS(name, value, doc) ST_##name = value,
@@ -83,15 +111,16 @@ void snap_gc_done(VM *vm) {
 }
 
 /* Bytes needed for the snapshot of the current state. */
-static size_t section_sizes(VM *vm, uint32_t nregs, size_t pend, uint32_t sz[7]) {
+static size_t section_sizes(VM *vm, uint32_t nregs, size_t pend, uint32_t sz[SNS_LAST + 1]) {
   sz[SNS_FRAMES] = vm->nframes * SN_FRAME_SIZE;
   sz[SNS_REGS] = nregs * SN_VALUE_SIZE;
   sz[SNS_GLOBALS] = vm->nglobals * SN_VALUE_SIZE;
   sz[SNS_STRINGS] = vm->nstrings * 4;
   sz[SNS_CHAN] = (uint32_t)pend;
   sz[SNS_HEAP] = (uint32_t)(vm->heap_top - vm->heap_lo);
+  sz[SNS_ROOTS] = SN_NROOTS * SN_VALUE_SIZE;
   size_t total = SN_HEADER_SIZE;
-  for (int k = SNS_FRAMES; k <= SNS_HEAP; k++) total += ALIGN_UP((size_t)sz[k], SN_ALIGN);
+  for (int k = SNS_FRAMES; k <= SNS_LAST; k++) total += ALIGN_UP((size_t)sz[k], SN_ALIGN);
   return total;
 }
 
@@ -101,7 +130,7 @@ static size_t section_sizes(VM *vm, uint32_t nregs, size_t pend, uint32_t sz[7])
 static uint8_t *snap_write(VM *vm, uint32_t nregs, size_t *len) {
   const uint8_t *pend = NULL;
   size_t npend = plat_channel_pending(&pend);
-  uint32_t sz[7];
+  uint32_t sz[SNS_LAST + 1];
   size_t total = section_sizes(vm, nregs, npend, sz);
   size_t at = ALIGN_UP(vm->heap_top, 64);
   if (at > vm->heap_hi || total > vm->heap_hi - at) return NULL;
@@ -121,14 +150,16 @@ static uint8_t *snap_write(VM *vm, uint32_t nregs, size_t *len) {
   wr32(h + SN_HDR_nglobals, vm->nglobals);
   wr32(h + SN_HDR_nstrings, vm->nstrings);
   wr32(h + SN_HDR_exc, (uint32_t)vm->exc);
-  wr32(h + SN_HDR_exc_msg, vm->exc_msg);
+  wr32(h + SN_HDR_nroots, SN_NROOTS);
   wr32(h + SN_HDR_exit_status, (uint32_t)vm->exit_status);
   wr32(h + SN_HDR_heap_lo, (uint32_t)vm->heap_lo);
   wr32(h + SN_HDR_heap_bytes, sz[SNS_HEAP]);
   wr32(h + SN_HDR_chan_pending, (uint32_t)npend);
-  const void *src[7] = {0, vm->frames, vm->stack, vm->globals, vm->strings, pend, vm->mem + vm->heap_lo};
+  Value roots[SN_NROOTS];
+  for (uint32_t k = 0; k < SN_NROOTS; k++) roots[k] = *root(vm, k);
+  const void *src[SNS_LAST + 1] = {0, vm->frames, vm->stack, vm->globals, vm->strings, pend, vm->mem + vm->heap_lo, roots};
   size_t off = SN_HEADER_SIZE;
-  for (int k = SNS_FRAMES; k <= SNS_HEAP; k++) {
+  for (int k = SNS_FRAMES; k <= SNS_LAST; k++) {
     wr32(h + SN_HDR_frames_off + 8 * (k - 1), (uint32_t)off);
     wr32(h + SN_HDR_frames_size + 8 * (k - 1), sz[k]);
     if (sz[k]) memcpy(s + off, src[k], sz[k]);
@@ -199,7 +230,9 @@ static bool value_ok(Check *c, const Value *v) {
   case T_FUNC: return v->as.r < vm->nfuncs;
   case T_NATIVE: return v->as.r < bi_count;
   case T_STR: case T_LIST: case T_TUPLE: case T_DICT: case T_RANGE: case T_ITER: case T_SLICE: case T_BIGINT:
+  case T_CLASS: case T_INSTANCE: case T_WRAP:
     return v->as.r <= 0xffffffffu && is_obj(c, (Ref)v->as.r, v->tag);
+  case T_NOSELF: return v->as.r == 0;             /* a marker in a call window, no object */
   default: return false;                          /* ARRAY, BYTES are never values */
   }
 }
@@ -220,6 +253,9 @@ static size_t min_size(uint32_t type) {
   case T_SLICE: return sizeof(Slice);
   case T_ARRAY: case T_BYTES: return sizeof(ObjHdr);
   case T_BIGINT: return sizeof(BigInt) + 4;
+  case T_CLASS: return sizeof(Class);
+  case T_INSTANCE: return sizeof(Instance);
+  case T_WRAP: return sizeof(Wrap);
   default: return 0;                              /* not a heap type */
   }
 }
@@ -235,6 +271,26 @@ static bool walk_heap(Check *c, const char **why) {
     h->fwd = 0;                                   /* the collector's scratch: meaningless here */
     set_bit(c->starts, (p - vm->heap_lo) >> 3);
     p += h->size;
+  }
+  return true;
+}
+
+/* Mark the loader's objects below heap_lo (built from the verified bytecode,
+ * never from the snapshot): they tile [load_start, heap_lo) between the
+ * carved tables. */
+static bool walk_immortal(Check *c) {
+  VM *vm = c->vm;
+  if (load_ncarves > LOAD_MAX_CARVES) return false;
+  size_t p = load_start;
+  for (uint32_t k = 0; k <= load_ncarves; k++) {
+    size_t end = k < load_ncarves ? load_carves[k][0] : vm->heap_lo;
+    while (p < end) {
+      ObjHdr *h = OBJ(vm, (Ref)p, ObjHdr);
+      if (h->size < sizeof(ObjHdr) || h->size > end - p) return false;
+      set_bit(c->low, p >> 3);
+      p += h->size;
+    }
+    if (k < load_ncarves) p = load_carves[k][0] + load_carves[k][1];
   }
   return true;
 }
@@ -299,6 +355,37 @@ static bool object_ok(Check *c, Ref r) {
     BigInt *b = (BigInt *)h;
     return b->n && (uint64_t)sizeof(BigInt) + (uint64_t)b->n * 4 <= h->size && b->d[b->n - 1] && b->neg <= 1;
   }
+  case T_CLASS: {                                 /* base chain ends (in a builtin class or None) */
+    Class *k = (Class *)h;
+    if (!is_obj(c, k->name, T_STR) || !is_obj(c, k->dict, T_DICT) || k->exc_kind < -1 || k->exc_kind >= E__COUNT) return false;
+    Value b = k->base;
+    for (int depth = 0; b.tag == T_CLASS; depth++) {
+      if (depth > 1000 || !value_ok(c, &b)) return false;
+      b = AS(vm, b, Class)->base;
+    }
+    return b.tag == T_NONE;
+  }
+  case T_INSTANCE: {
+    Instance *in = (Instance *)h;
+    if (!is_obj(c, in->cls, T_CLASS) || (in->dict && !is_obj(c, in->dict, T_DICT))) return false;
+    size_t n = (h->size - sizeof(Instance)) / sizeof(Value);
+    if (!values_ok(c, in->x, n)) return false;
+    if (!(OBJ(vm, in->cls, Class)->flags & CF_EXC)) return true;
+    if (n < EXC_SLOTS) return false;               /* exceptions: the slots the VM reads */
+    Value tb = in->x[EX_TB];
+    if (tb.tag == T_LIST) {                        /* traceback entries: func << 32 | pc */
+      List *l = AS(vm, tb, List);
+      if (l->len > l->cap || !raw_ok(c, l->items, T_ARRAY, (uint64_t)l->cap * sizeof(Value))) return false;
+      Value *items = list_items(vm, l);
+      for (uint32_t k = 0; k < l->len; k++)
+        if (items[k].tag != T_INT || (uint64_t)items[k].as.i >> 32 >= vm->nfuncs) return false;
+    }
+    return true;
+  }
+  case T_WRAP: {
+    Wrap *w = (Wrap *)h;
+    return w->kind <= W_CLASSMETHOD && value_ok(c, &w->a) && value_ok(c, &w->b);
+  }
   case T_SLICE: { Slice *s = (Slice *)h; return value_ok(c, &s->start) && value_ok(c, &s->stop) && value_ok(c, &s->step); }
   default: return true;                           /* raw blocks: checked through their owner */
   }
@@ -312,18 +399,18 @@ static bool frames_ok(VM *vm, const uint8_t *f, uint32_t nframes, uint32_t nregs
   for (uint32_t k = 0; k < nframes; k++) {
     const uint8_t *e = f + k * SN_FRAME_SIZE;
     uint32_t fi = rd32(e + SN_FRAME_func), pc = rd32(e + SN_FRAME_pc), base = rd32(e + SN_FRAME_base);
-    if (fi >= vm->nfuncs || rd32(e + SN_FRAME_pad)) return fail(why, "snapshot frame: bad function");
+    if (fi >= vm->nfuncs) return fail(why, "snapshot frame: bad function");
     Func *fn = &vm->funcs[fi];
     if (pc >= fn->code_len) return fail(why, "snapshot frame: pc outside its function");
     if (k == 0 ? (base != 0 || fi != 0) : base <= prev_base) return fail(why, "snapshot frame: bad register base");
     if ((uint64_t)base + fn->nregs > vm->stack_size) return fail(why, "snapshot frame: registers outside the stack");
     if (base + fn->nregs > *top) *top = base + fn->nregs;   /* a caller's dead temporaries may lie above nregs */
-    if (k + 1 < nframes) {                        /* a caller: it is suspended just after a CALL */
-      uint32_t i = pc ? fn->code[pc - 1] : 0;
-      uint32_t nb = rd32(e + SN_FRAME_SIZE + SN_FRAME_base);
-      if (!pc || GET_OP(i) != OP_CALL || nb != base + GET_A(i) + 1) return fail(why, "snapshot frame: caller not at a call");
-    } else if ((uint64_t)base + fn->nregs != nregs)
-      return fail(why, "snapshot: register stack size does not match the top frame");
+    if (k + 1 < nframes) {                        /* a caller: where its callee's result goes */
+      uint32_t ret = rd32(e + SN_FRAME_SIZE + SN_FRAME_ret);
+      if ((ret & 0xff) > FR_DISCARD || ((ret & 0xff) == FR_TOREG && (ret >> 8) >= fn->nregs))
+        return fail(why, "snapshot frame: bad result destination");
+    } else if ((uint64_t)base + fn->nregs > nregs)
+      return fail(why, "snapshot: register stack smaller than the top frame");
     prev_base = base;
   }
   return true;
@@ -349,13 +436,14 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
 
   uint32_t nframes = rd32(s + SN_HDR_nframes), nregs = rd32(s + SN_HDR_nregs);
   uint32_t heap_bytes = rd32(s + SN_HDR_heap_bytes), npend = rd32(s + SN_HDR_chan_pending);
-  uint32_t off[7], sz[7];
-  for (int k = SNS_FRAMES; k <= SNS_HEAP; k++) {
+  uint32_t off[SNS_LAST + 1], sz[SNS_LAST + 1];
+  for (int k = SNS_FRAMES; k <= SNS_LAST; k++) {
     off[k] = rd32(s + SN_HDR_frames_off + 8 * (k - 1));
     sz[k] = rd32(s + SN_HDR_frames_size + 8 * (k - 1));
     if (off[k] < SN_HEADER_SIZE || off[k] % SN_ALIGN || (uint64_t)off[k] + sz[k] > len) return fail(why, "snapshot section out of bounds");
   }
   if (nframes == 0 || nframes > VM_MAX_FRAMES || sz[SNS_FRAMES] != nframes * SN_FRAME_SIZE ||
+      rd32(s + SN_HDR_nroots) != SN_NROOTS || sz[SNS_ROOTS] != SN_NROOTS * SN_VALUE_SIZE ||
       nregs > vm->stack_size || sz[SNS_REGS] != (uint64_t)nregs * SN_VALUE_SIZE ||
       sz[SNS_HEAP] != heap_bytes || sz[SNS_CHAN] != npend)
     return fail(why, "snapshot sizes inconsistent");
@@ -375,18 +463,16 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   if (map + lmap > vm->heap_hi - at) return fail(why, "snapshot heap does not fit in this VM's memory");
   Check c = {vm, vm->mem + at, vm->mem + at + map};
   memset(c.starts, 0, map + lmap);
-  for (uint32_t i = 0; i < vm->nstrings; i++) set_bit(c.low, vm->strings[i] >> 3);
-  for (uint32_t i = 0; i < vm->nconsts; i++)
-    if (vm->consts[i].tag >= T_FIRST_HEAP) set_bit(c.low, (Ref)vm->consts[i].as.r >> 3);
+  if (!walk_immortal(&c)) return fail(why, "this VM's loader layout cannot be walked (too many tables)");
   if (!walk_heap(&c, why)) return false;
   for (size_t p = vm->heap_lo; p < vm->heap_top; p += OBJ(vm, (Ref)p, ObjHdr)->size)
     if (!object_ok(&c, (Ref)p)) return fail(why, "snapshot heap: an object is inconsistent");
   const Value *regs = (const Value *)(s + off[SNS_REGS]), *globals = (const Value *)(s + off[SNS_GLOBALS]);
   if (!values_ok(&c, globals, vm->nglobals)) return fail(why, "snapshot: bad value in a global");
+  const Value *roots = (const Value *)(s + off[SNS_ROOTS]);
+  if (!values_ok(&c, roots, SN_NROOTS)) return fail(why, "snapshot: bad value in the VM's roots");
   int32_t exc = (int32_t)rd32(s + SN_HDR_exc);
-  Ref msg = rd32(s + SN_HDR_exc_msg);
-  Value mv = v_obj(T_STR, msg);
-  if (exc < -1 || exc >= E__COUNT || (msg && !value_ok(&c, &mv))) return fail(why, "snapshot: bad pending exception");
+  if (exc < -1 || exc >= E__COUNT) return fail(why, "snapshot: bad pending exception");
 
   memcpy(vm->frames, s + off[SNS_FRAMES], sz[SNS_FRAMES]);
   memcpy(vm->stack, regs, sz[SNS_REGS]);
@@ -397,7 +483,9 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   memset(vm->mcache, 0, (size_t)vm->nconsts * 4);
   vm->nframes = nframes;
   vm->exc = exc;
-  vm->exc_msg = msg;
+  for (uint32_t k = 0; k < SN_NROOTS; k++) *root(vm, k) = roots[k];
+  memset(vm->acache, 0, (size_t)vm->nconsts * sizeof(AttrCache));
+  vm->cls_ver++;
   vm->exit_status = (int)rd32(s + SN_HDR_exit_status);
   vm->gc_count = rd64(s + SN_HDR_gc_count);
   vm->gc_at = vm_gc_stress ? 0 : vm->heap_top + (vm->heap_hi - vm->heap_top) / 2;
