@@ -545,6 +545,20 @@ L_NEWDICT: {
   RA = t;
   NEXT();
 }
+L_NEWSET: {
+  Ref r = set_new(vm, T_SET);
+  SAVE();
+  CHECK(r);
+  t = v_obj(T_SET, r);
+  for (uint32_t k = 0; k < C; k++) CHECK(set_add(vm, t, R[B + k]));
+  RA = t;
+  NEXT();
+}
+L_NEWSETK:                       /* CPython builds a frozenset constant, then merges it into a new set */
+  SAVE();
+  CHECK(set_display_const(vm, &RB, C, &t));
+  RA = t;
+  NEXT();
 L_NEWSLICE: {
   Ref r = heap_alloc(vm, T_SLICE, sizeof(Slice));
   SAVE();

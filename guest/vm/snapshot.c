@@ -230,7 +230,7 @@ static bool value_ok(Check *c, const Value *v) {
   case T_FUNC: return v->as.r < vm->nfuncs;
   case T_NATIVE: return v->as.r < bi_count;
   case T_STR: case T_LIST: case T_TUPLE: case T_DICT: case T_RANGE: case T_ITER: case T_SLICE: case T_BIGINT:
-  case T_CLASS: case T_INSTANCE: case T_WRAP:
+  case T_CLASS: case T_INSTANCE: case T_WRAP: case T_SET: case T_FROZENSET:
     return v->as.r <= 0xffffffffu && is_obj(c, (Ref)v->as.r, v->tag);
   case T_NOSELF: return v->as.r == 0;             /* a marker in a call window, no object */
   default: return false;                          /* ARRAY, BYTES are never values */
@@ -254,6 +254,7 @@ static size_t min_size(uint32_t type) {
   case T_ARRAY: case T_BYTES: return sizeof(ObjHdr);
   case T_BIGINT: return sizeof(BigInt) + 4;
   case T_CLASS: return sizeof(Class);
+  case T_SET: case T_FROZENSET: return sizeof(Set);
   case T_INSTANCE: return sizeof(Instance);
   case T_WRAP: return sizeof(Wrap);
   default: return 0;                              /* not a heap type */
@@ -348,6 +349,7 @@ static bool object_ok(Check *c, Ref r) {
     case IT_STR: return t == T_STR && it->cur >= 0 && it->cur <= AS(vm, it->seq, Str)->nbytes;
     case IT_DICT_KEYS: case IT_DICT_VALUES: case IT_DICT_ITEMS: return t == T_DICT && it->cur >= 0;
     case IT_REVERSED: return t == T_LIST || t == T_TUPLE;
+    case IT_SET: return (t == T_SET || t == T_FROZENSET) && it->cur >= 0;
     default: return false;
     }
   }
@@ -381,6 +383,20 @@ static bool object_ok(Check *c, Ref r) {
         if (items[k].tag != T_INT || (uint64_t)items[k].as.i >> 32 >= vm->nfuncs) return false;
     }
     return true;
+  }
+  case T_SET: case T_FROZENSET: {
+    Set *st = (Set *)h;
+    uint64_t slots = (uint64_t)st->mask + 1;
+    if (slots & (slots - 1) || st->fill >= slots || st->used > st->fill || st->finger > slots) return false;
+    if (!raw_ok(c, st->table, T_BYTES, slots * sizeof(SetEntry))) return false;
+    const SetEntry *e = (const SetEntry *)(vm->mem + st->table + sizeof(ObjHdr));
+    uint32_t used = 0, fill = 0;
+    for (uint64_t i = 0; i < slots; i++) {
+      if (!value_ok(c, &e[i].key)) return false;
+      used += e[i].key.tag != T_UNBOUND;
+      fill += e[i].key.tag != T_UNBOUND || e[i].hash != 0;
+    }
+    return used == st->used && fill == st->fill;   /* fill < slots: probing finds an empty slot */
   }
   case T_WRAP: {
     Wrap *w = (Wrap *)h;

@@ -160,6 +160,19 @@ bool int_put_digits(StrBuf *sb, Value a, int base, bool upper); /* |a| in base 2
 int int_parse_digits(VM *vm, const char *s, size_t n, int base, bool neg, Value *out);  /* 1 ok, 0 bad, -1 error */
 int64_t int_bit_length(VM *vm, Value a);
 
+/* set.c: set and frozenset */
+bool is_anyset(Value v);
+Ref set_new(VM *vm, uint32_t type);                              /* T_SET or T_FROZENSET */
+bool set_add(VM *vm, Value set, Value key);
+bool set_contains(VM *vm, Value set, Value key, bool *res);
+bool set_update(VM *vm, Value set, Value iterable);
+int set_next(VM *vm, Value set, int64_t *pos, Value *key, uint64_t *hash);  /* 1 item, 0 end */
+bool set_binop(VM *vm, int op, Value a, Value b, Value *out);    /* OP_BOR, OP_BAND, OP_SUB, OP_BXOR */
+bool set_compare(VM *vm, int op, Value a, Value b, bool *res);   /* op as compare() */
+bool set_equal(VM *vm, Value a, Value b, bool *eq);
+uint64_t set_hash(VM *vm, Value frozenset);
+bool set_display_const(VM *vm, Value *items, uint32_t n, Value *out);   /* NEWSETK */
+
 /* format.c: text of values, built at the top of the heap */
 struct StrBuf { VM *vm; size_t start; size_t len; bool failed; };
 void sb_begin(VM *vm, StrBuf *sb);
@@ -213,6 +226,12 @@ bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unl
 bool bi_index(VM *vm, Value v, int64_t *i);                     /* an int argument that fits int64 */
 /* numeric.c */
 NATIVE(bi_hex); NATIVE(bi_oct); NATIVE(bi_bin); NATIVE(bi_hash); NATIVE(bi_pow); NATIVE(bi_format);
+/* set.c */
+NATIVE(bi_set); NATIVE(bi_frozenset); NATIVE(m_set_add); NATIVE(m_set_remove); NATIVE(m_set_discard);
+NATIVE(m_set_pop); NATIVE(m_set_clear); NATIVE(m_set_copy); NATIVE(m_set_union); NATIVE(m_set_intersection);
+NATIVE(m_set_difference); NATIVE(m_set_symmetric_difference); NATIVE(m_set_update);
+NATIVE(m_set_intersection_update); NATIVE(m_set_difference_update); NATIVE(m_set_symmetric_difference_update);
+NATIVE(m_set_issubset); NATIVE(m_set_issuperset); NATIVE(m_set_isdisjoint);
 extern const uint32_t bi_count;
 int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
 int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */
