@@ -152,7 +152,7 @@ def test_refuses_forged_frames(drift_vm: Path, tmp_path: Path, snap: tuple[Path,
     """Correct checksum, hostile content: frames pointing outside the program."""
     dbc, data = snap
     off = int(snapshot.get(data, "frames_off"))
-    for field, value in ((0, 999), (4, 10**6), (8, 10**6)):
+    for field, value in ((0, 999), (4, 10**6), (8, 10**6), (16, 8), (20, 3)):
         bad = bytearray(data)
         struct.pack_into("<I", bad, off + field, value)
         _refused(drift_vm, dbc, snapshot.seal(bytes(bad)), tmp_path, "snapshot")

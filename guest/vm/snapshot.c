@@ -180,6 +180,10 @@ static uint8_t *snap_write(VM *vm, uint32_t nregs, size_t *len) {
  * snapshot). */
 int vm_safe_point(VM *vm, size_t live_regs) {
   if (!snap_req) { gc_collect(vm, live_regs); return -1; }
+  if (vm->cdepth || vm->ntop) {                               /* C frames (a native's vm_call) are not */
+    if (vm->heap_top > gc_real) gc_collect(vm, live_regs);    /* in the arena: wait for the outermost */
+    return -1;                                                /* interpreter's next safe point */
+  }
   vm_safe_points++;
   if (vm_snapshot_at && vm_safe_points < vm_snapshot_at) {          /* drift-vm: still counting */
     if (vm->heap_top > gc_real) gc_collect(vm, live_regs);
@@ -230,7 +234,7 @@ static bool value_ok(Check *c, const Value *v) {
   case T_FUNC: return v->as.r < vm->nfuncs;
   case T_NATIVE: return v->as.r < bi_count;
   case T_STR: case T_LIST: case T_TUPLE: case T_DICT: case T_RANGE: case T_ITER: case T_SLICE: case T_BIGINT:
-  case T_CLASS: case T_INSTANCE: case T_WRAP: case T_SET: case T_FROZENSET:
+  case T_CLASS: case T_INSTANCE: case T_WRAP: case T_SET: case T_FROZENSET: case T_CLOSURE: case T_CELL: case T_GEN:
     return v->as.r <= 0xffffffffu && is_obj(c, (Ref)v->as.r, v->tag);
   case T_NOSELF: return v->as.r == 0;             /* a marker in a call window, no object */
   default: return false;                          /* ARRAY, BYTES are never values */
@@ -254,6 +258,9 @@ static size_t min_size(uint32_t type) {
   case T_ARRAY: case T_BYTES: return sizeof(ObjHdr);
   case T_BIGINT: return sizeof(BigInt) + 4;
   case T_CLASS: return sizeof(Class);
+  case T_CLOSURE: return sizeof(FuncObj);
+  case T_CELL: return sizeof(Cell);
+  case T_GEN: return sizeof(Gen);
   case T_SET: case T_FROZENSET: return sizeof(Set);
   case T_INSTANCE: return sizeof(Instance);
   case T_WRAP: return sizeof(Wrap);
@@ -350,6 +357,12 @@ static bool object_ok(Check *c, Ref r) {
     case IT_DICT_KEYS: case IT_DICT_VALUES: case IT_DICT_ITEMS: return t == T_DICT && it->cur >= 0;
     case IT_REVERSED: return t == T_LIST || t == T_TUPLE;
     case IT_SET: return (t == T_SET || t == T_FROZENSET) && it->cur >= 0;
+    case IT_MAP: case IT_FILTER: {                /* seq = (function, iterator...) */
+      Tuple *tu = AS(vm, it->seq, Tuple);
+      if (t != T_TUPLE || tu->len < 2 || (uint64_t)sizeof(Tuple) + (uint64_t)tu->len * sizeof(Value) > tu->h.size) return false;
+      for (uint32_t k = 1; k < tu->len; k++) if (tu->v[k].tag != T_ITER && tu->v[k].tag != T_GEN) return false;
+      return true;
+    }
     default: return false;
     }
   }
@@ -398,6 +411,24 @@ static bool object_ok(Check *c, Ref r) {
     }
     return used == st->used && fill == st->fill;   /* fill < slots: probing finds an empty slot */
   }
+  case T_CLOSURE: {
+    FuncObj *f = (FuncObj *)h;
+    if (f->func >= vm->nfuncs || !value_ok(c, &f->defaults) || !value_ok(c, &f->kwdefaults) || !value_ok(c, &f->cells)) return false;
+    if ((f->defaults.tag != T_NONE && f->defaults.tag != T_TUPLE) || (f->kwdefaults.tag != T_NONE && f->kwdefaults.tag != T_DICT)) return false;
+    if (f->cells.tag == T_NONE) return true;
+    if (f->cells.tag != T_TUPLE) return false;
+    Tuple *t = AS(vm, f->cells, Tuple);
+    if ((uint64_t)sizeof(Tuple) + (uint64_t)t->len * sizeof(Value) > t->h.size) return false;
+    for (uint32_t k = 0; k < t->len; k++) if (t->v[k].tag != T_CELL) return false;
+    return true;
+  }
+  case T_CELL: return value_ok(c, &((Cell *)h)->v);
+  case T_GEN: {
+    Gen *g = (Gen *)h;
+    if (g->func >= vm->nfuncs || g->nregs != vm->funcs[g->func].nregs || g->pc >= vm->funcs[g->func].code_len ||
+        g->state > GEN_DONE || (uint64_t)sizeof(Gen) + (uint64_t)g->nregs * sizeof(Value) > h->size) return false;
+    return values_ok(c, g->regs, g->nregs);
+  }
   case T_WRAP: {
     Wrap *w = (Wrap *)h;
     return w->kind <= W_CLASSMETHOD && value_ok(c, &w->a) && value_ok(c, &w->b);
@@ -418,7 +449,8 @@ static bool frames_ok(VM *vm, const uint8_t *f, uint32_t nframes, uint32_t nregs
     if (fi >= vm->nfuncs) return fail(why, "snapshot frame: bad function");
     Func *fn = &vm->funcs[fi];
     if (pc >= fn->code_len) return fail(why, "snapshot frame: pc outside its function");
-    if (k == 0 ? (base != 0 || fi != 0) : base <= prev_base) return fail(why, "snapshot frame: bad register base");
+    if (k == 0 ? (base != 1 || fi != 0) : base <= prev_base) return fail(why, "snapshot frame: bad register base");
+    if (rd32(e + SN_FRAME_flags) != (k == 0 ? FRF_BOUNDARY : 0u)) return fail(why, "snapshot frame: bad flags");
     if ((uint64_t)base + fn->nregs > vm->stack_size) return fail(why, "snapshot frame: registers outside the stack");
     if (base + fn->nregs > *top) *top = base + fn->nregs;   /* a caller's dead temporaries may lie above nregs */
     if (k + 1 < nframes) {                        /* a caller: where its callee's result goes */
@@ -485,6 +517,12 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
     if (!object_ok(&c, (Ref)p)) return fail(why, "snapshot heap: an object is inconsistent");
   const Value *regs = (const Value *)(s + off[SNS_REGS]), *globals = (const Value *)(s + off[SNS_GLOBALS]);
   if (!values_ok(&c, globals, vm->nglobals)) return fail(why, "snapshot: bad value in a global");
+  for (uint32_t k = 0; k < nframes; k++) {       /* frames running generators */
+    const uint8_t *e = s + off[SNS_FRAMES] + k * SN_FRAME_SIZE;
+    Ref g = rd32(e + SN_FRAME_gen);
+    if (g && (!is_obj(&c, g, T_GEN) || OBJ(vm, g, Gen)->func != rd32(e + SN_FRAME_func)))
+      return fail(why, "snapshot frame: bad generator");
+  }
   const Value *roots = (const Value *)(s + off[SNS_ROOTS]);
   if (!values_ok(&c, roots, SN_NROOTS)) return fail(why, "snapshot: bad value in the VM's roots");
   int32_t exc = (int32_t)rd32(s + SN_HDR_exc);
