@@ -513,7 +513,14 @@ static int run(VM *vm) {
 /* Safe point: collect if due, or serve a snapshot request (both force the
  * slow path through gc_at, read volatile since an interrupt may clear it).
  * `at` is where this frame resumes after a snapshot; `live` its live registers. */
+#ifdef DRIFT_GUEST                        /* look for a host request now and then */
+extern uint32_t snap_poll_count;
+#define POLL() do { if (unlikely(--snap_poll_count == 0)) { snap_poll_count = SNAP_POLL_EVERY; plat_poll(); } } while (0)
+#else
+#define POLL() ((void)0)
+#endif
 #define SAFE_POINT(at, live) do {                                                 \
+    POLL();                                                                       \
     if (unlikely(vm->heap_top > *(volatile size_t *)&vm->gc_at)) {               \
       fr->pc = (uint32_t)((at) - code);                                           \
       int st_ = vm_safe_point(vm, (size_t)(R - vm->stack) + (live));              \

@@ -57,6 +57,14 @@ extern uint64_t vm_safe_points;
  * the program go on, or an exit status to end it with (e.g. SNAPSTOP). */
 int plat_snapshot(const uint8_t *snap, size_t len);
 
+/* Guests: called by the interpreter every SNAP_POLL_EVERY safe points to
+ * look for host control records (a snapshot request) without interrupts. */
+void plat_poll(void);
+#define SNAP_POLL_EVERY 4096
+
+/* Ask the VM for a snapshot at its next safe point (from plat_poll). */
+void vm_request_snapshot(void);
+
 /* Channel input the host sent that the program has not read yet (saved in a
  * snapshot): sets *p and returns the byte count (0: none).  Not consumed. */
 size_t plat_channel_pending(const uint8_t **p);

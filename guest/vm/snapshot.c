@@ -200,10 +200,22 @@ int vm_safe_point(VM *vm, size_t live_regs) {
   return plat_snapshot(s, len);
 }
 
-/* Arm a snapshot request before execution starts (drift-vm --snapshot-at). */
+static VM *snap_vm;
+
+/* Before execution starts: remember the VM for vm_request_snapshot(), and
+ * arm drift-vm's --snapshot-at. */
 void snap_arm(VM *vm) {
+  snap_vm = vm;
   if (vm_snapshot_at) snap_request(vm);
 }
+
+void vm_request_snapshot(void) {
+  if (snap_vm) snap_request(snap_vm);
+}
+
+#ifdef DRIFT_GUEST
+uint32_t snap_poll_count = SNAP_POLL_EVERY;
+#endif
 
 /* ---- restore -------------------------------------------------------------------- */
 
