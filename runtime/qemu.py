@@ -37,7 +37,7 @@ QBOOT_ROM = Path("/usr/share/qemu/qboot.rom")
 SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
 #: Debian/Ubuntu packages providing ``qemu-system-<arch>``.
 _APT_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
-_MACHINE_OPTIONS = {"microvm": "microvm,x-option-roms=off,rtc=off", "q35": "q35"}
+_MACHINE_OPTIONS = {"microvm": "microvm,x-option-roms=off,rtc=on", "q35": "q35"}
 _CPU = {"tcg": "max", "kvm": "host"}
 _PROBE_TIMEOUT_S = 10.0
 _CHUNK = 65536

@@ -68,10 +68,16 @@ typedef struct VM {
   Ref exc_msg;                    /* Str or 0 */
   int exit_status;
 
+  /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
+  int64_t clock_offset_ns;
+
   /* buffered stdout */
   uint32_t outlen;
   char out[VM_OUTBUF];
 } VM;
+
+/* builtins.c: the program's monotonic clock (time.monotonic): plat_clock_ns() + clock_offset_ns */
+uint64_t vm_clock_ns(VM *vm);
 
 #define OBJ(vm, ref, T) ((T *)((vm)->mem + (ref)))
 #define AS(vm, v, T) OBJ(vm, (Ref)(v).as.r, T)
