@@ -24,7 +24,7 @@ from runtime import Image, channel, hosts, qemu
 from runtime import migrate as migrate_module
 from runtime.errors import ChannelError, HostError, UsageError
 from runtime.migrate import MigrateOptions
-from runtime.partition import process_alive
+from runtime.partition import DirectBackend, process_alive
 
 #: Prints time.monotonic_ns() (and the wall clock) every few milliseconds, sleeping in between.
 CLOCK = """import time
@@ -118,6 +118,32 @@ def images(kernel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
             "count": Image.build(folder / "count.py", memory_mib=8).path,
             "pattern": Image.build(folder / "pattern.py", memory_mib=16).path,
             "clock": Image.build(folder / "clock.py", memory_mib=8).path}
+
+
+BIG_N = 200_000                     # 3.2 MB of list values rewritten every round
+
+
+def test_hundred_moves_keep_every_checksum(state: Path, kernel: Path, tmp_path: Path) -> None:
+    """The fault test of issue 5: a partition migrated back and forth 100 times (in-process
+    calls, each a new QEMU on this host) while it rewrites and verifies a 3.2 MB pattern;
+    every round's checksum, printed by the guest, is the one the host computes."""
+    (tmp_path / "big.py").write_text(PATTERN.format(n=BIG_N, rounds=10**9))
+    image = Image.build(tmp_path / "big.py", memory_mib=32).path
+    assert drift("run", str(image), "-d", "--name", "big", "--accel", "tcg").returncode == 0
+    log = state / "partitions" / "big" / "stdout.log"
+    wait_rounds(log, 1)
+    backend = DirectBackend()
+    downtimes = []
+    for _ in range(100):
+        report = migrate_module.migrate("big", hosts.LOCAL, backend=backend)
+        assert report.status == "completed"
+        downtimes.append(report.downtime_ms or 0)
+    rounds = check_rounds(log, BIG_N)
+    wait_rounds(log, rounds + 2)
+    rounds = check_rounds(log, BIG_N)
+    print(f"100 moves: {rounds} rounds intact, downtime median {sorted(downtimes)[50]} ms, max {max(downtimes)} ms")
+    assert rounds >= 5 and len(qemu_pids(state)) == 1 and os.listdir(state / "partitions") == ["big"]
+    assert drift("kill", "big").returncode == 0
 
 
 def migrate(name: str, *extra: str, to: str = "local") -> dict[str, object]:
