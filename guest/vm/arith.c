@@ -135,21 +135,7 @@ static bool float_op(VM *vm, int op, double a, double b, Value *out) {
 
 /* Concatenate or repeat sequences. */
 static bool seq_concat(VM *vm, Value a, Value b, Value *out) {
-  if (a.tag == T_STR) {
-    Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
-    uint64_t n = (uint64_t)x->nbytes + y->nbytes;
-    if (n > 0x7fffffff) return exc_raise(vm, E_MemoryError, "");
-    Ref r = heap_alloc(vm, T_STR, sizeof(Str) + n + 1);
-    if (!r) return false;
-    Str *s = OBJ(vm, r, Str);
-    x = AS(vm, a, Str); y = AS(vm, b, Str);
-    s->nbytes = (uint32_t)n;
-    s->nchars = x->nchars + y->nchars;
-    memcpy(s->data, x->data, x->nbytes);
-    memcpy(s->data + x->nbytes, y->data, y->nbytes);
-    *out = v_obj(T_STR, r);
-    return true;
-  }
+  if (a.tag == T_STR) return str_concat(vm, a, b, out);
   if (a.tag == T_LIST) {
     uint32_t n = AS(vm, a, List)->len, m = AS(vm, b, List)->len;
     Ref r = list_new(vm, n + m);

@@ -47,12 +47,18 @@ bool sb_end(StrBuf *sb, Value *out) {
 }
 
 size_t fmt_int(int64_t i, char *buf) {
+  static const char pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
   char tmp[24];
-  size_t n = 0, k = 0;
+  size_t n = sizeof tmp, k = 0;
   uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-  do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+  while (u >= 100) { unsigned d = (unsigned)(u % 100) * 2; u /= 100; tmp[--n] = pairs[d + 1]; tmp[--n] = pairs[d]; }
+  if (u >= 10) { tmp[--n] = pairs[u * 2 + 1]; tmp[--n] = pairs[u * 2]; }
+  else tmp[--n] = (char)('0' + u);
   if (i < 0) buf[k++] = '-';
-  while (n) buf[k++] = tmp[--n];
+  while (n < sizeof tmp) buf[k++] = tmp[n++];
   buf[k] = 0;
   return k;
 }

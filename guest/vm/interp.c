@@ -157,10 +157,12 @@ L_SETGLOBAL: G[GET_Bx(i)] = RA; NEXT();
   } else if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { RA = v_float(RB.as.f op RC.as.f); NEXT(); }
 #define SLOW_ARITH(opc) SAVE(); CHECK(arith(vm, opc, RB, RC, &t)); RA = t; NEXT();
 
-L_ADD: INT_FAST(+, __builtin_add_overflow) SLOW_ARITH(OP_ADD)
+#define STR_FAST                                                                  \
+  if (RB.tag == T_STR && RC.tag == T_STR) { SAVE(); CHECK(str_concat(vm, RB, RC, &t)); RA = t; NEXT(); }
+L_ADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_ADD)
 L_SUB: INT_FAST(-, __builtin_sub_overflow) SLOW_ARITH(OP_SUB)
 L_MUL: INT_FAST(*, __builtin_mul_overflow) SLOW_ARITH(OP_MUL)
-L_IADD: INT_FAST(+, __builtin_add_overflow) SLOW_ARITH(OP_IADD)
+L_IADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_IADD)
 L_TRUEDIV: SLOW_ARITH(OP_TRUEDIV)
 L_FLOORDIV:
   if (RB.tag == T_INT && RC.tag == T_INT && RC.as.i > 0) {

@@ -51,16 +51,45 @@ bool utf8_valid(const uint8_t *s, size_t n) {
 }
 
 /* A new Str holding a copy of s[0..n) (valid UTF-8); 0 on MemoryError. */
-Ref str_new(VM *vm, const char *s, size_t n) {
+/* A Str of n bytes whose data the caller fills (data[n] is NUL, hash unset);
+ * only the header is initialised.  0 with MemoryError raised when full. */
+static Ref str_alloc(VM *vm, size_t n, uint32_t nchars) {
   if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }
-  Ref r = heap_alloc(vm, T_STR, sizeof(Str) + n + 1);
-  if (!r) return 0;
+  size_t size = ALIGN_UP(sizeof(Str) + n + 1, 8);
+  if (unlikely(size > vm->heap_hi - vm->heap_top)) { exc_raise(vm, E_MemoryError, ""); return 0; }
+  FUEL_USE(size);
+  Ref r = (Ref)vm->heap_top;
+  vm->heap_top += size;
   Str *st = OBJ(vm, r, Str);
+  st->h.type = T_STR;
+  st->h.size = (uint32_t)size;
+  st->h.fwd = st->h.mark = 0;
   st->nbytes = (uint32_t)n;
-  st->nchars = utf8_count(s, n);
-  memcpy(st->data, s, n);
+  st->nchars = nchars;
+  st->hash = 0;
   st->data[n] = 0;
   return r;
+}
+
+Ref str_new(VM *vm, const char *s, size_t n) {
+  Ref r = str_alloc(vm, n, 0);
+  if (!r) return 0;
+  Str *st = OBJ(vm, r, Str);
+  st->nchars = utf8_count(s, n);
+  memcpy(st->data, s, n);
+  return r;
+}
+
+bool str_concat(VM *vm, Value a, Value b, Value *out) {
+  Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
+  Ref r = str_alloc(vm, (size_t)x->nbytes + y->nbytes, x->nchars + y->nchars);
+  if (!r) return false;
+  Str *s = OBJ(vm, r, Str);
+  x = AS(vm, a, Str); y = AS(vm, b, Str);
+  memcpy(s->data, x->data, x->nbytes);
+  memcpy(s->data + x->nbytes, y->data, y->nbytes);
+  *out = v_obj(T_STR, r);
+  return true;
 }
 
 bool str_value(VM *vm, const char *s, size_t n, Value *out) {

@@ -98,6 +98,7 @@ void exc_print_traceback(VM *vm);
 /* object.c: strings, lists, tuples, ranges, iteration, equality, hashing */
 const char *type_name(Value v);
 Ref str_new(VM *vm, const char *s, size_t n);            /* 0 on MemoryError */
+bool str_concat(VM *vm, Value a, Value b, Value *out);   /* a + b, both Str */
 bool str_value(VM *vm, const char *s, size_t n, Value *out);
 uint32_t utf8_count(const char *s, size_t n);
 bool utf8_valid(const uint8_t *s, size_t n);              /* well-formed, no surrogates */
