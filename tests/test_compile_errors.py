@@ -24,7 +24,6 @@ CASES = [
     ("def f(a=1):\n    pass\n", 1, 1, "unsupported: default values"),
     ("def f(*a):\n    pass\n", 1, 1, "unsupported: default values, *args"),
     ("x = b'abc'\n", 1, 5, "unsupported: bytes literals"),
-    ("s = {1, 2}\n", 1, 5, "unsupported: sets"),
     ("with f() as g:\n    pass\n", 1, 1, "unsupported: with statements"),
     ("assert x\n", 1, 1, "unsupported: assert statements"),
     ("a, *b = [1, 2]\n", 1, 1, "unsupported: starred assignment"),

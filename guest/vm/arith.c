@@ -224,6 +224,8 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
     return exc_raise(vm, E_TypeError, "can only concatenate str (not \"%T\") to str", b);
   if ((op == OP_ADD || op == OP_IADD) && a.tag == T_LIST && is_seq(b))
     return exc_raise(vm, E_TypeError, "can only concatenate list (not \"%T\") to list", b);
+  if (is_anyset(a) && is_anyset(b) && (op == OP_BOR || op == OP_BAND || op == OP_SUB || op == OP_BXOR))
+    return set_binop(vm, op, a, b, out);
   if (op == OP_MOD && a.tag == T_STR)
     return exc_raise(vm, E_NotImplementedError, "%%-formatting of strings is not supported yet");
   return exc_type_error_op(vm, op_symbol(op), a, b);

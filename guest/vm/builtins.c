@@ -808,6 +808,7 @@ const Native bi_natives[] = {
   {"list", bi_list, 0}, {"tuple", bi_tuple, 0}, {"dict", bi_dict, 0}, {"sorted", bi_sorted, 0},
   {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
   {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
+  {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
   {"drift.send", bi_drift_send, 0}, {"drift.recv", bi_drift_recv, 0},
   {"time.monotonic", bi_time_monotonic, 0}, {"time.monotonic_ns", bi_time_monotonic_ns, 0},
   {"time.perf_counter", bi_time_perf_counter, 0}, {"time.perf_counter_ns", bi_time_perf_counter_ns, 0},
@@ -826,6 +827,18 @@ const Native bi_natives[] = {
   {"get", m_dict_get, T_DICT}, {"keys", m_dict_keys, T_DICT}, {"values", m_dict_values, T_DICT},
   {"items", m_dict_items, T_DICT}, {"pop", m_dict_pop, T_DICT}, {"copy", m_dict_copy, T_DICT},
   {"clear", m_dict_clear, T_DICT},
+  {"add", m_set_add, T_SET}, {"remove", m_set_remove, T_SET}, {"discard", m_set_discard, T_SET},
+  {"pop", m_set_pop, T_SET}, {"clear", m_set_clear, T_SET}, {"copy", m_set_copy, T_SET},
+  {"union", m_set_union, T_SET}, {"intersection", m_set_intersection, T_SET},
+  {"difference", m_set_difference, T_SET}, {"symmetric_difference", m_set_symmetric_difference, T_SET},
+  {"update", m_set_update, T_SET}, {"intersection_update", m_set_intersection_update, T_SET},
+  {"difference_update", m_set_difference_update, T_SET},
+  {"symmetric_difference_update", m_set_symmetric_difference_update, T_SET},
+  {"issubset", m_set_issubset, T_SET}, {"issuperset", m_set_issuperset, T_SET}, {"isdisjoint", m_set_isdisjoint, T_SET},
+  {"copy", m_set_copy, T_FROZENSET}, {"union", m_set_union, T_FROZENSET}, {"intersection", m_set_intersection, T_FROZENSET},
+  {"difference", m_set_difference, T_FROZENSET}, {"symmetric_difference", m_set_symmetric_difference, T_FROZENSET},
+  {"issubset", m_set_issubset, T_FROZENSET}, {"issuperset", m_set_issuperset, T_FROZENSET},
+  {"isdisjoint", m_set_isdisjoint, T_FROZENSET},
 };
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];
 

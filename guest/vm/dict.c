@@ -60,7 +60,10 @@ static bool dict_find(VM *vm, Dict *d, Value key, uint64_t h, uint32_t *slot, ui
     if (de->hash == h && de->key.tag != T_UNBOUND) {
       bool eq;
       if (de->key.tag == key.tag && de->key.as.r == key.as.r) eq = true;
-      else if (!values_equal(vm, de->key, key, &eq)) return false;
+      else if (de->key.tag == T_STR && key.tag == T_STR) {     /* the common case, inline */
+        Str *x = AS(vm, de->key, Str), *y = AS(vm, key, Str);
+        eq = x->nbytes == y->nbytes && !memcmp(x->data, y->data, x->nbytes);
+      } else if (!values_equal(vm, de->key, key, &eq)) return false;
       if (eq) { *slot = s; *entry = e; return true; }
     }
   }

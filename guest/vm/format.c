@@ -149,6 +149,24 @@ static bool put_repr(StrBuf *sb, Value v) {
     repr_depth--;
     return true;
   }
+  case T_SET: case T_FROZENSET: {
+    bool fz = v.tag == T_FROZENSET, empty = AS(vm, v, Set)->used == 0;
+    if (fz) sb_put(sb, "frozenset(", 10);
+    if (empty) { sb_put(sb, fz ? ")" : "set()", fz ? 1 : 5); return true; }
+    if (repr_depth > 100) { sb_put(sb, "...", 3); return true; }
+    repr_depth++;
+    sb_putc(sb, '{');
+    Value key;
+    bool ok = true;
+    for (int64_t pos = 0, k = 0; ok && !sb->failed && set_next(vm, v, &pos, &key, NULL); k++) {
+      if (k) sb_put(sb, ", ", 2);
+      ok = put_repr(sb, key);
+    }
+    sb_putc(sb, '}');
+    if (fz) sb_putc(sb, ')');
+    repr_depth--;
+    return ok;
+  }
   case T_RANGE: {
     Range *r = AS(vm, v, Range);
     sb_put(sb, "range(", 6);

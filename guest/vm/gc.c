@@ -73,6 +73,13 @@ static void scan(GC *gc, Ref r) {
     visit_ref(gc, &d->index);
     break;
   }
+  case T_SET: case T_FROZENSET: {
+    Set *s = OBJ(vm, r, Set);
+    SetEntry *e = (SetEntry *)(vm->mem + s->table + sizeof(ObjHdr));
+    for (uint32_t i = 0; i <= s->mask; i++) visit_value(gc, &e[i].key);
+    visit_ref(gc, &s->table);
+    break;
+  }
   case T_ITER: visit_value(gc, &OBJ(vm, r, Iter)->seq); break;
   case T_SLICE: {
     Slice *s = OBJ(vm, r, Slice);

@@ -378,10 +378,11 @@ L_NEWLIST: {
   NEXT();
 }
 L_NEWTUPLE: {
-  Ref r = tuple_new(vm, C);
-  SAVE();
-  CHECK(r);
-  memcpy(OBJ(vm, r, Tuple)->v, &RB, C * sizeof(Value));
+  Ref r = heap_bump(vm, T_TUPLE, sizeof(Tuple) + C * sizeof(Value));
+  if (unlikely(!r)) { SAVE(); r = tuple_new(vm, C); CHECK(r); }     /* raises MemoryError */
+  Tuple *tp = OBJ(vm, r, Tuple);
+  tp->len = C; tp->pad = 0;
+  for (uint32_t k = 0; k < C; k++) tp->v[k] = R[B + k];
   RA = v_obj(T_TUPLE, r);
   NEXT();
 }
@@ -394,6 +395,20 @@ L_NEWDICT: {
   RA = t;
   NEXT();
 }
+L_NEWSET: {
+  Ref r = set_new(vm, T_SET);
+  SAVE();
+  CHECK(r);
+  t = v_obj(T_SET, r);
+  for (uint32_t k = 0; k < C; k++) CHECK(set_add(vm, t, R[B + k]));
+  RA = t;
+  NEXT();
+}
+L_NEWSETK:                       /* CPython builds a frozenset constant, then merges it into a new set */
+  SAVE();
+  CHECK(set_display_const(vm, &RB, C, &t));
+  RA = t;
+  NEXT();
 L_NEWSLICE: {
   Ref r = heap_alloc(vm, T_SLICE, sizeof(Slice));
   SAVE();

@@ -54,16 +54,9 @@ bool utf8_valid(const uint8_t *s, size_t n) {
 /* A Str of n bytes whose data the caller fills (data[n] is NUL, hash unset);
  * only the header is initialised.  0 with MemoryError raised when full. */
 static Ref str_alloc(VM *vm, size_t n, uint32_t nchars) {
-  if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }
-  size_t size = ALIGN_UP(sizeof(Str) + n + 1, 8);
-  if (unlikely(size > vm->heap_hi - vm->heap_top)) { exc_raise(vm, E_MemoryError, ""); return 0; }
-  FUEL_USE(size);
-  Ref r = (Ref)vm->heap_top;
-  vm->heap_top += size;
+  Ref r = n > 0x7fffffffu ? 0 : heap_bump(vm, T_STR, sizeof(Str) + n + 1);
+  if (!r) { exc_raise(vm, E_MemoryError, ""); return 0; }
   Str *st = OBJ(vm, r, Str);
-  st->h.type = T_STR;
-  st->h.size = (uint32_t)size;
-  st->h.fwd = st->h.mark = 0;
   st->nbytes = (uint32_t)n;
   st->nchars = nchars;
   st->hash = 0;
@@ -171,6 +164,7 @@ bool truthy(VM *vm, Value v) {
   case T_LIST: return AS(vm, v, List)->len != 0;
   case T_TUPLE: return AS(vm, v, Tuple)->len != 0;
   case T_DICT: return AS(vm, v, Dict)->len != 0;
+  case T_SET: case T_FROZENSET: return AS(vm, v, Set)->used != 0;
   case T_RANGE: { Range *r = AS(vm, v, Range); return r->step > 0 ? r->start < r->stop : r->start > r->stop; }
   default: return true;
   }
@@ -205,6 +199,7 @@ static bool deeper(VM *vm) {
 
 bool values_equal(VM *vm, Value a, Value b, bool *eq) {
   if (is_num(a) && is_num(b)) { *eq = num_cmp(vm, a, b) == 0; return true; }
+  if (is_anyset(a) && is_anyset(b)) return set_equal(vm, a, b, eq);
   if (a.tag != b.tag) { *eq = false; return true; }
   switch (a.tag) {
   case T_NONE: case T_UNBOUND: *eq = true; return true;
@@ -275,20 +270,24 @@ bool value_hash(VM *vm, Value v, uint64_t *h) {
     *h = s->hash;
     return true;
   }
-  case T_TUPLE: {
+  case T_TUPLE: {                                 /* CPython's xxHash-based tuple hash */
     Tuple *t = AS(vm, v, Tuple);
-    uint64_t x = 0x27d4eb2f165667c5ull;
+    uint64_t x = 2870177450012600261ull;
     for (uint32_t i = 0; i < t->len; i++) {
       uint64_t e;
       if (!deeper(vm)) return false;
       bool r = value_hash(vm, AS(vm, v, Tuple)->v[i], &e);
       depth_guard--;
       if (!r) return false;
-      x = (x ^ e) * 0x9e3779b97f4a7c15ull + i;
+      x += e * 14029467366897019727ull;
+      x = x << 31 | x >> 33;
+      x *= 11400714785074694791ull;
     }
-    *h = x;
+    x += AS(vm, v, Tuple)->len ^ (2870177450012600261ull ^ 3527539ull);
+    *h = x == (uint64_t)-1 ? 1546275796 : x;
     return true;
   }
+  case T_FROZENSET: *h = set_hash(vm, v); return true;
   case T_FUNC: case T_NATIVE: *h = (uint64_t)v.as.i * 0x9e3779b97f4a7c15ull + v.tag; return true;
   default: return exc_raise(vm, E_TypeError, "unhashable type: '%T'", v);
   }
@@ -332,6 +331,7 @@ bool compare(VM *vm, int op, Value a, Value b, bool *res) {
   static const char *const names[] = {"<", "<=", ">", ">="};
   int c;
   bool ok;
+  if (is_anyset(a) && is_anyset(b)) return set_compare(vm, op, a, b, res);
   if (!order(vm, a, b, &c, &ok)) return false;
   if (!ok) return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%T' and '%T'", names[op], a, b);
   switch (op) {
@@ -356,6 +356,7 @@ bool seq_len(VM *vm, Value v, int64_t *n) {
   case T_LIST: *n = AS(vm, v, List)->len; return true;
   case T_TUPLE: *n = AS(vm, v, Tuple)->len; return true;
   case T_DICT: *n = AS(vm, v, Dict)->len; return true;
+  case T_SET: case T_FROZENSET: *n = AS(vm, v, Set)->used; return true;
   case T_RANGE: *n = range_len(AS(vm, v, Range)); return true;
   default: return exc_raise(vm, E_TypeError, "object of type '%T' has no len()", v);
   }
@@ -535,6 +536,7 @@ bool contains(VM *vm, Value c, Value item, bool *res) {
     Value v;
     return dict_get(vm, AS(vm, c, Dict), item, &v, res);
   }
+  case T_SET: case T_FROZENSET: return set_contains(vm, c, item, res);
   case T_RANGE: {
     Range *r = AS(vm, c, Range);
     *res = false;
@@ -560,6 +562,7 @@ bool vm_getiter(VM *vm, Value obj, Value *out) {
   case T_TUPLE: kind = IT_TUPLE; break;
   case T_STR: kind = IT_STR; break;
   case T_DICT: kind = IT_DICT_KEYS; break;
+  case T_SET: case T_FROZENSET: kind = IT_SET; break;
   default: return exc_raise(vm, E_TypeError, "'%T' object is not iterable", obj);
   }
   Ref r = heap_alloc(vm, T_ITER, sizeof(Iter));
@@ -596,6 +599,15 @@ int vm_next(VM *vm, Value itv, Value *out) {
     if (it->cur >= t->len) return 0;
     *out = t->v[it->cur++];
     return 1;
+  }
+  case IT_SET: {
+    Set *st = AS(vm, it->seq, Set);
+    if (it->stop == 0) it->stop = st->used + 1;    /* remember the size at the start */
+    if ((int64_t)st->used + 1 != it->stop) {
+      exc_raise(vm, E_RuntimeError, "Set changed size during iteration");
+      return -1;
+    }
+    return set_next(vm, it->seq, &it->cur, out, NULL);
   }
   case IT_REVERSED: {
     uint32_t n = 0;

@@ -20,7 +20,7 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(FLOAT, "float") X(FUNC, "function") X(NATIVE, "builtin_function_or_method") \
   X(STR, "str") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") X(RANGE, "range") \
   X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
-  X(BIGINT, "int")
+  X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset")
 
 enum {
 #define X(name, pyname) T_##name,
@@ -102,12 +102,27 @@ typedef struct Dict {
   Ref index;                     /* raw block of mask+1 u32: entry number + 1, 0 empty */
 } Dict;
 
+typedef struct SetEntry {
+  Value key;                     /* key.tag == T_UNBOUND: unused (hash 0) or dummy (hash -1) */
+  uint64_t hash;
+} SetEntry;
+
+typedef struct Set {             /* set and frozenset (set.c) */
+  ObjHdr h;
+  uint32_t fill;                 /* active + dummy entries */
+  uint32_t used;                 /* active entries */
+  uint32_t mask;                 /* table slots - 1 */
+  uint32_t finger;               /* where pop() looks next */
+  Ref table;                     /* raw block of mask+1 SetEntry */
+  uint32_t pad;
+} Set;
+
 typedef struct Range {
   ObjHdr h;
   int64_t start, stop, step;
 } Range;
 
-enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED };
+enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED, IT_SET };
 typedef struct Iter {
   ObjHdr h;
   uint32_t kind, pad;

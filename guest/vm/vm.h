@@ -145,6 +145,19 @@ bool int_put_digits(StrBuf *sb, Value a, int base, bool upper); /* |a| in base 2
 int int_parse_digits(VM *vm, const char *s, size_t n, int base, bool neg, Value *out);  /* 1 ok, 0 bad, -1 error */
 int64_t int_bit_length(VM *vm, Value a);
 
+/* set.c: set and frozenset */
+bool is_anyset(Value v);
+Ref set_new(VM *vm, uint32_t type);                              /* T_SET or T_FROZENSET */
+bool set_add(VM *vm, Value set, Value key);
+bool set_contains(VM *vm, Value set, Value key, bool *res);
+bool set_update(VM *vm, Value set, Value iterable);
+int set_next(VM *vm, Value set, int64_t *pos, Value *key, uint64_t *hash);  /* 1 item, 0 end */
+bool set_binop(VM *vm, int op, Value a, Value b, Value *out);    /* OP_BOR, OP_BAND, OP_SUB, OP_BXOR */
+bool set_compare(VM *vm, int op, Value a, Value b, bool *res);   /* op as compare() */
+bool set_equal(VM *vm, Value a, Value b, bool *eq);
+uint64_t set_hash(VM *vm, Value frozenset);
+bool set_display_const(VM *vm, Value *items, uint32_t n, Value *out);   /* NEWSETK */
+
 /* format.c: text of values, built at the top of the heap */
 struct StrBuf { VM *vm; size_t start; size_t len; bool failed; };
 void sb_begin(VM *vm, StrBuf *sb);
@@ -167,6 +180,12 @@ bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unl
 bool bi_index(VM *vm, Value v, int64_t *i);                     /* an int argument that fits int64 */
 /* numeric.c */
 NATIVE(bi_hex); NATIVE(bi_oct); NATIVE(bi_bin); NATIVE(bi_hash); NATIVE(bi_pow); NATIVE(bi_format);
+/* set.c */
+NATIVE(bi_set); NATIVE(bi_frozenset); NATIVE(m_set_add); NATIVE(m_set_remove); NATIVE(m_set_discard);
+NATIVE(m_set_pop); NATIVE(m_set_clear); NATIVE(m_set_copy); NATIVE(m_set_union); NATIVE(m_set_intersection);
+NATIVE(m_set_difference); NATIVE(m_set_symmetric_difference); NATIVE(m_set_update);
+NATIVE(m_set_intersection_update); NATIVE(m_set_difference_update); NATIVE(m_set_symmetric_difference_update);
+NATIVE(m_set_issubset); NATIVE(m_set_issuperset); NATIVE(m_set_isdisjoint);
 extern const uint32_t bi_count;
 int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
 int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */
@@ -192,5 +211,19 @@ extern uint64_t vm_fuel;
 #define FUEL_USE(bytes) ((void)0)
 #endif
 uint32_t vm_line_of(VM *vm, uint32_t func, uint32_t pc);
+
+/* The allocation fast path: like heap_alloc but only the header is set; the
+ * caller initialises every other byte before the next safe point.  0 when
+ * the heap is full (no exception raised: call heap_alloc for that). */
+static inline Ref heap_bump(VM *vm, uint32_t type, size_t size) {
+  size = ALIGN_UP(size, 8);
+  if (unlikely(size > vm->heap_hi - vm->heap_top)) return 0;
+  FUEL_USE(size);
+  Ref r = (Ref)vm->heap_top;
+  vm->heap_top += size;
+  ObjHdr *h = OBJ(vm, r, ObjHdr);
+  h->type = type; h->size = (uint32_t)size; h->fwd = 0; h->mark = 0;
+  return r;
+}
 
 #endif

@@ -61,7 +61,7 @@ _FRIENDLY = {
     "GeneratorExp": "generator expressions", "Yield": "generators (yield)",
     "YieldFrom": "generators (yield from)", "Await": "async", "AsyncFunctionDef": "async functions",
     "AsyncFor": "async for", "AsyncWith": "async with", "Nonlocal": "nonlocal",
-    "Assert": "assert statements", "Set": "sets", "NamedExpr": "assignment expressions (:=)",
+    "Assert": "assert statements", "NamedExpr": "assignment expressions (:=)",
     "Match": "match statements", "Starred": "starred expressions",
 }
 #: Expressions whose code writes ``dst`` more than once: never compiled straight into a named local.
@@ -622,6 +622,12 @@ class Compiler:
     def e_List(self, n: ast.List, dst: int | None) -> int:
         return self._sequence(n.elts, "NEWLIST", dst)
 
+    def e_Set(self, n: ast.Set, dst: int | None) -> int:
+        # CPython 3.11 compiles a display of more than two constants to a frozenset
+        # constant merged into an empty set, which gives another table layout.
+        const = len(n.elts) > 2 and all(_folds_to_constant(e) for e in n.elts)
+        return self._sequence(n.elts, "NEWSETK" if const else "NEWSET", dst)
+
     def e_Tuple(self, n: ast.Tuple, dst: int | None) -> int:
         return self._sequence(n.elts, "NEWTUPLE", dst)
 
@@ -744,6 +750,19 @@ class Compiler:
         r = self.target(dst)
         self.formatted(n, r)
         return r
+
+
+def _folds_to_constant(e: ast.expr) -> bool:
+    """Whether CPython's AST optimizer folds ``e`` to a constant (-1, 2 * 3, (1, 'a'))."""
+    if isinstance(e, ast.Constant):
+        return True
+    if isinstance(e, ast.UnaryOp) and not isinstance(e.op, ast.Not):
+        return _folds_to_constant(e.operand)
+    if isinstance(e, ast.BinOp):
+        return _folds_to_constant(e.left) and _folds_to_constant(e.right)
+    if isinstance(e, ast.Tuple):
+        return all(_folds_to_constant(x) for x in e.elts)
+    return False
 
 
 def _skip_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
