@@ -29,7 +29,7 @@ for _macro, _args in defs.read(paths.FORMAT_DEF):
         raise ValueError(f"format.def: unexpected macro {_macro}")
 
 _SIZES = {"HDR": CONST["HEADER_SIZE"], "SEC": CONST["SECTION_SIZE"],
-          "FUNC": CONST["FUNC_SIZE"], "LINE": CONST["LINE_SIZE"]}
+          "FUNC": CONST["FUNC_SIZE"], "LINE": CONST["LINE_SIZE"], "EXC": CONST["EXC_SIZE"]}
 
 
 def pack(record: str, **values: int | bytes) -> bytes:
@@ -67,6 +67,7 @@ class Function:
     nregs: int
     first_line: int
     lines: list[tuple[int, int]] = field(default_factory=list)  # (pc, line)
+    exc: list[tuple[int, int, int, int]] = field(default_factory=list)  # (start, end, handler, reg)
 
 
 @dataclass
@@ -92,13 +93,16 @@ def write(p: Program) -> bytes:
     consts = b"".join(struct.pack("<B7xQ", tag, payload & 0xFFFFFFFFFFFFFFFF) for tag, payload in p.consts)
     code: list[int] = []
     lines: list[tuple[int, int]] = []
+    excs: list[tuple[int, int, int, int]] = []
     funcs = b""
     for f in p.functions:
         funcs += pack("FUNC", name=f.name, code_start=len(code), code_len=len(f.code),
                       nparams=f.nparams, nregs=f.nregs, line_start=len(lines),
-                      line_count=len(f.lines), first_line=f.first_line)
+                      line_count=len(f.lines), first_line=f.first_line,
+                      exc_start=len(excs), exc_count=len(f.exc))
         code += f.code
         lines += f.lines
+        excs += f.exc
     sections = [
         ("STRINGS", strings, len(p.strings)),
         ("CONSTS", consts, len(p.consts)),
@@ -106,6 +110,7 @@ def write(p: Program) -> bytes:
         ("CODE", struct.pack(f"<{len(code)}I", *code), len(code)),
         ("LINES", b"".join(pack("LINE", pc=pc, line=ln) for pc, ln in lines), len(lines)),
         ("GLOBALS", struct.pack(f"<{len(p.globals)}I", *p.globals), len(p.globals)),
+        ("EXCTAB", b"".join(pack("EXC", start=s, end=e, handler=h, reg=r) for s, e, h, r in excs), len(excs)),
     ]
     hsize = CONST["HEADER_SIZE"]
     offset = _align(hsize + CONST["SECTION_SIZE"] * len(sections))

@@ -37,4 +37,10 @@ def disassemble(data: bytes) -> str:
             args = {"ABC": f"{a} {b} {c}", "ABx": f"{a} {b}", "AsBx": f"{a} {b:+d} -> {pc + 1 + b}",
                     "sJ": f"{a:+d} -> {pc + 1 + a}"}[op.fmt]
             out.append(f"  {pc:4d}  {op.name:<10} {args}")
+        xsec = secs.get(sk["EXCTAB"])
+        xsize = bcformat.CONST["EXC_SIZE"]
+        for k in range(int(f["exc_count"]) if xsec is not None else 0):
+            assert xsec is not None
+            e = bcformat.unpack("EXC", data, int(xsec["offset"]) + (int(f["exc_start"]) + k) * xsize)
+            out.append(f"  except [{e['start']}, {e['end']}) -> {e['handler']} in R{e['reg']}")
     return "\n".join(out) + "\n"

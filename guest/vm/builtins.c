@@ -827,6 +827,12 @@ const Native bi_natives[] = {
   {"get", m_dict_get, T_DICT}, {"keys", m_dict_keys, T_DICT}, {"values", m_dict_values, T_DICT},
   {"items", m_dict_items, T_DICT}, {"pop", m_dict_pop, T_DICT}, {"copy", m_dict_copy, T_DICT},
   {"clear", m_dict_clear, T_DICT},
+  /* classes and exceptions (class.c) */
+  {"isinstance", bi_isinstance, 0}, {"issubclass", bi_issubclass, 0}, {"type", bi_type, 0},
+  {"getattr", bi_getattr, 0}, {"hasattr", bi_hasattr, 0}, {"setattr", bi_setattr, 0},
+  {"staticmethod", bi_staticmethod, 0}, {"classmethod", bi_classmethod, 0}, {"property", bi_property, 0},
+  {"setter", m_property_setter, T_WRAP}, {"BaseException.__init__", bi_exc_init, 0},
+  {"object.__init__", bi_object_init, 0},
   {"add", m_set_add, T_SET}, {"remove", m_set_remove, T_SET}, {"discard", m_set_discard, T_SET},
   {"pop", m_set_pop, T_SET}, {"clear", m_set_clear, T_SET}, {"copy", m_set_copy, T_SET},
   {"union", m_set_union, T_SET}, {"intersection", m_set_intersection, T_SET},

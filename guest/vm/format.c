@@ -184,8 +184,15 @@ static bool put_repr(StrBuf *sb, Value v) {
     sb_putc(sb, '>');
     return true;
   }
+  case T_INSTANCE: case T_CLASS: case T_WRAP: return obj_repr(sb, v);
   case T_NATIVE: {
     const char *name = bi_natives[v.as.i].name;
+    if (native_is_type(name)) {
+      sb_put(sb, "<class '", 8);
+      sb_put(sb, name, strlen(name));
+      sb_put(sb, "'>", 2);
+      return true;
+    }
     sb_put(sb, "<built-in function ", 19);
     sb_put(sb, name, strlen(name));
     sb_putc(sb, '>');
@@ -209,6 +216,7 @@ bool sb_str(StrBuf *sb, Value v) {
     sb_put(sb, s->data, s->nbytes);
     return true;
   }
+  if (v.tag == T_INSTANCE) return obj_str(sb, v);
   return put_repr(sb, v);
 }
 

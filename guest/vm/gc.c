@@ -86,6 +86,20 @@ static void scan(GC *gc, Ref r) {
     visit_value(gc, &s->start); visit_value(gc, &s->stop); visit_value(gc, &s->step);
     break;
   }
+  case T_CLASS: {
+    Class *c = OBJ(vm, r, Class);
+    visit_ref(gc, &c->name); visit_ref(gc, &c->dict); visit_value(gc, &c->base);
+    break;
+  }
+  case T_INSTANCE: {
+    Instance *in = OBJ(vm, r, Instance);
+    size_t n = (in->h.size - sizeof(Instance)) / sizeof(Value);
+    visit_ref(gc, &in->cls);
+    if (in->dict) visit_ref(gc, &in->dict);
+    for (size_t i = 0; i < n; i++) visit_value(gc, &in->x[i]);
+    break;
+  }
+  case T_WRAP: visit_value(gc, &OBJ(vm, r, Wrap)->a); visit_value(gc, &OBJ(vm, r, Wrap)->b); break;
   default: break;                                     /* str, range, raw blocks: no references */
   }
 }
@@ -94,7 +108,9 @@ static void roots(GC *gc, size_t live_regs) {
   VM *vm = gc->vm;
   for (uint32_t i = 0; i < vm->nglobals; i++) visit_value(gc, &vm->globals[i]);
   for (size_t i = 0; i < live_regs; i++) visit_value(gc, &vm->stack[i]);
-  if (vm->exc_msg) visit_ref(gc, &vm->exc_msg);
+  visit_value(gc, &vm->exc_val);
+  visit_value(gc, &vm->handling);
+  visit_value(gc, &vm->memerr);
 }
 
 static void drain(GC *gc) {
@@ -133,4 +149,5 @@ void gc_collect(VM *vm, size_t live_regs) {
   vm->heap_top = to;
   vm->gc_at = vm_gc_stress ? 0 : to + (vm->heap_hi - to) / 2;
   vm->gc_count++;
+  vm->cls_ver++;                         /* attribute caches hold offsets */
 }

@@ -85,6 +85,111 @@ static bool call_error(VM *vm, uint32_t f, int nargs, int nkw, Value *kw) {
                    fn->nparams == 1 ? "" : "s", (int64_t)nargs, nargs == 1 ? "was" : "were");
 }
 
+/* Instructions that change nothing when they fail for lack of memory, so
+ * they can run again after a collection. */
+static bool retry_after_gc(uint32_t op) {
+  switch (op) {
+  case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWDICT: case OP_NEWSLICE: case OP_BUILDSTR: case OP_FORMAT:
+  case OP_TOSTR: case OP_ADD: case OP_MUL: case OP_IADD: case OP_GETATTR: case OP_NEWCLASS: case OP_SUPER:
+  case OP_GETITEM:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* The handler for instruction `at` of function `fi` in its exception table, or -1. */
+static int64_t find_handler(VM *vm, uint32_t fi, uint32_t at, uint32_t *reg) {
+  Func *fn = &vm->funcs[fi];
+  for (uint32_t k = 0; k < fn->nexc; k++) {
+    const uint8_t *e = fn->exctab + k * FMT_EXC_SIZE;
+    if (at >= rd32(e + EXC_start) && at < rd32(e + EXC_end)) { *reg = rd32(e + EXC_reg); return rd32(e + EXC_handler); }
+  }
+  return -1;
+}
+
+/* A fresh exception: its __context__ is the one being handled (without cycles). */
+static void set_context(VM *vm) {
+  Value h = vm->handling, e = vm->exc_val;
+  if (!exc_is_instance(vm, h) || !exc_is_instance(vm, e) || h.as.r == e.as.r) return;
+  for (Value c = h; exc_is_instance(vm, c);) {      /* break a cycle through e */
+    Value next = AS(vm, c, Instance)->x[EX_CONTEXT];
+    if (exc_is_instance(vm, next) && next.as.r == e.as.r) { AS(vm, c, Instance)->x[EX_CONTEXT] = v_none(); break; }
+    c = next;
+  }
+  AS(vm, e, Instance)->x[EX_CONTEXT] = h;
+}
+
+/* CALL of something that is neither a function nor a native: rewrite the
+ * call window R[0..] (callee, nargs arguments, nkw keyword pairs) into a
+ * call of a function or native.  1: call *f again, 0: error (raised),
+ * -1: not callable.  *ret receives a Frame.ret mode for the callee. */
+static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t *ret) {
+  size_t room = vm->stack_size - (size_t)(W - vm->stack);
+  size_t n = (size_t)*nargs + 2 * (size_t)nkw;
+  if (f->tag == T_NOSELF) {                          /* METHOD found a plain attribute: drop self */
+    W[0] = W[1];
+    memmove(W + 1, W + 2, (n - 1) * sizeof(Value));
+    --*nargs;
+    *f = W[0];
+    return 1;
+  }
+  Value self = v_none(), fn = v_none();
+  if (f->tag == T_WRAP) {
+    Wrap *w = AS(vm, *f, Wrap);
+    if (w->kind == W_STATIC) { *f = W[0] = w->a; return 1; }
+    if (w->kind != W_BOUND) return -1;
+    self = w->a; fn = w->b;
+  } else if (f->tag == T_INSTANCE) {
+    Value name;
+    bool found;
+    if (!str_value(vm, "__call__", 8, &name)) return 0;
+    found = cls_lookup(vm, AS(vm, *f, Instance)->cls, AS(vm, name, Str), &fn);
+    if (!found) return -1;
+    self = *f;
+  } else if (f->tag == T_CLASS) {
+    Value cls = *f, init, inst;
+    Class *c = AS(vm, cls, Class);
+    Value name;
+    if (!str_value(vm, "__init__", 8, &name)) return 0;
+    bool has_init = cls_lookup(vm, (Ref)cls.as.r, AS(vm, name, Str), &init);
+    c = AS(vm, cls, Class);
+    if (c->flags & CF_EXC) {
+      if (!exc_new(vm, (Ref)cls.as.r, W + 1, *nargs, &inst)) return 0;
+      if (!has_init || init.tag == T_NATIVE) {
+        if (nkw) return exc_raise(vm, E_TypeError, "%S() takes no keyword arguments", OBJ(vm, c->name, Str));
+        W[0] = inst;
+        return 2;
+      }
+    } else {
+      Ref r = heap_alloc(vm, T_INSTANCE, sizeof(Instance));
+      if (!r) return 0;
+      OBJ(vm, r, Instance)->cls = (Ref)cls.as.r;
+      inst = v_obj(T_INSTANCE, r);
+      if (!has_init || init.tag == T_NATIVE) {
+        if (*nargs || nkw) return exc_raise(vm, E_TypeError, "%S() takes no arguments", OBJ(vm, AS(vm, cls, Class)->name, Str));
+        W[0] = inst;
+        return 2;
+      }
+    }
+    if (n + 2 > room) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    memmove(W + 2, W + 1, n * sizeof(Value));
+    W[0] = W[1] = inst;
+    ++*nargs;
+    *f = init;
+    *ret = FR_INIT;
+    return 1;
+  } else {
+    return -1;
+  }
+  if (n + 2 > room) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+  memmove(W + 2, W + 1, n * sizeof(Value));
+  W[1] = self;
+  W[0] = *f = fn;
+  ++*nargs;
+  return 1;
+}
+
 /* Run the program from its entry function.  Returns an exit status (status.def). */
 int vm_execute(VM *vm) {
   static const void *const labels[] = {
@@ -100,9 +205,11 @@ int vm_execute(VM *vm) {
   Value *R = vm->stack;
   uint32_t i;
   Value t;
+  uint32_t pending_ret = 0;           /* Frame.ret for the next frame CALL pushes */
+  const uint32_t *retry_pc = NULL;    /* the last instruction re-run after a MemoryError */
 
   vm->nframes = 1;
-  fr->func = 0; fr->base = 0; fr->pc = 0;
+  fr->func = 0; fr->base = 0; fr->pc = 0; fr->ret = 0;
   for (uint32_t k = 0; k < fn->nregs; k++) R[k] = v_none();
   plat_first_instruction();
 
@@ -319,9 +426,11 @@ L_CALL: {
   SAVE();
   FUEL();
   if (unlikely(vm->heap_top > vm->gc_at)) {                          /* safe point: call */
-    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
+    size_t live = vm->funcs[fr->func].nregs, w = A + 1 + B + 2 * C;  /* synthesized calls use scratch above */
+    gc_collect(vm, (size_t)(R - vm->stack) + (w > live ? w : live));
     f = RA;
   }
+call_again:
   if (likely(f.tag == T_FUNC)) {
     uint32_t fi = (uint32_t)f.as.i;
     Func *callee = &vm->funcs[fi];
@@ -332,7 +441,8 @@ L_CALL: {
       goto error;
     }
     fr = &vm->frames[vm->nframes++];
-    fr->func = fi; fr->base = nb; fr->pc = 0;
+    fr->func = fi; fr->base = nb; fr->pc = 0; fr->ret = pending_ret;
+    pending_ret = 0;
     R = vm->stack + nb;
     for (uint32_t k = callee->nparams; k < callee->nregs; k++) R[k] = v_none();
     code = pc = callee->code;
@@ -350,8 +460,22 @@ L_CALL: {
       goto error;
     }
     CHECK(bi_natives[ni].fn(vm, &R[A + 1], nargs, &R[A + 1 + nargs], nkw, &t));
+    if (unlikely(pending_ret)) {                     /* a synthesized call of a native */
+      uint32_t m = pending_ret;
+      pending_ret = 0;
+      if ((m & 0xff) == FR_TOREG) R[m >> 8] = t;
+      else if ((m & 0xff) == FR_INIT && t.tag != T_NONE) { exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", t); goto error; }
+      NEXT();
+    }
     RA = t;
     NEXT();
+  }
+  {
+    uint32_t mode = 0;
+    int r = call_adjust(vm, &R[A], &nargs, nkw, &f, &mode);
+    if (r == 1) { if (mode) pending_ret = mode; goto call_again; }
+    if (r == 2) { pending_ret = 0; NEXT(); }         /* done in place (an instance without __init__) */
+    if (r == 0) goto error;
   }
   exc_raise(vm, E_TypeError, "'%T' object is not callable", f);
   goto error;
@@ -360,11 +484,21 @@ L_RETURN: t = RA; goto do_return;
 L_RETNONE: t = v_none();
 do_return:
   if (vm->nframes == 1) { vm->nframes = 0; return 0; }
-  R[-1] = t;
-  fr = &vm->frames[--vm->nframes - 1];
-  R = vm->stack + fr->base;
-  code = vm->funcs[fr->func].code;
-  pc = code + fr->pc;
+  {
+    uint32_t m = fr->ret;
+    if (likely(!m)) R[-1] = t;
+    fr = &vm->frames[--vm->nframes - 1];
+    R = vm->stack + fr->base;
+    code = vm->funcs[fr->func].code;
+    pc = code + fr->pc;
+    if (unlikely(m)) {
+      if ((m & 0xff) == FR_TOREG) R[m >> 8] = t;
+      else if ((m & 0xff) == FR_INIT && t.tag != T_NONE) {
+        exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", t);
+        goto error;
+      }
+    }
+  }
   NEXT();
 
 L_NEWLIST: {
@@ -481,17 +615,137 @@ L_TOSTR: {
   RA = t;
   NEXT();
 }
-L_GETATTR:
+L_GETATTR: {
   SAVE();
-  exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", RA, AS(vm, K[GET_Bx(i)], Str));
-  goto error;
-L_METHOD:
+  int r = obj_getattr(vm, RA, GET_Bx(i), &t);
+  CHECK(r);
+  if (r == 1) { RA = t; NEXT(); }
+  pending_ret = FR_TOREG | A << 8;                   /* a property: call its getter into R[A] */
+  {
+    uint32_t top = fr->base + vm->funcs[fr->func].nregs;
+    if (top + 4 > vm->stack_size) { pending_ret = 0; exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); goto error; }
+    vm->stack[top] = t;
+    vm->stack[top + 1] = RA;
+    i = OP_CALL | (top - fr->base) << 8 | 1u << 16;
+  }
+  goto L_CALL;
+}
+L_SETATTR: {
   SAVE();
-  CHECK(find_method(vm, R[A + 1], GET_Bx(i), &t));
+  int r = obj_setattr(vm, RA, GET_Bx(i), R[A + 1], &t);
+  CHECK(r);
+  if (r == 1) NEXT();
+  pending_ret = FR_DISCARD;                          /* a property: call its setter */
+  {
+    uint32_t top = fr->base + vm->funcs[fr->func].nregs;
+    if (top + 5 > vm->stack_size) { pending_ret = 0; exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); goto error; }
+    vm->stack[top] = t;
+    vm->stack[top + 1] = RA;
+    vm->stack[top + 2] = R[A + 1];
+    i = OP_CALL | (top - fr->base) << 8 | 2u << 16;
+  }
+  goto L_CALL;
+}
+L_METHOD: {
+  Value self = R[A + 1];
+  SAVE();
+  if (self.tag == T_INSTANCE || self.tag == T_CLASS || self.tag == T_WRAP) {
+    int r = obj_method(vm, &self, GET_Bx(i), &t);
+    CHECK(r);
+    if (r == 1) { RA = t; R[A + 1] = self; }
+    else { R[A + 1] = t; RA = v_obj(T_NOSELF, 0); }
+    NEXT();
+  }
+  CHECK(find_method(vm, self, GET_Bx(i), &t));
   RA = t;
   NEXT();
+}
 
-error:
+L_RAISE:
   SAVE();
-  return -1;
+  if (B) {
+    Value cause = RC;
+    if (cause.tag == T_CLASS && (AS(vm, cause, Class)->flags & CF_EXC)) {
+      Value args;
+      CHECK(exc_new(vm, (Ref)cause.as.r, &args, 0, &cause));
+    }
+    if (cause.tag != T_NONE && !exc_is_instance(vm, cause)) { exc_raise(vm, E_TypeError, "exception causes must derive from BaseException"); goto error; }
+    exc_set_pending(vm, RA);
+    if (vm->exc >= 0 && exc_is_instance(vm, vm->exc_val) && (RA.tag == T_CLASS || RA.tag == T_INSTANCE)) {
+      Instance *in = AS(vm, vm->exc_val, Instance);
+      in->x[EX_CAUSE] = cause;
+      in->x[EX_SUPPRESS] = v_bool(true);
+    }
+    goto error;
+  }
+  exc_set_pending(vm, RA);
+  goto error;
+L_RERAISE:
+  SAVE();
+  if (!exc_is_instance(vm, RA)) { exc_set_pending(vm, RA); goto error; }
+  exc_set_pending(vm, RA);
+  goto unwind;
+L_RAISECUR:
+  SAVE();
+  if (!exc_is_instance(vm, vm->handling)) { exc_raise(vm, E_RuntimeError, "No active exception to reraise"); goto error; }
+  exc_set_pending(vm, vm->handling);
+  goto unwind;
+L_PUSHEXC: t = vm->handling; vm->handling = RB; RA = t; NEXT();
+L_POPEXC: vm->handling = RA; NEXT();
+L_EXCMATCH: {
+  bool r_;
+  SAVE();
+  CHECK(exc_matches(vm, RB, RC, &r_));
+  RA = v_bool(r_);
+  NEXT();
+}
+L_NEWCLASS:
+  SAVE();
+  CHECK(cls_new(vm, AS(vm, K[GET_Bx(i)], Str), R[A + 1], &t));
+  RA = t;
+  NEXT();
+L_SUPER:
+  SAVE();
+  if (RB.tag != T_CLASS) { exc_raise(vm, E_RuntimeError, "super(): no class"); goto error; }
+  if (RC.tag == T_INSTANCE ? !cls_is_sub(vm, cls_of(vm, RC), (Ref)RB.as.r) : RC.tag != T_CLASS) {
+    exc_raise(vm, E_TypeError, "super(type, obj): obj must be an instance or subtype of type");
+    goto error;
+  }
+  CHECK(wrap_new(vm, W_SUPER, RB, RC, &t));
+  RA = t;
+  NEXT();
+L_TYPEOF: SAVE(); CHECK(obj_type(vm, RB, &t)); RA = t; NEXT();
+
+error:                                   /* a new exception, raised at pc - 1 */
+  SAVE();
+  pending_ret = 0;
+  if (vm->exc == E_MemoryError && pc - 1 != retry_pc && retry_after_gc(GET_OP(pc[-1]))) {
+    /* The heap is full: collect now (the failed instruction changed nothing,
+     * so every live value is in a register) and run it once more. */
+    retry_pc = --pc;
+    vm->exc = -1;
+    vm->exc_val = v_none();
+    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
+    NEXT();
+  }
+  set_context(vm);
+  exc_add_tb(vm, fr->func, fr->pc);
+unwind:                                  /* find a handler, popping frames */
+  for (;;) {
+    uint32_t reg;
+    int64_t h = find_handler(vm, fr->func, fr->pc ? fr->pc - 1 : 0, &reg);
+    if (h >= 0) {
+      R[reg] = vm->exc_val;
+      vm->exc = -1;
+      vm->exc_val = v_none();
+      pc = code + h;
+      NEXT();
+    }
+    if (vm->nframes == 1) return -1;
+    fr = &vm->frames[--vm->nframes - 1];
+    R = vm->stack + fr->base;
+    code = vm->funcs[fr->func].code;
+    pc = code + fr->pc;
+    exc_add_tb(vm, fr->func, fr->pc);
+  }
 }

@@ -25,21 +25,24 @@ static void *carve(VM *vm, size_t n) {
   return p;
 }
 
-static bool load_sections(const uint8_t *f, size_t len, Sec sec[8], const char **why) {
+#define NSEC 16     /* section kinds are 1..NSEC-1 */
+
+static bool load_sections(const uint8_t *f, size_t len, Sec sec[NSEC], const char **why) {
   uint32_t n = rd32(f + HDR_nsections);
   if (n == 0 || n > FMT_MAX_SECTIONS) return fail(why, "bad section count");
   if ((uint64_t)FMT_HEADER_SIZE + (uint64_t)n * FMT_SECTION_SIZE > len) return fail(why, "section table truncated");
   for (uint32_t i = 0; i < n; i++) {
     const uint8_t *e = f + FMT_HEADER_SIZE + i * FMT_SECTION_SIZE;
     uint32_t kind = rd32(e + SEC_kind), off = rd32(e + SEC_offset), size = rd32(e + SEC_size);
-    if (kind == 0 || kind >= 8) return fail(why, "unknown section kind");
+    if (kind == 0 || kind > SEC_EXCTAB) return fail(why, "unknown section kind");
     if (sec[kind].present) return fail(why, "duplicate section");
     if (off % 8 || off < FMT_HEADER_SIZE + n * FMT_SECTION_SIZE || (uint64_t)off + size > len)
       return fail(why, "section out of bounds");
     sec[kind] = (Sec){off, size, rd32(e + SEC_count), true};
   }
-  static const uint8_t recsize[8] = {0, 0, 16, FMT_FUNC_SIZE, 4, FMT_LINE_SIZE, 4, 0};
-  for (int k = SEC_STRINGS; k <= SEC_GLOBALS; k++) {
+  static const uint8_t recsize[NSEC] = {[SEC_CONSTS] = 16, [SEC_FUNCS] = FMT_FUNC_SIZE, [SEC_CODE] = 4,
+                                        [SEC_LINES] = FMT_LINE_SIZE, [SEC_GLOBALS] = 4, [SEC_EXCTAB] = FMT_EXC_SIZE};
+  for (int k = SEC_STRINGS; k <= SEC_EXCTAB; k++) {
     if (!sec[k].present) return fail(why, "missing section");
     if (recsize[k] && (uint64_t)sec[k].count * recsize[k] != sec[k].size) return fail(why, "section size does not match its count");
   }
@@ -101,7 +104,7 @@ static bool load_consts(VM *vm, const uint8_t *f, Sec s, const char **why) {
 }
 
 static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
-  Sec fs = sec[SEC_FUNCS], cs = sec[SEC_CODE], ls = sec[SEC_LINES];
+  Sec fs = sec[SEC_FUNCS], cs = sec[SEC_CODE], ls = sec[SEC_LINES], xs = sec[SEC_EXCTAB];
   vm->nfuncs = fs.count;
   if (fs.count == 0) return fail(why, "no functions");
   vm->funcs = carve(vm, (size_t)fs.count * sizeof(Func));
@@ -118,6 +121,10 @@ static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
     if (fn->name >= vm->nstrings) return fail(why, "function name out of range");
     if (n == 0 || (uint64_t)start + n > cs.count) return fail(why, "function code out of range");
     if ((uint64_t)lstart + ln > ls.count) return fail(why, "function line table out of range");
+    uint32_t xstart = rd32(e + FUNC_exc_start), xn = rd32(e + FUNC_exc_count);
+    if ((uint64_t)xstart + xn > xs.count) return fail(why, "function exception table out of range");
+    fn->exctab = f + xs.offset + (size_t)xstart * FMT_EXC_SIZE;
+    fn->nexc = xn;
     if (fn->nregs == 0 || fn->nregs > FMT_MAX_REGS || fn->nparams > fn->nregs) return fail(why, "bad register count");
     if (rd32(e + FUNC_flags) != 0) return fail(why, "unknown function flags");
     fn->code = (const uint32_t *)(f + cs.offset) + start;
@@ -137,7 +144,7 @@ static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
 /* Check and load the bytecode file `f` (len bytes).  On failure returns
  * false and points *why at a one-line reason; the VM must not run. */
 bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
-  Sec sec[8] = {{0}};
+  Sec sec[NSEC] = {{0}};
   uint8_t digest[32];
   if (((uintptr_t)f & 3) != 0) return fail(why, "bytecode is not 4-byte aligned in memory");
   if (len < FMT_HEADER_SIZE) return fail(why, "file too short for a header");
@@ -158,6 +165,9 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
   vm->global_names = f + g.offset;
   vm->mcache = carve(vm, (size_t)vm->nconsts * 4 + 16);
   if (!vm->mcache) return fail(why, "not enough memory for constants");
+  vm->acache = carve(vm, (size_t)vm->nconsts * sizeof(AttrCache) + 16);
+  if (!vm->acache) return fail(why, "not enough memory for constants");
+  if (!cls_boot(vm)) return fail(why, "not enough memory for the built-in classes");
   vm->globals = carve(vm, (size_t)g.count * sizeof(Value) + 16);
   if (!vm->globals) return fail(why, "not enough memory for globals");
   for (uint32_t i = 0; i < g.count; i++) {
@@ -166,6 +176,7 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
     Str *name = OBJ(vm, vm->strings[s], Str);
     int b = bi_lookup_global(name->data, name->nbytes);
     vm->globals[i] = b >= 0 ? v_native((uint32_t)b) : v_unbound();
+    cls_builtin_global(vm, name, &vm->globals[i]);
     if (name->nbytes == 8 && memcmp(name->data, "__name__", 8) == 0 &&
         !str_value(vm, "__main__", 8, &vm->globals[i]))
       return fail(why, "not enough memory for globals");
@@ -179,5 +190,7 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
     uint32_t pc;
     if (!verify_function(vm, i, why, &pc)) return false;
   }
+  if (!exc_new(vm, vm->classes[E_MemoryError], NULL, 0, &vm->memerr)) return fail(why, "not enough memory for the VM");
+  vm->exc = -1;
   return true;
 }

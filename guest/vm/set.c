@@ -373,7 +373,7 @@ NATIVE(m_set_discard) { return remove_key(vm, a, n, false, out); }
 NATIVE(m_set_pop) {
   if (!bi_nargs(vm, "pop", n - 1, 0, 0)) return false;
   Set *s = SO(vm, a[0]);
-  if (s->used == 0) return exc_raise(vm, E_KeyError, "'pop from an empty set'");
+  if (s->used == 0) return exc_raise(vm, E_KeyError, "pop from an empty set");
   uint32_t i = s->finger & s->mask;
   SetEntry *t = table(vm, s);
   while (!active(&t[i])) i = i == s->mask ? 0 : i + 1;

@@ -20,7 +20,8 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(FLOAT, "float") X(FUNC, "function") X(NATIVE, "builtin_function_or_method") \
   X(STR, "str") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") X(RANGE, "range") \
   X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
-  X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset")
+  X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset") X(CLASS, "type") X(INSTANCE, "object") \
+  X(WRAP, "method") X(NOSELF, "<noself>")
 
 enum {
 #define X(name, pyname) T_##name,
@@ -134,5 +135,36 @@ typedef struct Slice {
   ObjHdr h;
   Value start, stop, step;
 } Slice;
+
+/* A class: built-in (exception classes, object; immortal, immutable) or
+ * made by a `class` statement.  Single inheritance: base is a T_CLASS or None. */
+enum { CF_BUILTIN = 1, CF_EXC = 2 };
+typedef struct Class {
+  ObjHdr h;
+  Ref name;                      /* Str */
+  Ref dict;                      /* Dict: attributes and methods */
+  Value base;                    /* T_CLASS, or None for object */
+  int32_t exc_kind;              /* E_* of the nearest built-in exception ancestor, -1 if none */
+  uint32_t flags;                /* CF_* */
+} Class;
+
+/* An instance of a class: attributes in a Dict (created on first store).
+ * Instances of exception classes carry EXC_SLOTS more Values (x[]). */
+enum { EX_ARGS, EX_CAUSE, EX_CONTEXT, EX_TB, EX_SUPPRESS, EXC_SLOTS };
+typedef struct Instance {
+  ObjHdr h;
+  Ref cls;                       /* Class */
+  Ref dict;                      /* Dict or 0 */
+  Value x[];                     /* exceptions: args tuple, __cause__, __context__, traceback list, suppress flag */
+} Instance;
+
+/* Small two-value wrappers (T_WRAP): bound methods, super(), property,
+ * staticmethod and classmethod objects. */
+enum { W_BOUND, W_SUPER, W_PROPERTY, W_STATIC, W_CLASSMETHOD };
+typedef struct Wrap {
+  ObjHdr h;
+  uint32_t kind, pad;
+  Value a, b;                    /* bound: self, func; super: class, self; property: getter, setter */
+} Wrap;
 
 #endif

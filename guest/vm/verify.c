@@ -42,7 +42,7 @@ static void window(uint32_t ins, uint32_t *lo, uint32_t *hi) {
   case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWSET: case OP_NEWSETK: case OP_BUILDSTR: *lo = b; *hi = b + c; break;
   case OP_NEWDICT: *lo = b; *hi = b + 2 * c; break;
   case OP_UNPACK: *lo = a; *hi = a + c; break;
-  case OP_FORITER: case OP_METHOD: *lo = a; *hi = a + 2; break;
+  case OP_FORITER: case OP_METHOD: case OP_SETATTR: case OP_NEWCLASS: *lo = a; *hi = a + 2; break;
   case OP_NEWSLICE: *lo = b; *hi = b + 3; break;
   default: break;
   }
@@ -75,10 +75,18 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
     uint32_t lo, hi;
     window(ins, &lo, &hi);
     if (hi > lo && hi > fn->nregs) { *why = "register window exceeds the frame"; return false; }
-    if ((op == OP_GETATTR || op == OP_METHOD) && vm->consts[b].tag != T_STR) {
+    if ((op == OP_GETATTR || op == OP_METHOD || op == OP_SETATTR || op == OP_NEWCLASS) && vm->consts[b].tag != T_STR) {
       *why = "attribute name is not a string constant";
       return false;
     }
+  }
+  for (uint32_t k = 0; k < fn->nexc; k++) {       /* the exception table */
+    const uint8_t *e = fn->exctab + k * FMT_EXC_SIZE;
+    uint32_t start = rd32(e + EXC_start), end = rd32(e + EXC_end), h = rd32(e + EXC_handler), reg = rd32(e + EXC_reg);
+    *bad_pc = start;
+    if (start >= end || end > fn->code_len) { *why = "exception range out of the function"; return false; }
+    if (h >= fn->code_len) { *why = "exception handler out of the function"; return false; }
+    if (reg >= fn->nregs) { *why = "exception handler register out of range"; return false; }
   }
   uint32_t last = GET_OP(fn->code[fn->code_len - 1]);
   if (last != OP_RETURN && last != OP_RETNONE && last != OP_JMP) {

@@ -26,6 +26,8 @@ enum {
 typedef struct Func {             /* a verified function, derived from the bytecode */
   const uint32_t *code;
   const uint8_t *lines;           /* LINE records */
+  const uint8_t *exctab;          /* EXC records */
+  uint32_t nexc;
   uint32_t code_len, line_count;
   uint32_t name;                  /* string-pool index */
   uint32_t first_line;
@@ -36,8 +38,15 @@ typedef struct Frame {
   uint32_t func;                  /* function index */
   uint32_t pc;                    /* next instruction (saved on calls / errors) */
   uint32_t base;                  /* index of R[0] in the register stack */
-  uint32_t pad;
+  uint32_t ret;                   /* where the result goes: FR_* | reg << 8 (0: the slot below base) */
 } Frame;
+enum { FR_NORMAL, FR_TOREG, FR_INIT, FR_DISCARD };   /* Frame.ret & 0xff */
+
+typedef struct AttrCache {        /* per constant: attribute lookup on a class */
+  Ref cls;                        /* 0: empty */
+  uint32_t ver;                   /* vm->cls_ver when filled */
+  Value v;                        /* what the class chain holds (T_UNBOUND: nothing) */
+} AttrCache;
 
 typedef struct VM {
   uint8_t *mem;                   /* arena base: every Ref is relative to it */
@@ -64,8 +73,13 @@ typedef struct VM {
   uint32_t nframes;
 
   /* pending exception */
-  int exc;                        /* E_* or -1 */
-  Ref exc_msg;                    /* Str or 0 */
+  int exc;                        /* E_* kind of the pending exception, or -1 */
+  Value exc_val;                  /* the pending exception (an Instance), valid when exc >= 0 */
+  Value handling;                 /* the exception an except/finally block is handling, or None */
+  Value memerr;                   /* a MemoryError made at start, raised when no other fits */
+  Ref classes[E__COUNT + 1];      /* built-in exception classes, then object (immortal) */
+  uint32_t cls_ver;               /* bumped when any class changes and by the collector */
+  AttrCache *acache;              /* per constant */
   int exit_status;
 
   /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
@@ -170,6 +184,37 @@ bool sb_end(StrBuf *sb, Value *out);                /* commit as a Str */
 const char *sb_data(StrBuf *sb);
 void sb_abandon(StrBuf *sb);                         /* drop without committing */
 size_t fmt_int(int64_t i, char *buf);               /* decimal, buf >= 21 */
+
+/* class.c: classes, instances, attributes, exception objects */
+bool cls_boot(VM *vm);                                   /* make the built-in classes */
+void cls_builtin_global(VM *vm, Str *name, Value *slot); /* bind a built-in class name */
+Ref cls_of(VM *vm, Value v);                             /* the Class of an instance/exception, else 0 */
+bool cls_is_sub(VM *vm, Ref cls, Ref base);
+bool cls_lookup(VM *vm, Ref cls, Str *name, Value *out); /* found in the class chain? */
+bool cls_new(VM *vm, Str *name, Value base, Value *out);
+bool exc_new(VM *vm, Ref cls, Value *args, int nargs, Value *out);
+bool exc_is_instance(VM *vm, Value v);
+bool exc_set_pending(VM *vm, Value exc);                 /* raise an instance (or class); false always */
+bool exc_matches(VM *vm, Value exc, Value what, bool *res);
+void exc_add_tb(VM *vm, uint32_t func, uint32_t pc);     /* traceback entry on the pending exception */
+bool exc_str(StrBuf *sb, Value exc);                     /* str(exc) for built-in exception behaviour */
+const char *cls_name(VM *vm, Value v);                   /* type name incl. user classes */
+int obj_getattr(VM *vm, Value obj, uint32_t k, Value *out);   /* 1 value, 2 call *out(obj) (property), 0 error */
+int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter);  /* 1 done, 2 call setter(obj, val), 0 error */
+bool obj_getattr_str(VM *vm, Value obj, Str *name, Value *out, bool *found);
+int obj_method(VM *vm, Value *self, uint32_t k, Value *fn);   /* 1 fn(*self, ...), 2 fn(...) without self, 0 error */
+bool wrap_new(VM *vm, uint32_t kind, Value a, Value b, Value *out);
+bool obj_type(VM *vm, Value v, Value *out);
+bool obj_isinstance(VM *vm, Value v, Value cls, bool *res);
+bool obj_repr(StrBuf *sb, Value v);                      /* repr of instances, classes, wrappers */
+bool obj_str(StrBuf *sb, Value v);                       /* str of an instance */
+bool native_is_type(const char *name);                   /* int, str, list, ...: shown as <class 'x'> */
+
+#define CLASS_NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out);
+CLASS_NATIVE(bi_isinstance) CLASS_NATIVE(bi_issubclass) CLASS_NATIVE(bi_type) CLASS_NATIVE(bi_getattr)
+CLASS_NATIVE(bi_hasattr) CLASS_NATIVE(bi_setattr) CLASS_NATIVE(bi_staticmethod) CLASS_NATIVE(bi_classmethod)
+CLASS_NATIVE(bi_property) CLASS_NATIVE(m_property_setter) CLASS_NATIVE(bi_exc_init) CLASS_NATIVE(bi_object_init)
+#undef CLASS_NATIVE
 
 /* builtins.c */
 typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Value *out);

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from .. import bcformat, isa
 from ..bcformat import CTAG
 from ..errors import CompileError
+from .excgen import Block, ExcGen
 from .scope import assigned_names, declared_globals
 
 MAX_REGS = bcformat.CONST["MAX_REGS"]
@@ -72,6 +73,7 @@ _MULTI_WRITE = (ast.BoolOp, ast.IfExp, ast.Compare)
 class _Loop:
     start: int
     breaks: list[int] = field(default_factory=list)
+    depth: int = 0  # len(blocks) when the loop began: break/continue unwind the blocks above
 
 
 @dataclass
@@ -87,9 +89,13 @@ class _Func:
     top: int = 0
     maxregs: int = 0
     loops: list[_Loop] = field(default_factory=list)
+    exc: list[tuple[int, int, int, int]] = field(default_factory=list)  # exception table
+    blocks: list[Block] = field(default_factory=list)  # try/finally/with/handler blocks open
+    cls: str | None = None  # a method: its class's (global) name, for super()
+    nparams: int = 0
 
 
-class Compiler:
+class Compiler(ExcGen):
     """Compiles one module.  Use :func:`runtime.compiler.compile_source`."""
 
     def __init__(self, filename: str) -> None:
@@ -105,6 +111,9 @@ class Compiler:
         self.line = 1
         self.node: ast.AST | None = None
         self.modules: dict[str, str] = {}  # alias -> built-in module name
+        self.class_name: str | None = None  # the class whose body is being compiled
+        self.class_reg = 0
+        self.class_attrs: set[str] = set()
 
     # ---- errors -------------------------------------------------------------
     def error(self, node: ast.AST, what: str, kind: str = "unsupported") -> CompileError:
@@ -209,8 +218,10 @@ class Compiler:
     def _finish(self, index: int, f: _Func, first_line: int) -> None:
         fn = self.functions[index]
         fn.code, fn.lines, fn.nregs, fn.first_line = f.code, f.lines, max(f.maxregs, 1), first_line
+        fn.exc = f.exc
 
-    def function_def(self, node: ast.FunctionDef) -> None:
+    def function_def(self, node: ast.FunctionDef, store: bool = True) -> int:
+        """Compile a def; store the function in its name (or return the register holding it)."""
         if not self.f.is_module:
             raise self.error(node, "nested functions (define functions at the top level)")
         if node.decorator_list:
@@ -224,6 +235,8 @@ class Compiler:
         self.functions.append(bcformat.Function(self.string(node.name), [], len(a.args), 0, node.lineno))
         outer, outer_line = self.f, self.line
         f = _Func(node.name, False)
+        f.cls, f.nparams, cls = self.class_name, len(a.args), self.class_name
+        self.class_name = None
         f.globals = declared_globals(self.filename, node)
         for arg in a.args:
             if arg.arg in f.locals:
@@ -240,11 +253,14 @@ class Compiler:
         self.block(_skip_docstring(node.body))
         self.emit("RETNONE")
         self._finish(index, f, node.lineno)
-        self.f, self.line = outer, outer_line
+        self.f, self.line, self.class_name = outer, outer_line, cls
         r = self.alloc()
         self.emit("LOADK", r, self.const("FUNC", index))
+        if not store:
+            return r
         self.store_name(node.name, r, node)
         self.f.top = r
+        return r
 
     # ---- statements -----------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:
@@ -300,10 +316,20 @@ class Compiler:
     def s_Return(self, s: ast.Return) -> None:
         if self.f.is_module:
             raise self.error(s, "'return' outside function", "error")
+        if not self.f.blocks:
+            if s.value is None:
+                self.emit("RETNONE")
+            else:
+                self.emit("RETURN", self.expr(s.value))
+            return
+        r = self.alloc()                              # leaving try/with blocks: cleanups first
         if s.value is None:
-            self.emit("RETNONE")
+            self.emit("LOADNONE", r)
         else:
-            self.emit("RETURN", self.expr(s.value))
+            self.expr_into(s.value, r)
+        left = self.unwind_to(0)
+        self.emit("RETURN", r)
+        self.resume(left)
 
     def s_Assign(self, s: ast.Assign) -> None:
         if len(s.targets) == 1 and isinstance(s.targets[0], ast.Name) and self.is_local(s.targets[0].id):
@@ -326,6 +352,13 @@ class Compiler:
             obj = self.expr(t.value)
             idx = self.subscript_index(t.slice)
             self.emit("SETITEM", obj, idx, r)
+        elif isinstance(t, ast.Attribute):
+            if self.module_attr(t) is not None:
+                raise self.error(t, "assignment to an attribute of a built-in module")
+            base = self.alloc(2)
+            self.expr_into(t.value, base)
+            self.emit("MOVE", base + 1, r)
+            self.emit("SETATTR", base, self.const("STR", self.string(t.attr)))
         elif isinstance(t, (ast.Tuple, ast.List)):
             if any(isinstance(e, ast.Starred) for e in t.elts):
                 raise self.error(t, "starred assignment")
@@ -370,6 +403,14 @@ class Compiler:
             else:
                 self.emit(op, cur, cur, self.expr(s.value))
             self.emit("SETITEM", obj, idx, cur)
+        elif isinstance(t, ast.Attribute) and self.module_attr(t) is None:
+            base = self.alloc(2)
+            self.expr_into(t.value, base)
+            self.emit("MOVE", base + 1, base)
+            self.emit("GETATTR", base + 1, self.const("STR", self.string(t.attr)))
+            val = self.expr(s.value)
+            self.emit(op, base + 1, base + 1, val)
+            self.emit("SETATTR", base, self.const("STR", self.string(t.attr)))
         else:
             raise self.error(t, f"augmented assignment to {type(t).__name__}")
 
@@ -397,7 +438,7 @@ class Compiler:
     def s_While(self, s: ast.While) -> None:
         if s.orelse:
             raise self.error(s.orelse[0], "'else' on a while loop")
-        loop = _Loop(len(self.f.code))
+        loop = _Loop(len(self.f.code), depth=len(self.f.blocks))
         exits = self.jump_if(s.test, False)
         self.f.loops.append(loop)
         self.block(s.body)
@@ -412,7 +453,7 @@ class Compiler:
         it = self.alloc(2)
         self.expr_into(s.iter, it)
         self.emit("GETITER", it, it)
-        loop = _Loop(len(self.f.code))
+        loop = _Loop(len(self.f.code), depth=len(self.f.blocks))
         exit_pc = self.emit_jump("FORITER", it)
         mark = self.f.top
         self.assign(s.target, it + 1)
@@ -427,12 +468,16 @@ class Compiler:
     def s_Break(self, s: ast.Break) -> None:
         if not self.f.loops:
             raise self.error(s, "'break' outside loop", "error")
+        left = self.unwind_to(self.f.loops[-1].depth)
         self.f.loops[-1].breaks.append(self.emit_jump("JMP"))
+        self.resume(left)
 
     def s_Continue(self, s: ast.Continue) -> None:
         if not self.f.loops:
             raise self.error(s, "'continue' not properly in loop", "error")
+        left = self.unwind_to(self.f.loops[-1].depth)
         self.jump_to(self.f.loops[-1].start)
+        self.resume(left)
 
     # ---- conditions -------------------------------------------------------------------
     def jump_if(self, node: ast.expr, when: bool) -> list[int]:
@@ -519,6 +564,9 @@ class Compiler:
     def e_Name(self, n: ast.Name, dst: int | None) -> int:
         if n.id in self.modules and not self.is_local(n.id):
             raise self.error(n, f"module '{n.id}' as a value (use its functions: {n.id}.name)")
+        cr = self.class_name_load(n.id, dst)
+        if cr is not None:
+            return cr
         r = self.target(dst)
         if self.is_local(n.id):
             if r != self.f.locals[n.id]:
@@ -685,6 +733,8 @@ class Compiler:
         return r
 
     def e_Call(self, n: ast.Call, dst: int | None) -> int:
+        if isinstance(n.func, ast.Name) and n.func.id == "super" and not self.is_local("super"):
+            return self.e_super(n, dst)
         base = self.alloc()
         nargs = 0
         if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:

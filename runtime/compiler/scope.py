@@ -37,8 +37,21 @@ def assigned_names(body: list[ast.stmt]) -> list[str]:
             elif isinstance(s, (ast.While, ast.If)):
                 walk(s.body)
                 walk(s.orelse)
-            elif isinstance(s, ast.FunctionDef):
+            elif isinstance(s, (ast.FunctionDef, ast.ClassDef)):
                 seen.setdefault(s.name, None)
+            elif isinstance(s, ast.Try):
+                walk(s.body)
+                for h in s.handlers:
+                    if h.name:
+                        seen.setdefault(h.name, None)
+                    walk(h.body)
+                walk(s.orelse)
+                walk(s.finalbody)
+            elif isinstance(s, ast.With):
+                for item in s.items:
+                    if item.optional_vars is not None:
+                        target(item.optional_vars)
+                walk(s.body)
         return None
 
     walk(body)

@@ -1,0 +1,659 @@
+/*
+ * class.c -- classes, instances and their attributes, and exception objects.
+ *
+ * A class is a heap Class with a Dict of attributes and one base (single
+ * inheritance).  The built-in exception classes of exc.def and `object` are
+ * made at load time below heap_lo: immortal and immutable.  Instances keep
+ * their attributes in a Dict made on the first store; instances of exception
+ * classes carry EXC_SLOTS more Values (args, __cause__, __context__, the
+ * traceback entries, __suppress_context__).  Attribute lookups on a class are
+ * cached per constant (vm->acache), checked against vm->cls_ver, which every
+ * class change and every collection bumps.
+ */
+#include "vm.h"
+
+static const char *const exc_class_names[] = {
+#define EXC(name, parent) #name,
+#include "exc.def"
+#undef EXC
+};
+static const int exc_parents[] = {
+#define EXC(name, parent) E_##parent,
+#include "exc.def"
+#undef EXC
+};
+
+#define OBJECT_CLASS E__COUNT
+
+static Class *CLS(VM *vm, Ref r) { return OBJ(vm, r, Class); }
+static Str *STR(VM *vm, Ref r) { return OBJ(vm, r, Str); }
+
+static bool str_eq(Str *s, const char *c) {
+  size_t n = strlen(c);
+  return s->nbytes == n && !memcmp(s->data, c, n);
+}
+
+/* A new empty class named `name` with base `base` (a Class value or None). */
+static Ref class_make(VM *vm, Ref name, Value base, int exc_kind, uint32_t flags) {
+  Ref d = dict_new(vm, 4);
+  if (!d) return 0;
+  Ref r = heap_alloc(vm, T_CLASS, sizeof(Class));
+  if (!r) return 0;
+  Class *c = CLS(vm, r);
+  c->name = name; c->dict = d; c->base = base; c->exc_kind = exc_kind; c->flags = flags;
+  return r;
+}
+
+static bool put_native(VM *vm, Ref cls, const char *attr, const char *native) {
+  int ix = bi_lookup_global(native, strlen(native));
+  Value k;
+  if (ix < 0) return true;
+  if (!str_value(vm, attr, strlen(attr), &k)) return false;
+  return dict_set(vm, v_obj(T_DICT, CLS(vm, cls)->dict), k, v_native((uint32_t)ix));
+}
+
+/* Make `object` and the exception classes (load time, before heap_lo rises). */
+bool cls_boot(VM *vm) {
+  Ref name = str_new(vm, "object", 6);
+  if (!name || !(vm->classes[OBJECT_CLASS] = class_make(vm, name, v_none(), -1, CF_BUILTIN))) return false;
+  for (int k = 0; k < E__COUNT; k++) {
+    Ref base = k == exc_parents[k] ? vm->classes[OBJECT_CLASS] : vm->classes[exc_parents[k]];
+    if (!(name = str_new(vm, exc_class_names[k], strlen(exc_class_names[k])))) return false;
+    if (!(vm->classes[k] = class_make(vm, name, v_obj(T_CLASS, base), k, CF_BUILTIN | CF_EXC))) return false;
+  }
+  if (!put_native(vm, vm->classes[E_BaseException], "__init__", "BaseException.__init__")) return false;
+  if (!put_native(vm, vm->classes[OBJECT_CLASS], "__init__", "object.__init__")) return false;
+  vm->exc_val = vm->handling = vm->memerr = v_none();
+  return true;
+}
+
+/* Bind global `name` to a built-in class if it names one. */
+void cls_builtin_global(VM *vm, Str *name, Value *slot) {
+  for (int k = 0; k <= OBJECT_CLASS; k++)
+    if (vm->classes[k] && str_eq(name, k == OBJECT_CLASS ? "object" : exc_class_names[k])) {
+      *slot = v_obj(T_CLASS, vm->classes[k]);
+      return;
+    }
+}
+
+Ref cls_of(VM *vm, Value v) { return v.tag == T_INSTANCE ? AS(vm, v, Instance)->cls : 0; }
+
+bool cls_is_sub(VM *vm, Ref cls, Ref base) {
+  for (int depth = 0; cls && depth < 10000; depth++) {
+    if (cls == base) return true;
+    Value b = CLS(vm, cls)->base;
+    cls = b.tag == T_CLASS ? (Ref)b.as.r : 0;
+  }
+  return base == vm->classes[OBJECT_CLASS];
+}
+
+/* Look `name` (a Str value) up along the class chain. */
+static bool chain_lookup(VM *vm, Ref cls, Value name, Value *out) {
+  for (int depth = 0; cls && depth < 10000; depth++) {
+    bool found;
+    Class *c = CLS(vm, cls);
+    if (!dict_get(vm, OBJ(vm, c->dict, Dict), name, out, &found)) return false;
+    if (found) return true;
+    cls = c->base.tag == T_CLASS ? (Ref)c->base.as.r : 0;
+  }
+  return false;
+}
+
+bool cls_lookup(VM *vm, Ref cls, Str *name, Value *out) {
+  return chain_lookup(vm, cls, v_obj(T_STR, (Ref)((uint8_t *)name - vm->mem)), out);
+}
+
+/* Class attribute for constant k, through the per-constant cache.  T_UNBOUND: none. */
+static Value cached_lookup(VM *vm, Ref cls, uint32_t k) {
+  AttrCache *c = &vm->acache[k];
+  if (c->cls == cls && c->ver == vm->cls_ver) return c->v;
+  Value v;
+  if (!chain_lookup(vm, cls, vm->consts[k], &v)) v = v_unbound();
+  c->cls = cls; c->ver = vm->cls_ver; c->v = v;
+  return v;
+}
+
+bool cls_new(VM *vm, Str *name, Value base, Value *out) {
+  int kind = -1;
+  uint32_t flags = 0;
+  if (base.tag == T_NONE) base = v_obj(T_CLASS, vm->classes[OBJECT_CLASS]);
+  if (base.tag != T_CLASS) return exc_raise(vm, E_TypeError, "bases must be types");
+  Class *b = AS(vm, base, Class);
+  kind = b->exc_kind;
+  flags = b->flags & CF_EXC;
+  Ref nr = (Ref)((uint8_t *)name - vm->mem);
+  Ref r = class_make(vm, nr, base, kind, flags);
+  if (!r) return false;
+  vm->cls_ver++;
+  *out = v_obj(T_CLASS, r);
+  return true;
+}
+
+const char *cls_name(VM *vm, Value v) {
+  if (v.tag == T_INSTANCE) return STR(vm, CLS(vm, AS(vm, v, Instance)->cls)->name)->data;
+  return type_name(v);
+}
+
+bool wrap_new(VM *vm, uint32_t kind, Value a, Value b, Value *out) {
+  Ref r = heap_alloc(vm, T_WRAP, sizeof(Wrap));
+  if (!r) return false;
+  Wrap *w = OBJ(vm, r, Wrap);
+  w->kind = kind; w->a = a; w->b = b;
+  *out = v_obj(T_WRAP, r);
+  return true;
+}
+
+/* ---- exceptions ------------------------------------------------------------- */
+bool exc_new(VM *vm, Ref cls, Value *args, int nargs, Value *out) {
+  Ref t = tuple_new(vm, (uint32_t)nargs);
+  if (!t) return false;
+  if (nargs) memcpy(OBJ(vm, t, Tuple)->v, args, (size_t)nargs * sizeof(Value));
+  Ref r = heap_alloc(vm, T_INSTANCE, sizeof(Instance) + EXC_SLOTS * sizeof(Value));
+  if (!r) return false;
+  Instance *in = OBJ(vm, r, Instance);
+  in->cls = cls;
+  in->x[EX_ARGS] = v_obj(T_TUPLE, t);
+  in->x[EX_CAUSE] = in->x[EX_CONTEXT] = in->x[EX_TB] = v_none();
+  in->x[EX_SUPPRESS] = v_bool(false);
+  *out = v_obj(T_INSTANCE, r);
+  return true;
+}
+
+bool exc_is_instance(VM *vm, Value v) {
+  return v.tag == T_INSTANCE && (CLS(vm, AS(vm, v, Instance)->cls)->flags & CF_EXC);
+}
+
+/* Make `exc` (an exception instance or class) the pending exception.  Always false. */
+bool exc_set_pending(VM *vm, Value exc) {
+  if (exc.tag == T_CLASS && (AS(vm, exc, Class)->flags & CF_EXC)) {
+    Value inst;
+    if (!exc_new(vm, (Ref)exc.as.r, NULL, 0, &inst)) return false;
+    exc = inst;
+  }
+  if (!exc_is_instance(vm, exc)) return exc_raise(vm, E_TypeError, "exceptions must derive from BaseException");
+  vm->exc = CLS(vm, AS(vm, exc, Instance)->cls)->exc_kind;
+  vm->exc_val = exc;
+  return false;
+}
+
+bool exc_matches(VM *vm, Value exc, Value what, bool *res) {
+  *res = false;
+  if (what.tag == T_TUPLE) {
+    Tuple *t = AS(vm, what, Tuple);
+    for (uint32_t i = 0; i < t->len && !*res; i++)
+      if (!exc_matches(vm, exc, AS(vm, what, Tuple)->v[i], res)) return false;
+    return true;
+  }
+  if (what.tag != T_CLASS || !(AS(vm, what, Class)->flags & CF_EXC))
+    return exc_raise(vm, E_TypeError, "catching classes that do not inherit from BaseException is not allowed");
+  *res = cls_is_sub(vm, cls_of(vm, exc), (Ref)what.as.r);
+  return true;
+}
+
+/* Append a traceback entry (func, pc) to the pending exception; on
+ * MemoryError the entry is dropped and the pending exception kept. */
+void exc_add_tb(VM *vm, uint32_t func, uint32_t pc) {
+  if (!exc_is_instance(vm, vm->exc_val)) return;
+  int kind = vm->exc;
+  Value ev = vm->exc_val;
+  Instance *in = AS(vm, ev, Instance);
+  if (in->x[EX_TB].tag != T_LIST) {
+    Ref l = list_new(vm, 4);
+    if (!l) goto out;
+    AS(vm, ev, Instance)->x[EX_TB] = v_obj(T_LIST, l);
+  }
+  list_append(vm, AS(vm, ev, Instance)->x[EX_TB], v_int((int64_t)func << 32 | pc));
+out:
+  vm->exc = kind;
+  vm->exc_val = ev;
+}
+
+/* str() of an exception with the built-in behaviour: '' / str(arg) / repr(args);
+ * KeyError with one argument: repr(arg). */
+bool exc_str(StrBuf *sb, Value exc) {
+  VM *vm = sb->vm;
+  Instance *in = AS(vm, exc, Instance);
+  Tuple *t = AS(vm, in->x[EX_ARGS], Tuple);
+  if (in->x[EX_ARGS].tag != T_TUPLE) return sb_str(sb, in->x[EX_ARGS]);
+  if (t->len == 0) return true;
+  if (t->len == 1) {
+    if (cls_is_sub(vm, in->cls, vm->classes[E_KeyError])) return sb_repr(sb, t->v[0]);
+    return sb_str(sb, t->v[0]);
+  }
+  return sb_repr(sb, in->x[EX_ARGS]);
+}
+
+/* ---- attributes ---------------------------------------------------------------- */
+static bool is_wrap(VM *vm, Value v, uint32_t kind) { return v.tag == T_WRAP && AS(vm, v, Wrap)->kind == kind; }
+
+static bool inst_dict_get(VM *vm, Value obj, Value name, Value *out, bool *found) {
+  Instance *in = AS(vm, obj, Instance);
+  *found = false;
+  if (!in->dict) return true;
+  return dict_get(vm, OBJ(vm, in->dict, Dict), name, out, found);
+}
+
+/* Special attributes of instances and classes that are not in any dict. */
+static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
+  if (obj.tag == T_INSTANCE) {
+    Instance *in = AS(vm, obj, Instance);
+    if (str_eq(name, "__class__")) { *out = v_obj(T_CLASS, in->cls); return true; }
+    if (CLS(vm, in->cls)->flags & CF_EXC) {
+      if (str_eq(name, "args")) { *out = in->x[EX_ARGS]; return true; }
+      if (str_eq(name, "__cause__")) { *out = in->x[EX_CAUSE]; return true; }
+      if (str_eq(name, "__context__")) { *out = in->x[EX_CONTEXT]; return true; }
+      if (str_eq(name, "__suppress_context__")) { *out = in->x[EX_SUPPRESS]; return true; }
+      if (str_eq(name, "__traceback__")) { *out = v_none(); return true; }
+    }
+  } else if (obj.tag == T_CLASS) {
+    Class *c = AS(vm, obj, Class);
+    if (str_eq(name, "__name__") || str_eq(name, "__qualname__")) { *out = v_obj(T_STR, c->name); return true; }
+    if (str_eq(name, "__base__")) { *out = c->base; return true; }
+  } else if (obj.tag == T_NATIVE && str_eq(name, "__name__")) {
+    const char *n = bi_natives[obj.as.i].name;
+    return str_value(vm, n, strlen(n), out);
+  } else if (obj.tag == T_FUNC && str_eq(name, "__name__")) {
+    *out = v_obj(T_STR, vm->strings[vm->funcs[obj.as.i].name]);
+    return true;
+  }
+  return false;
+}
+
+static bool is_callable_fn(Value v) { return v.tag == T_FUNC || v.tag == T_NATIVE; }
+
+/* getattr(obj, K[k]).  Returns 1 with the value in *out, 2 when *out is a
+ * property getter to call with obj, 0 on error. */
+int obj_getattr(VM *vm, Value obj, uint32_t k, Value *out) {
+  Value name = vm->consts[k], v;
+  Str *ns = AS(vm, name, Str);
+  bool found;
+  if (obj.tag == T_INSTANCE) {
+    Ref cls = AS(vm, obj, Instance)->cls;
+    Value cv = cached_lookup(vm, cls, k);
+    if (is_wrap(vm, cv, W_PROPERTY)) { *out = AS(vm, cv, Wrap)->a; return 2; }
+    if (!inst_dict_get(vm, obj, name, out, &found)) return 0;
+    if (found) return 1;
+    if (cv.tag == T_UNBOUND) {
+      if (special_attr(vm, obj, ns, out)) return 1;
+      exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%S'", cls_name(vm, obj), ns);
+      return 0;
+    }
+    if (is_callable_fn(cv)) return wrap_new(vm, W_BOUND, obj, cv, out) ? 1 : 0;
+    if (is_wrap(vm, cv, W_STATIC)) { *out = AS(vm, cv, Wrap)->a; return 1; }
+    if (is_wrap(vm, cv, W_CLASSMETHOD)) return wrap_new(vm, W_BOUND, v_obj(T_CLASS, cls), AS(vm, cv, Wrap)->a, out) ? 1 : 0;
+    *out = cv;
+    return 1;
+  }
+  if (obj.tag == T_CLASS) {
+    if (special_attr(vm, obj, ns, out)) return 1;
+    v = cached_lookup(vm, (Ref)obj.as.r, k);
+    if (v.tag == T_UNBOUND) {
+      exc_raise(vm, E_AttributeError, "type object '%S' has no attribute '%S'", STR(vm, AS(vm, obj, Class)->name), ns);
+      return 0;
+    }
+    if (is_wrap(vm, v, W_STATIC)) { *out = AS(vm, v, Wrap)->a; return 1; }
+    if (is_wrap(vm, v, W_CLASSMETHOD)) return wrap_new(vm, W_BOUND, obj, AS(vm, v, Wrap)->a, out) ? 1 : 0;
+    *out = v;
+    return 1;
+  }
+  if (is_wrap(vm, obj, W_SUPER)) {
+    Wrap *w = AS(vm, obj, Wrap);
+    Value base = AS(vm, w->a, Class)->base, self = w->b;
+    if (base.tag == T_CLASS && chain_lookup(vm, (Ref)base.as.r, name, &v)) {
+      if (is_callable_fn(v)) return wrap_new(vm, W_BOUND, self, v, out) ? 1 : 0;
+      if (is_wrap(vm, v, W_STATIC)) { *out = AS(vm, v, Wrap)->a; return 1; }
+      if (is_wrap(vm, v, W_CLASSMETHOD))
+        return wrap_new(vm, W_BOUND, self.tag == T_CLASS ? self : v_obj(T_CLASS, cls_of(vm, self)), AS(vm, v, Wrap)->a, out) ? 1 : 0;
+      if (is_wrap(vm, v, W_PROPERTY)) { *out = AS(vm, v, Wrap)->a; return 2; }
+      *out = v;
+      return 1;
+    }
+    exc_raise(vm, E_AttributeError, "'super' object has no attribute '%S'", ns);
+    return 0;
+  }
+  if (special_attr(vm, obj, ns, out)) return 1;
+  exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", obj, ns);
+  return 0;
+}
+
+/* getattr by a run-time name (getattr/hasattr builtins): properties are not called. */
+bool obj_getattr_str(VM *vm, Value obj, Str *name, Value *out, bool *found) {
+  Value nv = v_obj(T_STR, (Ref)((uint8_t *)name - vm->mem)), v;
+  *found = true;
+  if (special_attr(vm, obj, name, out)) return true;
+  if (obj.tag == T_INSTANCE) {
+    if (!inst_dict_get(vm, obj, nv, out, found)) return false;
+    if (*found) return true;
+    *found = chain_lookup(vm, AS(vm, obj, Instance)->cls, nv, &v);
+    if (!*found) return true;
+    if (is_callable_fn(v)) return wrap_new(vm, W_BOUND, obj, v, out);
+    if (is_wrap(vm, v, W_STATIC)) { *out = AS(vm, v, Wrap)->a; return true; }
+    *out = v;
+    return true;
+  }
+  if (obj.tag == T_CLASS) {
+    *found = chain_lookup(vm, (Ref)obj.as.r, nv, out);
+    if (*found && (is_wrap(vm, *out, W_STATIC))) *out = AS(vm, *out, Wrap)->a;
+    return true;
+  }
+  *found = false;
+  return true;
+}
+
+/* Method lookup for METHOD on an instance, class or super object.  Returns 1
+ * when *fn is to be called with *self first (*self may change: classmethods,
+ * super), 2 when *fn is called without it, 0 on error. */
+int obj_method(VM *vm, Value *self, uint32_t k, Value *fn) {
+  Value obj = *self, name = vm->consts[k], v;
+  bool found;
+  if (obj.tag == T_INSTANCE) {
+    Ref cls = AS(vm, obj, Instance)->cls;
+    Value cv = cached_lookup(vm, cls, k);
+    if (AS(vm, obj, Instance)->dict && !is_wrap(vm, cv, W_PROPERTY)) {
+      if (!inst_dict_get(vm, obj, name, fn, &found)) return 0;
+      if (found) return 2;
+    }
+    if (is_callable_fn(cv)) { *fn = cv; return 1; }
+    if (is_wrap(vm, cv, W_STATIC)) { *fn = AS(vm, cv, Wrap)->a; return 2; }
+    if (is_wrap(vm, cv, W_CLASSMETHOD)) { *fn = AS(vm, cv, Wrap)->a; *self = v_obj(T_CLASS, cls); return 1; }
+    if (cv.tag == T_UNBOUND || is_wrap(vm, cv, W_PROPERTY)) {
+      int r = obj_getattr(vm, obj, k, fn);
+      if (r == 2) { exc_raise(vm, E_NotImplementedError, "calling the value of a property directly (assign it first)"); return 0; }
+      return r ? 2 : 0;
+    }
+    *fn = cv;
+    return 2;
+  }
+  if (obj.tag == T_CLASS) {
+    if (!special_attr(vm, obj, AS(vm, name, Str), &v)) {
+      v = cached_lookup(vm, (Ref)obj.as.r, k);
+      if (is_wrap(vm, v, W_CLASSMETHOD)) { *fn = AS(vm, v, Wrap)->a; return 1; }
+    }
+    int r = obj_getattr(vm, obj, k, fn);
+    return r ? 2 : 0;
+  }
+  if (is_wrap(vm, obj, W_SUPER)) {
+    Wrap *w = AS(vm, obj, Wrap);
+    Value base = AS(vm, w->a, Class)->base, s = w->b;
+    if (base.tag == T_CLASS && chain_lookup(vm, (Ref)base.as.r, name, &v)) {
+      if (is_callable_fn(v)) { *fn = v; *self = s; return 1; }
+      if (is_wrap(vm, v, W_CLASSMETHOD)) {
+        *fn = AS(vm, v, Wrap)->a;
+        *self = s.tag == T_CLASS ? s : v_obj(T_CLASS, cls_of(vm, s));
+        return 1;
+      }
+    }
+    int r = obj_getattr(vm, obj, k, fn);
+    return r == 1 ? 2 : 0;
+  }
+  int r = obj_getattr(vm, obj, k, fn);
+  if (r == 2) { exc_raise(vm, E_NotImplementedError, "calling the value of a property directly (assign it first)"); return 0; }
+  return r ? 2 : 0;
+}
+
+/* setattr(obj, K[k], val).  1 done, 2 call *setter(obj, val), 0 error. */
+int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
+  Value name = vm->consts[k];
+  Str *ns = AS(vm, name, Str);
+  if (obj.tag == T_INSTANCE) {
+    Ref cls = AS(vm, obj, Instance)->cls;
+    Value cv = cached_lookup(vm, cls, k);
+    if (is_wrap(vm, cv, W_PROPERTY)) {
+      *setter = AS(vm, cv, Wrap)->b;
+      if (setter->tag == T_NONE) {
+        exc_raise(vm, E_AttributeError, "property '%S' of '%s' object has no setter", ns, cls_name(vm, obj));
+        return 0;
+      }
+      return 2;
+    }
+    if (CLS(vm, cls)->flags & CF_EXC) {
+      Instance *in = AS(vm, obj, Instance);
+      if (str_eq(ns, "__cause__")) { in->x[EX_CAUSE] = val; in->x[EX_SUPPRESS] = v_bool(true); return 1; }
+      if (str_eq(ns, "__context__")) { in->x[EX_CONTEXT] = val; return 1; }
+      if (str_eq(ns, "args")) {
+        if (val.tag != T_TUPLE) { exc_raise(vm, E_TypeError, "exception args must be a tuple here"); return 0; }
+        in->x[EX_ARGS] = val;
+        return 1;
+      }
+    }
+    if (!AS(vm, obj, Instance)->dict) {
+      Ref d = dict_new(vm, 4);
+      if (!d) return 0;
+      AS(vm, obj, Instance)->dict = d;
+    }
+    return dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val) ? 1 : 0;
+  }
+  if (obj.tag == T_CLASS) {
+    Class *c = AS(vm, obj, Class);
+    if (c->flags & CF_BUILTIN) {
+      exc_raise(vm, E_TypeError, "cannot set '%S' attribute of immutable type '%S'", ns, STR(vm, c->name));
+      return 0;
+    }
+    vm->cls_ver++;
+    return dict_set(vm, v_obj(T_DICT, c->dict), name, val) ? 1 : 0;
+  }
+  exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", obj, ns);
+  return 0;
+}
+
+/* ---- type() and isinstance() ------------------------------------------------------ */
+bool obj_type(VM *vm, Value v, Value *out) {
+  if (v.tag == T_INSTANCE) { *out = v_obj(T_CLASS, AS(vm, v, Instance)->cls); return true; }
+  const char *n = v.tag == T_CLASS ? "type" : type_name(v);
+  int ix = bi_lookup_global(n, strlen(n));
+  if (ix < 0) return exc_raise(vm, E_NotImplementedError, "type() of a '%s' value", n);
+  *out = v_native((uint32_t)ix);
+  return true;
+}
+
+bool obj_isinstance(VM *vm, Value v, Value cls, bool *res) {
+  *res = false;
+  if (cls.tag == T_TUPLE) {
+    for (uint32_t i = 0; i < AS(vm, cls, Tuple)->len && !*res; i++)
+      if (!obj_isinstance(vm, v, AS(vm, cls, Tuple)->v[i], res)) return false;
+    return true;
+  }
+  if (cls.tag == T_CLASS) {
+    *res = (Ref)cls.as.r == vm->classes[OBJECT_CLASS] || (v.tag == T_INSTANCE && cls_is_sub(vm, cls_of(vm, v), (Ref)cls.as.r));
+    return true;
+  }
+  if (cls.tag == T_NATIVE) {
+    const char *n = bi_natives[cls.as.i].name, *t = v.tag == T_CLASS ? "type" : type_name(v);
+    size_t len = strlen(n);
+    if (strlen(t) == len && !memcmp(n, t, len)) { *res = true; return true; }
+    if (v.tag == T_BOOL && len == 3 && !memcmp(n, "int", 3)) { *res = true; return true; }
+    static const char *const types[] = {"int", "float", "str", "list", "tuple", "dict", "bool", "range", "set",
+                                        "frozenset", "bytes", "bytearray", "type", "complex", "slice"};
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+      if (strlen(types[i]) == len && !memcmp(types[i], n, len)) return true;
+  }
+  return exc_raise(vm, E_TypeError, "isinstance() arg 2 must be a type, a tuple of types, or a union");
+}
+
+/* ---- natives: isinstance, type, getattr, ..., property ----------------------------- */
+static bool nargs_is(VM *vm, const char *fn, int n, int lo, int hi) {
+  if (n >= lo && n <= hi) return true;
+  if (lo == hi) return exc_raise(vm, E_TypeError, "%s expected %d argument%s, got %d", fn, (int64_t)lo, lo == 1 ? "" : "s", (int64_t)n);
+  if (n < lo) return exc_raise(vm, E_TypeError, "%s expected at least %d arguments, got %d", fn, (int64_t)lo, (int64_t)n);
+  return exc_raise(vm, E_TypeError, "%s expected at most %d arguments, got %d", fn, (int64_t)hi, (int64_t)n);
+}
+
+bool bi_isinstance(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  bool r;
+  if (!nargs_is(vm, "isinstance", n, 2, 2) || !obj_isinstance(vm, a[0], a[1], &r)) return false;
+  *out = v_bool(r);
+  return true;
+}
+
+bool bi_issubclass(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  if (!nargs_is(vm, "issubclass", n, 2, 2)) return false;
+  if (a[0].tag != T_CLASS) return exc_raise(vm, E_TypeError, "issubclass() arg 1 must be a class");
+  if (a[1].tag == T_TUPLE) {
+    for (uint32_t i = 0; i < AS(vm, a[1], Tuple)->len; i++) {
+      Value c = AS(vm, a[1], Tuple)->v[i];
+      if (c.tag == T_CLASS && cls_is_sub(vm, (Ref)a[0].as.r, (Ref)c.as.r)) { *out = v_bool(true); return true; }
+    }
+    *out = v_bool(false);
+    return true;
+  }
+  if (a[1].tag != T_CLASS) return exc_raise(vm, E_TypeError, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+  *out = v_bool(cls_is_sub(vm, (Ref)a[0].as.r, (Ref)a[1].as.r));
+  return true;
+}
+
+bool bi_type(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  if (n != 1) return exc_raise(vm, E_TypeError, "type() takes 1 argument");
+  return obj_type(vm, a[0], out);
+}
+
+static bool attr_name(VM *vm, const char *fn, Value v) {
+  if (v.tag != T_STR) return exc_raise(vm, E_TypeError, "%s(): attribute name must be string, not '%T'", fn, v);
+  return true;
+}
+
+bool bi_getattr(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  bool found;
+  if (!nargs_is(vm, "getattr", n, 2, 3) || !attr_name(vm, "getattr", a[1])) return false;
+  if (!obj_getattr_str(vm, a[0], AS(vm, a[1], Str), out, &found)) return false;
+  if (found) return true;
+  if (n == 3) { *out = a[2]; return true; }
+  if (a[0].tag == T_CLASS)
+    return exc_raise(vm, E_AttributeError, "type object '%S' has no attribute '%S'", OBJ(vm, AS(vm, a[0], Class)->name, Str), AS(vm, a[1], Str));
+  return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", a[0], AS(vm, a[1], Str));
+}
+
+bool bi_hasattr(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  bool found;
+  Value v;
+  if (!nargs_is(vm, "hasattr", n, 2, 2) || !attr_name(vm, "hasattr", a[1])) return false;
+  if (!obj_getattr_str(vm, a[0], AS(vm, a[1], Str), &v, &found)) return false;
+  *out = v_bool(found);
+  return true;
+}
+
+bool bi_setattr(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  if (!nargs_is(vm, "setattr", n, 3, 3) || !attr_name(vm, "setattr", a[1])) return false;
+  Value name = a[1], obj = a[0], val = a[2];
+  Str *ns = AS(vm, name, Str);
+  if (obj.tag == T_INSTANCE) {
+    Value cv;
+    if (cls_lookup(vm, AS(vm, obj, Instance)->cls, ns, &cv) && is_wrap(vm, cv, W_PROPERTY))
+      return exc_raise(vm, E_NotImplementedError, "setattr() of a property (use obj.%S = value)", ns);
+    if (!AS(vm, obj, Instance)->dict) {
+      Ref d = dict_new(vm, 4);
+      if (!d) return false;
+      AS(vm, obj, Instance)->dict = d;
+    }
+    vm->cls_ver++;
+    if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val)) return false;
+  } else if (obj.tag == T_CLASS && !(AS(vm, obj, Class)->flags & CF_BUILTIN)) {
+    vm->cls_ver++;
+    if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Class)->dict), name, val)) return false;
+  } else if (obj.tag == T_CLASS) {
+    return exc_raise(vm, E_TypeError, "cannot set '%S' attribute of immutable type '%S'", ns, OBJ(vm, AS(vm, obj, Class)->name, Str));
+  } else {
+    return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", obj, ns);
+  }
+  *out = v_none();
+  return true;
+}
+
+bool bi_staticmethod(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  return nargs_is(vm, "staticmethod", n, 1, 1) && wrap_new(vm, W_STATIC, a[0], v_none(), out);
+}
+
+bool bi_classmethod(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  return nargs_is(vm, "classmethod", n, 1, 1) && wrap_new(vm, W_CLASSMETHOD, a[0], v_none(), out);
+}
+
+bool bi_property(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  return nargs_is(vm, "property", n, 1, 2) && wrap_new(vm, W_PROPERTY, a[0], n > 1 ? a[1] : v_none(), out);
+}
+
+bool m_property_setter(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  if (!nargs_is(vm, "setter", n, 2, 2)) return false;
+  if (!is_wrap(vm, a[0], W_PROPERTY)) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'setter'", a[0]);
+  return wrap_new(vm, W_PROPERTY, AS(vm, a[0], Wrap)->a, a[1], out);
+}
+
+/* BaseException.__init__(self, *args): args = the arguments. */
+bool bi_exc_init(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw;
+  if (n < 1 || !exc_is_instance(vm, a[0])) return exc_raise(vm, E_TypeError, "descriptor '__init__' requires a 'BaseException' object");
+  if (nkw) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", cls_name(vm, a[0]));
+  Ref t = tuple_new(vm, (uint32_t)(n - 1));
+  if (!t) return false;
+  memcpy(OBJ(vm, t, Tuple)->v, a + 1, (size_t)(n - 1) * sizeof(Value));
+  AS(vm, a[0], Instance)->x[EX_ARGS] = v_obj(T_TUPLE, t);
+  *out = v_none();
+  return true;
+}
+
+bool bi_object_init(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)a; (void)kw;
+  if (n > 1 || nkw) return exc_raise(vm, E_TypeError, "object.__init__() takes exactly one argument (the instance to initialize)");
+  *out = v_none();
+  return true;
+}
+
+/* ---- text -------------------------------------------------------------------------- */
+static const char *const type_natives[] = {"int", "float", "str", "list", "tuple", "dict", "bool", "range", "set",
+                                           "frozenset", "bytes", "bytearray", "type", "complex", "slice", "object"};
+
+bool native_is_type(const char *name) {
+  for (size_t i = 0; i < sizeof type_natives / sizeof type_natives[0]; i++)
+    if (strlen(name) == strlen(type_natives[i]) && !memcmp(name, type_natives[i], strlen(name))) return true;
+  return false;
+}
+
+static void put_cstr(StrBuf *sb, const char *s) { sb_put(sb, s, strlen(s)); }
+static void put_name(StrBuf *sb, Ref name) { Str *s = STR(sb->vm, name); sb_put(sb, s->data, s->nbytes); }
+
+bool obj_repr(StrBuf *sb, Value v) {
+  VM *vm = sb->vm;
+  if (v.tag == T_CLASS) {
+    Class *c = AS(vm, v, Class);
+    put_cstr(sb, (c->flags & CF_BUILTIN) ? "<class '" : "<class '__main__.");
+    put_name(sb, c->name);
+    put_cstr(sb, "'>");
+    return true;
+  }
+  if (v.tag == T_WRAP) {
+    Wrap *w = AS(vm, v, Wrap);
+    static const char *const kinds[] = {"<bound method>", "<super object>", "<property object>",
+                                        "<staticmethod object>", "<classmethod object>"};
+    put_cstr(sb, w->kind < 5 ? kinds[w->kind] : "<object>");
+    return true;
+  }
+  Instance *in = AS(vm, v, Instance);
+  if (CLS(vm, in->cls)->flags & CF_EXC) {
+    Value args = in->x[EX_ARGS];
+    put_name(sb, CLS(vm, in->cls)->name);
+    if (args.tag == T_TUPLE && AS(vm, args, Tuple)->len == 1) {
+      sb_putc(sb, '(');
+      if (!sb_repr(sb, AS(vm, args, Tuple)->v[0])) return false;
+      sb_putc(sb, ')');
+      return true;
+    }
+    return sb_repr(sb, args);
+  }
+  put_cstr(sb, "<__main__.");
+  put_name(sb, CLS(vm, in->cls)->name);
+  put_cstr(sb, " object>");
+  return true;
+}
+
+bool obj_str(StrBuf *sb, Value v) {
+  if (exc_is_instance(sb->vm, v)) return exc_str(sb, v);
+  return obj_repr(sb, v);
+}

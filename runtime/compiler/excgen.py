@@ -1,0 +1,392 @@
+"""Code generation for exceptions, ``with`` and classes (a mixin of :class:`Compiler`).
+
+Exceptions are zero-cost: a ``try`` body is a *region* of pcs recorded in
+the function's exception table (start, end, handler, register); nothing runs
+on entry.  Leaving a block early (``return``, ``break``, ``continue``) emits
+the cleanups of the blocks it leaves inline -- a ``finally`` body, a
+``with`` exit call, restoring the handled exception -- with the regions of
+the left blocks *suspended*, so an exception in that cleanup code is not
+caught by the block being left.  Nested regions come first in the table
+(they are finished first), and the VM takes the first match.
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..errors import CompileError
+    from .codegen import _Func
+
+
+@dataclass
+class Region:
+    """The pcs covered by one handler, as segments (suspended while cleanups are emitted inline)."""
+
+    reg: int
+    segments: list[tuple[int, int]] = field(default_factory=list)
+    start: int | None = None
+
+    def open(self, pc: int) -> None:
+        self.start = pc
+
+    def close(self, pc: int) -> None:
+        if self.start is not None and self.start < pc:
+            self.segments.append((self.start, pc))
+        self.start = None
+
+
+@dataclass
+class Block:
+    """A block that leaving early must clean up.
+
+    kind: ``try`` (only a region), ``finally`` (its body runs on the way out),
+    ``handler`` (an except/finally/with-exit body: restore the handled exception
+    from ``saved``), ``with`` (call ``mgr.__exit__(None, None, None)``).
+    """
+
+    kind: str
+    region: Region | None = None
+    saved: int = 0
+    body: list[ast.stmt] = field(default_factory=list)
+    mgr: int = 0
+
+
+class ExcGen:
+    """try/except/finally, raise, assert, with, class statements."""
+
+    f: _Func
+    line: int
+    class_name: str | None
+    class_reg: int
+    class_attrs: set[str]
+
+    if TYPE_CHECKING:  # provided by Compiler
+        def emit(self, op: str, a: int = 0, b: int = 0, c: int = 0) -> int: ...
+        def emit_jump(self, op: str, a: int = 0) -> int: ...
+        def patch(self, pc: int, target: int | None = None) -> None: ...
+        def alloc(self, n: int = 1) -> int: ...
+        def block(self, body: list[ast.stmt]) -> None: ...
+        def expr(self, node: ast.expr, dst: int | None = None) -> int: ...
+        def expr_into(self, node: ast.expr, dst: int) -> None: ...
+        def store_name(self, name: str, r: int, node: ast.AST) -> None: ...
+        def assign(self, t: ast.expr, r: int) -> None: ...
+        def const(self, tag: str, payload: int) -> int: ...
+        def string(self, s: str) -> int: ...
+        def global_slot(self, name: str) -> int: ...
+        def jump_if(self, node: ast.expr, when: bool) -> list[int]: ...
+        def error(self, node: ast.AST, what: str, kind: str = "unsupported") -> CompileError: ...
+        def target(self, dst: int | None) -> int: ...
+        def function_def(self, node: ast.FunctionDef, store: bool = True) -> int: ...
+
+    # ---- regions and blocks ---------------------------------------------------------
+    def open_block(self, block: Block) -> Block:
+        self.f.blocks.append(block)
+        if block.region is not None:
+            block.region.open(len(self.f.code))
+        return block
+
+    def close_block(self, block: Block) -> None:
+        popped = self.f.blocks.pop()
+        assert popped is block
+        if block.region is not None:
+            block.region.close(len(self.f.code))
+
+    def set_handler(self, region: Region) -> None:
+        """The next instruction is the handler of ``region``: record its table entries."""
+        for s, e in region.segments:
+            self.f.exc.append((s, e, len(self.f.code), region.reg))
+
+    def unwind_to(self, depth: int) -> list[Block]:
+        """Emit the cleanups of every block above ``depth`` (innermost first).
+
+        Returns the blocks whose regions were suspended; call :meth:`resume` after
+        emitting the jump or return that leaves them.
+        """
+        blocks = self.f.blocks
+        suspended: list[Block] = []
+        pc = len(self.f.code)
+        for k in range(len(blocks) - 1, depth - 1, -1):
+            b = blocks[k]
+            if b.region is not None and b.region.start is not None:
+                b.region.close(pc)
+                suspended.append(b)
+            if b.kind == "handler":
+                self.emit("POPEXC", b.saved)
+            elif b.kind in ("finally", "with"):
+                saved_blocks = self.f.blocks
+                self.f.blocks = blocks[:k]
+                mark = self.f.top
+                if b.kind == "finally":
+                    self.block(b.body)
+                else:
+                    self.with_exit_none(b.mgr)
+                self.f.top = mark
+                self.f.blocks = saved_blocks
+            pc = len(self.f.code)
+        return suspended
+
+    def resume(self, blocks: list[Block]) -> None:
+        for b in blocks:
+            assert b.region is not None
+            b.region.open(len(self.f.code))
+
+    def cleanup_handler(self, region: Region, saved: int) -> None:
+        """Handler of an except/finally body: restore the handled exception and re-raise."""
+        self.set_handler(region)
+        self.emit("POPEXC", saved)
+        self.emit("RERAISE", region.reg)
+
+    # ---- try ---------------------------------------------------------------------------
+    def s_Try(self, s: ast.Try) -> None:
+        if s.finalbody:
+            self.try_finally(s)
+        else:
+            self.try_except(s)
+
+    def s_TryStar(self, s: ast.stmt) -> None:
+        raise self.error(s, "except* (exception groups)")
+
+    def try_finally(self, s: ast.Try) -> None:
+        region = Region(self.alloc())
+        blk = self.open_block(Block("finally", region, body=s.finalbody))
+        if s.handlers:
+            self.try_except(s)
+        else:
+            self.block(s.body)
+        self.close_block(blk)
+        self.block(s.finalbody)                       # the normal way out
+        end = self.emit_jump("JMP")
+        self.set_handler(region)                      # the exceptional way out
+        saved = self.alloc()
+        self.emit("PUSHEXC", saved, region.reg)
+        inner = self.open_block(Block("handler", Region(self.alloc()), saved=saved))
+        self.block(s.finalbody)
+        self.close_block(inner)
+        self.emit("POPEXC", saved)
+        self.emit("RERAISE", region.reg)
+        assert inner.region is not None
+        self.cleanup_handler(inner.region, saved)
+        self.patch(end)
+
+    def try_except(self, s: ast.Try) -> None:
+        region = Region(self.alloc())
+        blk = self.open_block(Block("try", region))
+        self.block(s.body)
+        self.close_block(blk)
+        if s.orelse:
+            self.block(s.orelse)
+        ends = [self.emit_jump("JMP")]
+        self.set_handler(region)
+        exc = region.reg
+        saved = self.alloc()
+        self.emit("PUSHEXC", saved, exc)
+        inner = self.open_block(Block("handler", Region(self.alloc()), saved=saved))
+        for h in s.handlers:
+            self.line = h.lineno
+            skip: int | None = None
+            if h.type is not None:
+                mark = self.f.top
+                t = self.expr(h.type)
+                r = self.alloc()
+                self.emit("EXCMATCH", r, exc, t)
+                skip = self.emit_jump("JMPIFNOT", r)
+                self.f.top = mark
+            if h.name is not None:
+                self.store_name(h.name, exc, h)
+            self.block(h.body)
+            self.emit("POPEXC", saved)
+            ends.append(self.emit_jump("JMP"))
+            if skip is not None:
+                self.patch(skip)
+        self.emit("POPEXC", saved)                    # no clause matched
+        self.emit("RERAISE", exc)
+        self.close_block(inner)
+        assert inner.region is not None
+        self.cleanup_handler(inner.region, saved)
+        for pc in ends:
+            self.patch(pc)
+
+    # ---- raise and assert -------------------------------------------------------------------
+    def s_Raise(self, s: ast.Raise) -> None:
+        if s.exc is None:
+            self.emit("RAISECUR")
+            return
+        r = self.expr(s.exc)
+        if s.cause is None:
+            self.emit("RAISE", r, 0, 0)
+        else:
+            c = self.expr(s.cause)
+            self.emit("RAISE", r, 1, c)
+
+    def s_Assert(self, s: ast.Assert) -> None:
+        ok = self.jump_if(s.test, True)
+        base = self.alloc()
+        self.emit("GETGLOBAL", base, self.global_slot("AssertionError"))
+        nargs = 0
+        if s.msg is not None:
+            self.expr_into(s.msg, self.alloc())
+            nargs = 1
+        self.emit("CALL", base, nargs, 0)
+        self.emit("RAISE", base, 0, 0)
+        for pc in ok:
+            self.patch(pc)
+
+    # ---- with ---------------------------------------------------------------------------------
+    def with_exit_none(self, mgr: int) -> None:
+        """mgr.__exit__(None, None, None)."""
+        base = self.alloc(5)
+        self.emit("MOVE", base + 1, mgr)
+        self.emit("METHOD", base, self.const("STR", self.string("__exit__")))
+        for k in range(2, 5):
+            self.emit("LOADNONE", base + k)
+        self.emit("CALL", base, 4, 0)
+
+    def s_With(self, s: ast.With) -> None:
+        self.with_items(s.items, s.body)
+
+    def with_items(self, items: list[ast.withitem], body: list[ast.stmt]) -> None:
+        item = items[0]
+        mgr = self.alloc()
+        self.expr_into(item.context_expr, mgr)
+        mark = self.f.top
+        base = self.alloc(2)
+        self.emit("MOVE", base + 1, mgr)
+        self.emit("METHOD", base, self.const("STR", self.string("__enter__")))
+        self.emit("CALL", base, 1, 0)
+        if item.optional_vars is not None:
+            self.assign(item.optional_vars, base)
+        self.f.top = mark
+        region = Region(self.alloc())
+        blk = self.open_block(Block("with", region, mgr=mgr))
+        if len(items) > 1:
+            self.with_items(items[1:], body)
+        else:
+            self.block(body)
+        self.close_block(blk)
+        mark = self.f.top
+        self.with_exit_none(mgr)
+        self.f.top = mark
+        end = self.emit_jump("JMP")
+        self.set_handler(region)
+        exc = region.reg
+        saved = self.alloc()
+        self.emit("PUSHEXC", saved, exc)
+        inner = self.open_block(Block("handler", Region(self.alloc()), saved=saved))
+        base = self.alloc(5)
+        self.emit("MOVE", base + 1, mgr)
+        self.emit("METHOD", base, self.const("STR", self.string("__exit__")))
+        self.emit("TYPEOF", base + 2, exc)
+        self.emit("MOVE", base + 3, exc)
+        self.emit("LOADNONE", base + 4)
+        self.emit("CALL", base, 4, 0)
+        suppress = self.emit_jump("JMPIF", base)
+        self.emit("POPEXC", saved)
+        self.emit("RERAISE", exc)
+        self.patch(suppress)
+        self.emit("POPEXC", saved)
+        self.close_block(inner)
+        end2 = self.emit_jump("JMP")
+        assert inner.region is not None
+        self.cleanup_handler(inner.region, saved)
+        self.patch(end)
+        self.patch(end2)
+
+    # ---- classes ------------------------------------------------------------------------------
+    def s_ClassDef(self, s: ast.ClassDef) -> None:
+        if not self.f.is_module or self.class_name is not None:
+            raise self.error(s, "classes inside functions or classes (define classes at the top level)")
+        if s.keywords:
+            raise self.error(s.keywords[0], "class keywords (metaclasses)")
+        if len(s.bases) > 1:
+            raise self.error(s.bases[1], "multiple inheritance")
+        if s.decorator_list:
+            raise self.error(s.decorator_list[0], "class decorators")
+        if any(isinstance(b, ast.Starred) for b in s.bases):
+            raise self.error(s.bases[0], "starred base classes")
+        r = self.alloc(2)
+        if s.bases:
+            self.expr_into(s.bases[0], r + 1)
+        else:
+            self.emit("LOADNONE", r + 1)
+        self.emit("NEWCLASS", r, self.const("STR", self.string(s.name)))
+        self.class_name, self.class_reg, self.class_attrs = s.name, r, set()
+        try:
+            body = s.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                    and isinstance(body[0].value.value, str):
+                body = body[1:]
+            for st in body:
+                self.line = st.lineno
+                mark = self.f.top
+                self.class_stmt(s.name, r, st)
+                self.f.top = mark
+        finally:
+            self.class_name = None
+        self.store_name(s.name, r, s)
+
+    def class_stmt(self, cname: str, r: int, st: ast.stmt) -> None:
+        if isinstance(st, ast.Pass):
+            return
+        if isinstance(st, ast.ClassDef):
+            raise self.error(st, "classes inside functions or classes (define classes at the top level)")
+        if isinstance(st, ast.FunctionDef):
+            plain = copy.copy(st)
+            plain.decorator_list = []
+            v = self.function_def(plain, store=False)
+            for d in reversed(st.decorator_list):
+                base = self.alloc(2)
+                self.expr_into(d, base)
+                self.emit("MOVE", base + 1, v)
+                self.emit("CALL", base, 1, 0)
+                v = base
+            self.emit("MOVE", r + 1, v)
+            self.emit("SETATTR", r, self.const("STR", self.string(st.name)))
+            self.class_attrs.add(st.name)
+            return
+        if isinstance(st, (ast.Assign, ast.AnnAssign)):
+            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
+            if st.value is None:
+                return
+            if not all(isinstance(t, ast.Name) for t in targets):
+                raise self.error(st, "class attributes other than simple names")
+            self.expr_into(st.value, r + 1)
+            for t in targets:
+                assert isinstance(t, ast.Name)
+                self.emit("SETATTR", r, self.const("STR", self.string(t.id)))
+                self.class_attrs.add(t.id)
+            return
+        raise self.error(st, f"'{type(st).__name__}' statements in a class body (only def and attribute assignments)")
+
+    def class_name_load(self, name: str, dst: int | None) -> int | None:
+        """A name read in a class body that is a class attribute defined above, else None."""
+        if self.class_name is None or not self.f.is_module or name not in self.class_attrs:
+            return None
+        r = self.target(dst)
+        self.emit("MOVE", r, self.class_reg)
+        self.emit("GETATTR", r, self.const("STR", self.string(name)))
+        return r
+
+    def e_super(self, n: ast.Call, dst: int | None) -> int:
+        """super() in a method: super(<its class>, <its first parameter>)."""
+        if n.args or n.keywords:
+            if len(n.args) != 2 or n.keywords:
+                raise self.error(n, "super() with other than zero or two arguments")
+            mark = self.f.top
+            c, o = self.expr(n.args[0]), self.expr(n.args[1])
+            self.f.top = mark
+            r = self.target(dst)
+            self.emit("SUPER", r, c, o)
+            return r
+        if self.f.cls is None or self.f.nparams == 0:
+            raise self.error(n, "super() outside a method (or in a method without parameters)", "error")
+        mark = self.f.top
+        c = self.alloc()
+        self.emit("GETGLOBAL", c, self.global_slot(self.f.cls))
+        self.f.top = mark
+        r = self.target(dst)
+        self.emit("SUPER", r, c, 0)
+        return r

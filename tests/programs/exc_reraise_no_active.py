@@ -1,0 +1,5 @@
+# a bare raise with no exception being handled
+def f():
+    raise
+
+f()

@@ -1,0 +1,3 @@
+# uncaught exception without arguments prints just the class name
+print("before")
+raise KeyError
