@@ -67,6 +67,11 @@ class Function:
     nregs: int
     first_line: int
     lines: list[tuple[int, int]] = field(default_factory=list)  # (pc, line)
+    flags: int = 0  # FFLAG_* of format.def
+    nkwonly: int = 0
+    names: list[int] = field(default_factory=list)  # string indices: names of registers 0..
+    nfree: int = 0
+    qualname: int = -1  # string index; -1: same as name
     exc: list[tuple[int, int, int, int]] = field(default_factory=list)  # (start, end, handler, reg)
 
 
@@ -95,14 +100,18 @@ def write(p: Program) -> bytes:
     lines: list[tuple[int, int]] = []
     excs: list[tuple[int, int, int, int]] = []
     funcs = b""
+    names: list[int] = []
     for f in p.functions:
         funcs += pack("FUNC", name=f.name, code_start=len(code), code_len=len(f.code),
                       nparams=f.nparams, nregs=f.nregs, line_start=len(lines),
-                      line_count=len(f.lines), first_line=f.first_line,
-                      exc_start=len(excs), exc_count=len(f.exc))
+                      line_count=len(f.lines), first_line=f.first_line, flags=f.flags,
+                      nkwonly=f.nkwonly, exc_start=len(excs), exc_count=len(f.exc),
+                      names=len(names), nnames=len(f.names), nfree=f.nfree,
+                      qualname=f.name if f.qualname < 0 else f.qualname)
         code += f.code
         lines += f.lines
         excs += f.exc
+        names += f.names
     sections = [
         ("STRINGS", strings, len(p.strings)),
         ("CONSTS", consts, len(p.consts)),
@@ -111,6 +120,7 @@ def write(p: Program) -> bytes:
         ("LINES", b"".join(pack("LINE", pc=pc, line=ln) for pc, ln in lines), len(lines)),
         ("GLOBALS", struct.pack(f"<{len(p.globals)}I", *p.globals), len(p.globals)),
         ("EXCTAB", b"".join(pack("EXC", start=s, end=e, handler=h, reg=r) for s, e, h, r in excs), len(excs)),
+        ("NAMES", struct.pack(f"<{len(names)}I", *names), len(names)),
     ]
     hsize = CONST["HEADER_SIZE"]
     offset = _align(hsize + CONST["SECTION_SIZE"] * len(sections))

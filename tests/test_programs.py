@@ -52,6 +52,18 @@ def test_hosted_matches_cpython(path: Path, drift_vm: Path, tmp_path: Path) -> N
         assert got.stderr.startswith(b"Traceback (most recent call last):\n")
 
 
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_hosted_gc_stress(path: Path, drift_vm: Path, tmp_path: Path) -> None:
+    """The same with a collection at every safe point: a missed GC root shows up here."""
+    dbc = tmp_path / "p.dbc"
+    dbc.write_bytes(compile_file(str(path)))
+    got = subprocess.run([str(drift_vm), "--gc-stress", str(dbc)], capture_output=True, timeout=120)
+    out, rc, last = cpython(path)
+    assert got.stdout.decode() == out.decode()
+    assert got.returncode == rc, got.stderr.decode()
+    assert _last_line(got.stderr) == last
+
+
 @pytest.mark.parametrize("path", GUEST_SAMPLE, ids=lambda p: p.stem)
 def test_guest_matches_cpython(path: Path, kernel: Path) -> None:
     need_tool("qemu-system-x86_64")

@@ -68,6 +68,22 @@ def _set_u32(blob: bytes, off: int, v: int) -> bytes:
 
 
 GOOD = bcformat.write(program())
+
+
+def _func_const() -> int:
+    """Index of the constant naming function 1."""
+    return program().consts.index((bcformat.CTAG["FUNC"], 1))
+
+
+def _str_const() -> int:
+    return next(i for i, (tag, _) in enumerate(program().consts) if tag == bcformat.CTAG["STR"])
+
+
+def _with_func(**fields: int) -> bytes:
+    p = program()
+    for k, v in fields.items():
+        setattr(p.functions[1], k, v)
+    return bcformat.write(p)
 LOADK = isa.OPS["LOADK"]
 BAD = {
     "empty file": (b"", "file too short"),
@@ -86,6 +102,19 @@ BAD = {
     "unpack window": (with_code(1, 0, isa.encode("UNPACK", 3, 0, 250)), "register window exceeds the frame"),
     "attribute not a string": (with_code(0, 0, isa.encode("METHOD", 0, 0)), "attribute name is not a string constant"),
     "unused operand set": (with_code(1, 0, isa.encode("RETNONE", 3)), "operand out of range"),
+    "makefunc of a non-function": (with_code(1, 0, isa.encode("MAKEFUNC", 0, _str_const())), "MAKEFUNC of a constant"),
+    "makefunc window": (with_code(1, 0, isa.encode("MAKEFUNC", 5, _func_const())), "register window exceeds the frame"),
+    "callex window": (with_code(1, 0, isa.encode("CALLEX", 5)), "register window exceeds the frame"),
+    "loadcell of an unnamed register": (with_code(1, 0, isa.encode("LOADCELL", 0, 5, 0)), "LOADCELL of an unnamed"),
+    "storecell register": (with_code(1, 0, isa.encode("STORECELL", 0, 200)), "operand out of range"),
+    "yield outside a generator": (with_code(1, 0, isa.encode("YIELD", 0, 0)), "yield in a function that"),
+    "yield from outside a generator": (with_code(1, 0, isa.encode("YIELDFROM", 0, 0)), "yield in a function"),
+    "listextend register": (with_code(1, 0, isa.encode("LISTEXTEND", 0, 0, 240)), "operand out of range"),
+    "dictmerge register": (with_code(1, 0, isa.encode("DICTMERGE", 0, 230, 0)), "operand out of range"),
+    "mkcell register": (with_code(1, 0, isa.encode("MKCELL", 220, 0, 1)), "operand out of range"),
+    "unknown function flags": (_with_func(flags=0x80), "unknown function flags"),
+    "kw-only count beyond the names": (_with_func(nkwonly=9), "bad parameter counts"),
+    "free cells beyond the frame": (_with_func(nfree=200), "bad parameter counts"),
     "test without a jump": (with_code(1, 0, isa.encode("TLT", 0, 0, 1)), "compare-and-test not followed by a jump"),
     "test flag not 0/1": (with_code(1, 0, isa.encode("TEQI", 0, 5, 2)), "operand out of range"),
 }

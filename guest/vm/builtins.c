@@ -218,58 +218,88 @@ NATIVE(bi_abs) {
   return exc_raise(vm, E_TypeError, "bad operand type for abs(): '%T'", v);
 }
 
-/* min/max: op 0 = '<' picks min, op 2 = '>' picks max. */
-static bool minmax(VM *vm, const char *name, int op, Value *a, int n, Value *out) {
-  if (n == 0) return exc_raise(vm, E_TypeError, "%s expected at least 1 argument, got 0", name);
-  bool have = false, better;
-  Value best = v_none(), item;
-  if (n == 1) {
-    Value it;
-    if (!vm_getiter(vm, a[0], &it)) return false;
-    int r;
-    while ((r = vm_next(vm, it, &item)) == 1) {
-      if (have && !compare(vm, op, item, best, &better)) return false;
-      if (!have || better) best = item;
-      have = true;
-    }
-    if (r < 0) return false;
-    if (!have) return exc_raise(vm, E_ValueError, "%s() arg is an empty sequence", name);
-  } else {
-    best = a[0];
-    for (int i = 1; i < n; i++) {
-      if (!compare(vm, op, a[i], best, &better)) return false;
-      if (better) best = a[i];
-    }
+/* min/max: op 0 = '<' picks min, op 2 = '>' picks max; keywords key=, default=.
+ * Values live in rooted registers (r[]): key functions may collect garbage. */
+static bool minmax(VM *vm, const char *name, int op, Value *a, int n, Value *kw, int nkw, Value *out) {
+  Value key = v_none(), dflt = v_unbound();
+  for (int i = 0; i < nkw; i++) {
+    Str *k = S(vm, kw[2 * i]);
+    if (k->nbytes == 3 && !memcmp(k->data, "key", 3)) key = kw[2 * i + 1];
+    else if (k->nbytes == 7 && !memcmp(k->data, "default", 7)) dflt = kw[2 * i + 1];
+    else return exc_raise(vm, E_TypeError, "'%S' is an invalid keyword argument for %s()", k, name);
   }
-  *out = best;
-  return true;
+  if (n == 0) return exc_raise(vm, E_TypeError, "%s expected at least 1 argument, got 0", name);
+  if (n > 1 && dflt.tag != T_UNBOUND)
+    return exc_raise(vm, E_TypeError, "Cannot specify a default for %s() with multiple positional arguments", name);
+  uint32_t mark = vm->ntop;
+  Value *r = vm_push(vm, 5);            /* iterator, best, best key, key function, item */
+  if (!r) return false;
+  r[3] = key;
+  bool have = false, better, ok = false;
+  int k;
+  Value item, kv;
+  if (n == 1) { if (!vm_getiter(vm, a[0], &r[0])) goto done; }
+  else {
+    Ref t = tuple_new(vm, (uint32_t)n);
+    if (!t) goto done;
+    memcpy(OBJ(vm, t, Tuple)->v, a, (size_t)n * sizeof(Value));
+    if (!vm_getiter(vm, v_obj(T_TUPLE, t), &r[0])) goto done;
+  }
+  while ((k = vm_next(vm, r[0], &item)) == 1) {
+    r[4] = item;
+    if (r[3].tag != T_NONE) { if (!vm_call(vm, r[3], &r[4], 1, &kv)) goto done; }
+    else kv = item;
+    if (have && !compare(vm, op, kv, r[2], &better)) goto done;
+    if (!have || better) { r[1] = r[4]; r[2] = kv; }
+    have = true;
+  }
+  if (k < 0) goto done;
+  if (!have) {
+    if (dflt.tag == T_UNBOUND) { exc_raise(vm, E_ValueError, "%s() arg is an empty sequence", name); goto done; }
+    r[1] = dflt;
+  }
+  *out = r[1];
+  ok = true;
+done:
+  vm_pop(vm, mark);
+  return ok;
 }
-NATIVE(bi_min) { return minmax(vm, "min", 0, a, n, out); }
-NATIVE(bi_max) { return minmax(vm, "max", 2, a, n, out); }
+NATIVE(bi_min) { return minmax(vm, "min", 0, a, n, kw, nkw, out); }
+NATIVE(bi_max) { return minmax(vm, "max", 2, a, n, kw, nkw, out); }
 
 NATIVE(bi_sum) {
   if (!want_args(vm, "sum", n, 1, 2)) return false;
-  Value acc = n == 2 ? a[1] : v_int(0), it, item;
-  if (acc.tag == T_STR) return exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
-  if (!vm_getiter(vm, a[0], &it)) return false;
-  int r;
-  while ((r = vm_next(vm, it, &item)) == 1)
-    if (!arith(vm, OP_ADD, acc, item, &acc)) return false;
-  return r == 0 ? (*out = acc, true) : false;
+  Value item;
+  if (n == 2 && a[1].tag == T_STR) return exc_raise(vm, E_TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
+  uint32_t mark = vm->ntop;
+  Value *r = vm_push(vm, 2);            /* iterator, accumulator */
+  if (!r) return false;
+  r[1] = n == 2 ? a[1] : v_int(0);
+  int k = vm_getiter(vm, a[0], &r[0]) ? 1 : -1;
+  while (k > 0 && (k = vm_next(vm, r[0], &item)) == 1)
+    if (!arith(vm, OP_ADD, r[1], item, &r[1])) k = -1;
+  *out = r[1];
+  vm_pop(vm, mark);
+  return k == 0;
 }
 
-/* Collect an iterable into a new list. */
+/* Collect an iterable into a new list (GC-safe: iterating may run code). */
 static bool to_list(VM *vm, Value src, Value *out) {
-  Ref r = list_new(vm, 4);
+  uint32_t mark = vm->ntop;
+  Value *r = vm_push(vm, 2);            /* list, iterator */
   if (!r) return false;
-  Value l = v_obj(T_LIST, r), it, item;
-  if (!vm_getiter(vm, src, &it)) return false;
-  int k;
-  while ((k = vm_next(vm, it, &item)) == 1)
-    if (!list_append(vm, l, item)) return false;
-  if (k < 0) return false;
-  *out = l;
-  return true;
+  Ref lr = list_new(vm, 4);
+  Value item;
+  int k = -1;
+  if (lr) {
+    r[0] = v_obj(T_LIST, lr);
+    k = vm_getiter(vm, src, &r[1]) ? 1 : -1;
+    while (k > 0 && (k = vm_next(vm, r[1], &item)) == 1)
+      if (!list_append(vm, r[0], item)) k = -1;
+  }
+  *out = r[0];
+  vm_pop(vm, mark);
+  return k == 0;
 }
 
 NATIVE(bi_list) {
@@ -308,36 +338,70 @@ NATIVE(bi_dict) {
   return true;
 }
 
-/* Stable merge sort of v[0..n) by '<' (tmp has n slots); reverse sorts descending, stably. */
-static bool merge_sort(VM *vm, Value *v, Value *tmp, uint32_t n, bool reverse) {
+/* Stable merge sort of the n (key, item) pairs in the Array r[1] by key
+ * (r[2]: an Array of the same size for merging).  The arrays are re-read
+ * after every comparison: comparing may run code that collects garbage. */
+#define PAIRS(x) (OBJ(vm, (Ref)r[x].as.r, Array)->v)
+static bool merge_sort(VM *vm, Value *r, uint32_t n, bool reverse) {
   for (uint32_t w = 1; w < n; w *= 2) {
     for (uint32_t lo = 0; lo < n; lo += 2 * w) {
       uint32_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n, i = lo, j = mid, k = lo;
       while (i < mid && j < hi) {
         bool lt;   /* take from the right only if strictly before the left */
-        if (!compare(vm, reverse ? 2 : 0, v[j], v[i], &lt)) return false;
-        tmp[k++] = lt ? v[j++] : v[i++];
+        if (!compare(vm, reverse ? 2 : 0, PAIRS(1)[2 * j], PAIRS(1)[2 * i], &lt)) return false;
+        uint32_t from = lt ? j++ : i++;
+        PAIRS(2)[2 * k] = PAIRS(1)[2 * from];
+        PAIRS(2)[2 * k + 1] = PAIRS(1)[2 * from + 1];
+        k++;
       }
-      while (i < mid) tmp[k++] = v[i++];
-      while (j < hi) tmp[k++] = v[j++];
+      for (; i < mid; i++, k++) { PAIRS(2)[2 * k] = PAIRS(1)[2 * i]; PAIRS(2)[2 * k + 1] = PAIRS(1)[2 * i + 1]; }
+      for (; j < hi; j++, k++) { PAIRS(2)[2 * k] = PAIRS(1)[2 * j]; PAIRS(2)[2 * k + 1] = PAIRS(1)[2 * j + 1]; }
     }
-    memcpy(v, tmp, n * sizeof(Value));
+    Value t = r[1]; r[1] = r[2]; r[2] = t;
   }
   return true;
 }
 
-static bool sort_list(VM *vm, Value list, bool reverse) {
-  uint32_t len = AS(vm, list, List)->len;
-  Ref tr = heap_alloc(vm, T_ARRAY, sizeof(ObjHdr) + (size_t)len * sizeof(Value));
-  if (!tr) return false;
-  return merge_sort(vm, list_items(vm, AS(vm, list, List)), OBJ(vm, tr, Array)->v, len, reverse);
+/* Sort list `list` in place by key(item) (key None: the items), stably. */
+static bool sort_list(VM *vm, Value list, Value key, bool reverse) {
+  uint32_t len = AS(vm, list, List)->len, mark = vm->ntop;
+  Value *r = vm_push(vm, 5);            /* list, pairs, merge space, key function, item */
+  if (!r) return false;
+  bool ok = false;
+  r[0] = list; r[3] = key;
+  size_t bytes = sizeof(ObjHdr) + 2 * (size_t)len * sizeof(Value);
+  Ref p = heap_alloc(vm, T_ARRAY, bytes);
+  if (!p) goto done;
+  r[1] = v_obj(T_ARRAY, p);
+  if (!(p = heap_alloc(vm, T_ARRAY, bytes))) goto done;
+  r[2] = v_obj(T_ARRAY, p);
+  for (uint32_t i = 0; i < len; i++) {
+    List *l = AS(vm, r[0], List);
+    if (l->len != len) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
+    Value item = list_items(vm, l)[i], kv = item;
+    r[4] = item;
+    if (key.tag != T_NONE && !vm_call(vm, r[3], &r[4], 1, &kv)) goto done;
+    PAIRS(1)[2 * i] = kv;
+    PAIRS(1)[2 * i + 1] = r[4];
+  }
+  if (!merge_sort(vm, r, len, reverse)) goto done;
+  List *l = AS(vm, r[0], List);
+  if (l->len != len) { exc_raise(vm, E_ValueError, "list modified during sort"); goto done; }
+  for (uint32_t i = 0; i < len; i++) list_items(vm, AS(vm, r[0], List))[i] = PAIRS(1)[2 * i + 1];
+  ok = true;
+done:
+  vm_pop(vm, mark);
+  return ok;
 }
+#undef PAIRS
 
-static bool reverse_kw(VM *vm, const char *fn, Value *kw, int nkw, bool *rev) {
+static bool sort_kw(VM *vm, const char *fn, Value *kw, int nkw, bool *rev, Value *key) {
   *rev = false;
+  *key = v_none();
   for (int i = 0; i < nkw; i++) {
     Str *k = S(vm, kw[2 * i]);
     if (k->nbytes == 7 && !memcmp(k->data, "reverse", 7)) *rev = truthy(vm, kw[2 * i + 1]);
+    else if (k->nbytes == 3 && !memcmp(k->data, "key", 3)) *key = kw[2 * i + 1];
     else return exc_raise(vm, E_TypeError, "'%S' is an invalid keyword argument for %s()", k, fn);
   }
   return true;
@@ -345,9 +409,80 @@ static bool reverse_kw(VM *vm, const char *fn, Value *kw, int nkw, bool *rev) {
 
 NATIVE(bi_sorted) {
   bool rev;
-  if (!want_args(vm, "sorted", n, 1, 1) || !reverse_kw(vm, "sorted", kw, nkw, &rev)) return false;
-  return to_list(vm, a[0], out) && sort_list(vm, *out, rev);
+  Value key;
+  if (n != 1) return exc_raise(vm, E_TypeError, "sorted expected 1 argument, got %d", (int64_t)n);
+  if (!sort_kw(vm, "sort", kw, nkw, &rev, &key)) return false;
+  uint32_t mark = vm->ntop;
+  Value *r = vm_push(vm, 2);
+  if (!r) return false;
+  r[1] = key;
+  bool ok = to_list(vm, a[0], &r[0]) && sort_list(vm, r[0], r[1], rev);
+  *out = r[0];
+  vm_pop(vm, mark);
+  return ok;
 }
+
+/* ---- map, filter, iter, next, any, all --------------------------------------------- */
+/* map and filter are Iters whose seq is a tuple (function, iterator...). */
+static bool fn_iter(VM *vm, const char *name, uint32_t kind, Value *a, int n, Value *out) {
+  if (n < 2) {
+    if (kind == IT_FILTER) return want_args(vm, "filter", n, 2, 2);
+    return exc_raise(vm, E_TypeError, "%s() must have at least two arguments.", name);
+  }
+  if (kind == IT_FILTER && !want_args(vm, "filter", n, 2, 2)) return false;
+  Ref t = tuple_new(vm, (uint32_t)n);
+  if (!t) return false;
+  OBJ(vm, t, Tuple)->v[0] = a[0];
+  for (int i = 1; i < n; i++) {
+    Value it;
+    if (!vm_getiter(vm, a[i], &it)) return false;
+    OBJ(vm, t, Tuple)->v[i] = it;
+  }
+  Ref r = heap_alloc(vm, T_ITER, sizeof(Iter));
+  if (!r) return false;
+  OBJ(vm, r, Iter)->kind = kind;
+  OBJ(vm, r, Iter)->seq = v_obj(T_TUPLE, t);
+  *out = v_obj(T_ITER, r);
+  return true;
+}
+NATIVE(bi_map) { return fn_iter(vm, "map", IT_MAP, a, n, out); }
+NATIVE(bi_filter) { return fn_iter(vm, "filter", IT_FILTER, a, n, out); }
+
+NATIVE(bi_iter) {
+  if (!want_args(vm, "iter", n, 1, 1)) return false;
+  return vm_getiter(vm, a[0], out);
+}
+
+NATIVE(bi_next) {
+  if (!want_args(vm, "next", n, 1, 2)) return false;
+  if (a[0].tag != T_ITER && a[0].tag != T_GEN) return exc_raise(vm, E_TypeError, "'%T' object is not an iterator", a[0]);
+  int k = vm_next(vm, a[0], out);
+  if (k < 0) return false;
+  if (k == 0) {
+    if (n == 2) { *out = a[1]; return true; }
+    if (out->tag != T_NONE && a[0].tag == T_GEN) return exc_raise(vm, E_StopIteration, "%R", *out);
+    return exc_raise(vm, E_StopIteration, "");
+  }
+  return true;
+}
+
+/* any (want true) / all (want false): stop at the first item whose truth is `want`. */
+static bool any_all(VM *vm, const char *name, bool want, Value *a, int n, Value *out) {
+  if (!want_args(vm, name, n, 1, 1)) return false;
+  uint32_t mark = vm->ntop;
+  Value *r = vm_push(vm, 1);
+  if (!r) return false;
+  Value item;
+  int k = vm_getiter(vm, a[0], &r[0]) ? 1 : -1;
+  bool found = false;
+  while (k > 0 && (k = vm_next(vm, r[0], &item)) == 1)
+    if (truthy(vm, item) == want) { found = true; break; }
+  vm_pop(vm, mark);
+  *out = v_bool(found == want);
+  return k >= 0;
+}
+NATIVE(bi_any) { return any_all(vm, "any", true, a, n, out); }
+NATIVE(bi_all) { return any_all(vm, "all", false, a, n, out); }
 
 NATIVE(bi_reversed) {
   if (!want_args(vm, "reversed", n, 1, 1)) return false;
@@ -418,12 +553,12 @@ NATIVE(m_list_append) {
 }
 
 NATIVE(m_list_extend) {
-  Value it, item;
+  Value item;
   int k;
   if (!want_args(vm, "list.extend", n - 1, 1, 1)) return false;
   if (a[1].tag == T_LIST && a[1].as.r == a[0].as.r && !to_list(vm, a[1], &a[1])) return false;
-  if (!vm_getiter(vm, a[1], &it)) return false;
-  while ((k = vm_next(vm, it, &item)) == 1)
+  if (!vm_getiter(vm, a[1], &a[1])) return false;            /* a[] is rooted */
+  while ((k = vm_next(vm, a[1], &item)) == 1)
     if (!list_append(vm, a[0], item)) return false;
   *out = v_none();
   return k == 0;
@@ -502,9 +637,11 @@ NATIVE(m_list_reverse) {
 
 NATIVE(m_list_sort) {
   bool rev;
-  if (!want_args(vm, "sort", n - 1, 0, 0) || !reverse_kw(vm, "sort", kw, nkw, &rev)) return false;
+  Value key;
+  if (n > 1) return exc_raise(vm, E_TypeError, "sort() takes no positional arguments");
+  if (!sort_kw(vm, "sort", kw, nkw, &rev, &key)) return false;
   *out = v_none();
-  return sort_list(vm, a[0], rev);
+  return sort_list(vm, a[0], key, rev);
 }
 
 NATIVE(m_list_copy) { return want_args(vm, "copy", n - 1, 0, 0) && to_list(vm, a[0], out); }
@@ -807,6 +944,8 @@ const Native bi_natives[] = {
   {"abs", bi_abs, 0}, {"min", bi_min, 0}, {"max", bi_max, 0}, {"sum", bi_sum, 0},
   {"list", bi_list, 0}, {"tuple", bi_tuple, 0}, {"dict", bi_dict, 0}, {"sorted", bi_sorted, 0},
   {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
+  {"map", bi_map, 0}, {"filter", bi_filter, 0}, {"iter", bi_iter, 0}, {"next", bi_next, 0},
+  {"any", bi_any, 0}, {"all", bi_all, 0},
   {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
   {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
   {"drift.send", bi_drift_send, 0}, {"drift.recv", bi_drift_recv, 0},

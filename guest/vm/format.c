@@ -178,8 +178,22 @@ static bool put_repr(StrBuf *sb, Value v) {
     return true;
   }
   case T_FUNC: {
-    Str *name = OBJ(vm, vm->strings[vm->funcs[v.as.i].name], Str);
+    Str *name = OBJ(vm, vm->strings[vm->funcs[v.as.i].qualname], Str);
     sb_put(sb, "<function ", 10);
+    sb_put(sb, name->data, name->nbytes);
+    sb_putc(sb, '>');
+    return true;
+  }
+  case T_CLOSURE: {
+    Str *name = OBJ(vm, vm->strings[vm->funcs[AS(vm, v, FuncObj)->func].qualname], Str);
+    sb_put(sb, "<function ", 10);
+    sb_put(sb, name->data, name->nbytes);
+    sb_putc(sb, '>');
+    return true;
+  }
+  case T_GEN: {
+    Str *name = OBJ(vm, vm->strings[vm->funcs[AS(vm, v, Gen)->func].qualname], Str);
+    sb_put(sb, "<generator object ", 18);
     sb_put(sb, name->data, name->nbytes);
     sb_putc(sb, '>');
     return true;

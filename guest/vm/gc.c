@@ -86,6 +86,17 @@ static void scan(GC *gc, Ref r) {
     visit_value(gc, &s->start); visit_value(gc, &s->stop); visit_value(gc, &s->step);
     break;
   }
+  case T_CLOSURE: {
+    FuncObj *f = OBJ(vm, r, FuncObj);
+    visit_value(gc, &f->defaults); visit_value(gc, &f->kwdefaults); visit_value(gc, &f->cells);
+    break;
+  }
+  case T_CELL: visit_value(gc, &OBJ(vm, r, Cell)->v); break;
+  case T_GEN: {
+    Gen *g = OBJ(vm, r, Gen);
+    for (uint32_t i = 0; i < g->nregs; i++) visit_value(gc, &g->regs[i]);
+    break;
+  }
   case T_CLASS: {
     Class *c = OBJ(vm, r, Class);
     visit_ref(gc, &c->name); visit_ref(gc, &c->dict); visit_value(gc, &c->base);
@@ -108,6 +119,8 @@ static void roots(GC *gc, size_t live_regs) {
   VM *vm = gc->vm;
   for (uint32_t i = 0; i < vm->nglobals; i++) visit_value(gc, &vm->globals[i]);
   for (size_t i = 0; i < live_regs; i++) visit_value(gc, &vm->stack[i]);
+  for (uint32_t i = 0; i < vm->nframes; i++)
+    if (vm->frames[i].gen) visit_ref(gc, &vm->frames[i].gen);
   visit_value(gc, &vm->exc_val);
   visit_value(gc, &vm->handling);
   visit_value(gc, &vm->memerr);

@@ -32,10 +32,10 @@ static bool name_is(const char *a, const char *b) {
 
 static bool takes_keywords(uint32_t native) {
   const char *n = bi_natives[native].name;
-  return name_is(n, "print") || name_is(n, "sorted") || name_is(n, "sort") || name_is(n, "dict");
+  return name_is(n, "print") || name_is(n, "sorted") || name_is(n, "sort") || name_is(n, "dict") ||
+         name_is(n, "min") || name_is(n, "max");
 }
 
-static Str *func_name(VM *vm, uint32_t f) { return OBJ(vm, vm->strings[vm->funcs[f].name], Str); }
 
 /* Look up method `name` on `self`; cached per constant in vm->mcache. */
 static bool find_method(VM *vm, Value self, uint32_t k, Value *out) {
@@ -72,18 +72,204 @@ static bool unpack(VM *vm, Value src, Value *dst, uint32_t n) {
   return true;
 }
 
-static bool call_error(VM *vm, uint32_t f, int nargs, int nkw, Value *kw) {
-  Func *fn = &vm->funcs[f];
-  Str *name = func_name(vm, f);
-  if (nkw && kw[0].tag != T_STR) return exc_raise(vm, E_TypeError, "keywords must be strings");  /* hostile bytecode */
-  if (nkw) return exc_raise(vm, E_TypeError, "%S() got an unexpected keyword argument '%S'", name, AS(vm, kw[0], Str));
-  if (nargs < fn->nparams) {
-    int64_t miss = fn->nparams - nargs;
-    return exc_raise(vm, E_TypeError, "%S() missing %d required positional argument%s", name, miss, miss == 1 ? "" : "s");
-  }
-  return exc_raise(vm, E_TypeError, "%S() takes %d positional argument%s but %d %s given", name, (int64_t)fn->nparams,
-                   fn->nparams == 1 ? "" : "s", (int64_t)nargs, nargs == 1 ? "was" : "were");
+static Str *name_str(VM *vm, const Func *fn, uint32_t k) {
+  return OBJ(vm, vm->strings[rd32(fn->names + 4 * k)], Str);
 }
+
+static Str *qual_name(VM *vm, uint32_t f) { return OBJ(vm, vm->strings[vm->funcs[f].qualname], Str); }
+
+static bool str_eq(Str *a, Str *b) { return a == b || (a->nbytes == b->nbytes && !memcmp(a->data, b->data, a->nbytes)); }
+
+/* TypeError "f() missing 2 required positional arguments: 'a' and 'b'" for
+ * the unbound registers in [lo, hi) of the frame R. */
+static bool missing_error(VM *vm, uint32_t fi, Value *R, uint32_t lo, uint32_t hi, const char *kind) {
+  const Func *fn = &vm->funcs[fi];
+  StrBuf sb;
+  int64_t n = 0, k = 0;
+  for (uint32_t j = lo; j < hi; j++) n += R[j].tag == T_UNBOUND;
+  sb_begin(vm, &sb);
+  for (uint32_t j = lo; j < hi; j++) {
+    if (R[j].tag != T_UNBOUND) continue;
+    Str *nm = name_str(vm, fn, j);
+    k++;
+    if (k > 1) sb_put(&sb, n == 2 ? " and " : k == n ? ", and " : ", ", n == 2 ? 5 : k == n ? 6 : 2);
+    sb_putc(&sb, '\'');
+    sb_put(&sb, nm->data, nm->nbytes);
+    sb_putc(&sb, '\'');
+  }
+  sb_putc(&sb, 0);
+  if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+  char names[256];
+  size_t len = sb.len < sizeof names ? sb.len : sizeof names - 1;
+  memcpy(names, sb_data(&sb), len);
+  names[len] = 0;
+  sb_abandon(&sb);
+  return exc_raise(vm, E_TypeError, "%S() missing %d required %s argument%s: %s", qual_name(vm, fi), n, kind, n == 1 ? "" : "s", names);
+}
+
+/* Bind a call's arguments for bytecode function fi: nargs positional values
+ * then nkw (name, value) pairs at stack[nb..].  `fobj` (the T_FUNC or
+ * T_CLOSURE called) supplies defaults and free cells.  On success
+ * stack[nb .. nb + nregs) is the callee's initial register file.  Allocates
+ * (the *args tuple, the **kwargs dict) but never collects garbage. */
+static bool bind_args(VM *vm, Value fobj, uint32_t fi, uint32_t nb, int nargs, int nkw) {
+  const Func *fn = &vm->funcs[fi];
+  uint32_t np = fn->nparams, nin = np + fn->nkwonly, na = (uint32_t)nargs;
+  uint32_t hi = fn->nregs > na + 2 * (uint32_t)nkw ? fn->nregs : na + 2 * (uint32_t)nkw;
+  if ((uint64_t)nb + hi + 2 * (uint64_t)nkw > vm->stack_size)
+    return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+  Value *R = vm->stack + nb, *kw = R + hi;
+  memmove(kw, R + na, 2 * (size_t)nkw * sizeof(Value));
+  Value defaults = v_none(), kwdefaults = v_none(), cells = v_none();
+  if (fobj.tag == T_CLOSURE) {
+    FuncObj *fo = AS(vm, fobj, FuncObj);
+    defaults = fo->defaults; kwdefaults = fo->kwdefaults; cells = fo->cells;
+  }
+  uint32_t slot = nin;
+  if (fn->flags & FMT_FFLAG_VARARGS) {
+    uint32_t extra = na > np ? na - np : 0;
+    Ref t = tuple_new(vm, extra);
+    if (!t) return false;
+    memcpy(OBJ(vm, t, Tuple)->v, R + np, extra * sizeof(Value));
+    R[slot++] = v_obj(T_TUPLE, t);
+  } else if (na > np) {
+    int64_t nd = defaults.tag == T_TUPLE ? AS(vm, defaults, Tuple)->len : 0, given_kw = 0;
+    for (int k = 0; k < nkw; k++)
+      for (uint32_t j = np; j < nin; j++)
+        if (kw[2 * k].tag == T_STR && str_eq(AS(vm, kw[2 * k], Str), name_str(vm, fn, j))) given_kw++;
+    char takes[64], kwpart[64];
+    StrBuf sb;
+    sb_begin(vm, &sb);
+    char num[24];
+    if (nd) { sb_put(&sb, "from ", 5); sb_put(&sb, num, fmt_int((int64_t)np - nd, num)); sb_put(&sb, " to ", 4); }
+    sb_put(&sb, num, fmt_int(np, num));
+    sb_putc(&sb, 0);
+    if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+    memcpy(takes, sb_data(&sb), sb.len < sizeof takes ? sb.len : sizeof takes);
+    takes[sizeof takes - 1] = 0;
+    sb_abandon(&sb);
+    kwpart[0] = 0;
+    if (given_kw) {
+      sb_begin(vm, &sb);
+      sb_put(&sb, " positional argument", 20);
+      if (na != 1) sb_putc(&sb, 's');
+      sb_put(&sb, " (and ", 6);
+      sb_put(&sb, num, fmt_int(given_kw, num));
+      sb_put(&sb, given_kw == 1 ? " keyword-only argument)" : " keyword-only arguments)", given_kw == 1 ? 23 : 24);
+      sb_putc(&sb, 0);
+      if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+      memcpy(kwpart, sb_data(&sb), sb.len < sizeof kwpart ? sb.len : sizeof kwpart);
+      kwpart[sizeof kwpart - 1] = 0;
+      sb_abandon(&sb);
+    }
+    return exc_raise(vm, E_TypeError, "%S() takes %s positional argument%s but %d%s %s given", qual_name(vm, fi), takes,
+                     np == 1 && !nd ? "" : "s", (int64_t)na, kwpart, na == 1 && !given_kw ? "was" : "were");
+  }
+  for (uint32_t j = na < np ? na : np; j < nin; j++) R[j] = v_unbound();
+  uint32_t kwslot = slot;
+  if (fn->flags & FMT_FFLAG_VARKW) {
+    Ref d = dict_new(vm, 4);
+    if (!d) return false;
+    R[slot++] = v_obj(T_DICT, d);
+  }
+  for (int k = 0; k < nkw; k++) {
+    if (kw[2 * k].tag != T_STR) return exc_raise(vm, E_TypeError, "%S() keywords must be strings", qual_name(vm, fi));
+    Str *key = AS(vm, kw[2 * k], Str);
+    uint32_t j = 0;
+    while (j < nin && !str_eq(key, name_str(vm, fn, j))) j++;
+    if (j < nin) {
+      if (R[j].tag != T_UNBOUND) return exc_raise(vm, E_TypeError, "%S() got multiple values for argument '%S'", qual_name(vm, fi), key);
+      R[j] = kw[2 * k + 1];
+    } else if (fn->flags & FMT_FFLAG_VARKW) {
+      if (!dict_set(vm, R[kwslot], kw[2 * k], kw[2 * k + 1])) return false;
+    } else
+      return exc_raise(vm, E_TypeError, "%S() got an unexpected keyword argument '%S'", qual_name(vm, fi), key);
+  }
+  if (na < np) {
+    if (defaults.tag == T_TUPLE) {
+      Tuple *d = AS(vm, defaults, Tuple);
+      uint32_t nd = d->len < np ? d->len : np;
+      for (uint32_t j = np - nd; j < np; j++)
+        if (R[j].tag == T_UNBOUND) R[j] = d->v[j - (np - nd)];
+    }
+    for (uint32_t j = na; j < np; j++)
+      if (R[j].tag == T_UNBOUND) return missing_error(vm, fi, R, na, np, "positional");
+  }
+  for (uint32_t j = np; j < nin; j++) {
+    if (R[j].tag != T_UNBOUND) continue;
+    bool found = false;
+    if (kwdefaults.tag == T_DICT && !dict_get(vm, AS(vm, kwdefaults, Dict), v_obj(T_STR, vm->strings[rd32(fn->names + 4 * j)]), &R[j], &found))
+      return false;
+    if (!found) { R[j] = v_unbound(); return missing_error(vm, fi, R, np, nin, "keyword-only"); }
+  }
+  uint32_t k = slot;
+  if (fn->nfree && cells.tag == T_TUPLE && AS(vm, cells, Tuple)->len == fn->nfree) {
+    memcpy(R + slot, AS(vm, cells, Tuple)->v, fn->nfree * sizeof(Value));
+    k += fn->nfree;
+  }
+  for (; k < fn->nregs; k++) R[k] = v_none();
+  return true;
+}
+
+/* Create the generator object for a call of generator function fi whose
+ * registers are bound at stack[nb..]. */
+static bool gen_new(VM *vm, uint32_t fi, uint32_t nb, Value *out) {
+  uint32_t n = vm->funcs[fi].nregs;
+  Ref r = heap_alloc(vm, T_GEN, sizeof(Gen) + (size_t)n * sizeof(Value));
+  if (!r) return false;
+  Gen *g = OBJ(vm, r, Gen);
+  g->func = fi; g->pc = 0; g->state = GEN_CREATED; g->nregs = n; g->sendreg = 0xffffffffu;
+  memcpy(g->regs, vm->stack + nb, n * sizeof(Value));
+  *out = v_obj(T_GEN, r);
+  return true;
+}
+
+/* The name of callable f for error messages (NUL-terminated). */
+static const char *callee_desc(VM *vm, Value f) {
+  if (f.tag == T_FUNC) return qual_name(vm, (uint32_t)f.as.i)->data;
+  if (f.tag == T_CLOSURE) return qual_name(vm, AS(vm, f, FuncObj)->func)->data;
+  if (f.tag == T_NATIVE) return bi_natives[f.as.i].name;
+  return type_name(f);
+}
+
+static const char *callee_mod(Value f) { return f.tag == T_FUNC || f.tag == T_CLOSURE ? "__main__." : ""; }
+
+static bool not_callable(VM *vm, Value f) { return exc_raise(vm, E_TypeError, "'%T' object is not callable", f); }
+
+/* Check a native call's keywords and self; false with TypeError if bad. */
+static bool native_ok(VM *vm, uint32_t ni, Value *args, int nargs, int nkw) {
+  if (unlikely(nkw)) {
+    if (!takes_keywords(ni)) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", bi_natives[ni].name);
+    for (int k = 0; k < nkw; k++)
+      if (args[nargs + 2 * k].tag != T_STR) return exc_raise(vm, E_TypeError, "keywords must be strings");
+  }
+  if (unlikely(bi_natives[ni].self_type && (nargs < 1 || args[0].tag != bi_natives[ni].self_type)))
+    return exc_raise(vm, E_TypeError, "method '%s' needs a '%s' object", bi_natives[ni].name, type_name(v_obj(bi_natives[ni].self_type, 0)));
+  return true;
+}
+
+/* The first free register: above the top frame and any native's values. */
+static uint32_t stack_top(VM *vm) {
+  uint32_t t = 0;
+  if (vm->nframes) {
+    Frame *fr = &vm->frames[vm->nframes - 1];
+    t = fr->base + vm->funcs[fr->func].nregs;
+  }
+  return vm->ntop > t ? vm->ntop : t;
+}
+
+Value *vm_push(VM *vm, uint32_t n) {
+  uint32_t t = stack_top(vm);
+  if ((uint64_t)t + n > vm->stack_size) { exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); return NULL; }
+  Value *p = vm->stack + t;
+  for (uint32_t k = 0; k < n; k++) p[k] = v_none();
+  vm->ntop = t + n;
+  return p;
+}
+
+void vm_pop(VM *vm, uint32_t mark) { vm->ntop = mark; }
+
+static int run(VM *vm);
 
 /* Instructions that change nothing when they fail for lack of memory, so
  * they can run again after a collection. */
@@ -192,6 +378,106 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
 
 /* Run the program from its entry function.  Returns an exit status (status.def). */
 int vm_execute(VM *vm) {
+  Func *fn = &vm->funcs[0];
+  Frame *fr = &vm->frames[0];
+  vm->nframes = 1;
+  vm->ntop = 0;
+  vm->cdepth = 0;
+  fr->func = 0; fr->base = 1; fr->pc = 0; fr->ret = 0; fr->gen = 0; fr->flags = FRF_BOUNDARY;   /* stack[0]: its result */
+  for (uint32_t k = 0; k <= fn->nregs; k++) vm->stack[k] = v_none();
+  plat_first_instruction();
+  return run(vm) < 0 ? -1 : 0;
+}
+
+/* Push a frame for a call of `f` (T_FUNC or T_CLOSURE) with its arguments
+ * at stack[nb..] (slow path: binding, closures, generators).  Returns 1 if a
+ * frame was pushed, 0 if the call is complete with stack[nb-1] set (a
+ * generator was created), -1 on error. */
+static int enter(VM *vm, Value f, uint32_t nb, int nargs, int nkw) {
+  uint32_t fi = f.tag == T_FUNC ? (uint32_t)f.as.i : AS(vm, f, FuncObj)->func;
+  Func *callee = &vm->funcs[fi];
+  if (unlikely(vm->nframes == VM_MAX_FRAMES || (uint64_t)nb + callee->nregs > vm->stack_size))
+    return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"), -1;
+  if (!bind_args(vm, f, fi, nb, nargs, nkw)) return -1;
+  if (callee->flags & FMT_FFLAG_GENERATOR) return gen_new(vm, fi, nb, &vm->stack[nb - 1]) ? 0 : -1;
+  Frame *fr = &vm->frames[vm->nframes++];
+  fr->func = fi; fr->base = nb; fr->pc = 0; fr->ret = 0; fr->gen = 0; fr->flags = 0;
+  return 1;
+}
+
+/* Push the frame of generator `gv` at stack[nb..]; flags: FR_*. */
+static bool gen_enter(VM *vm, Value gv, uint32_t nb, uint32_t flags, Value send) {
+  Gen *g = AS(vm, gv, Gen);
+  if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
+  if (unlikely(vm->nframes == VM_MAX_FRAMES || (uint64_t)nb + g->nregs > vm->stack_size))
+    return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+  Frame *fr = &vm->frames[vm->nframes++];
+  fr->func = g->func; fr->base = nb; fr->pc = g->pc; fr->ret = 0; fr->gen = (Ref)gv.as.r; fr->flags = flags;
+  memcpy(vm->stack + nb, g->regs, g->nregs * sizeof(Value));
+  if (g->sendreg < g->nregs) vm->stack[nb + g->sendreg] = send;
+  g->state = GEN_RUNNING;
+  return true;
+}
+
+bool vm_call_kw(VM *vm, Value f, Value *args, int nargs, int nkw, Value *out) {
+  if (vm->cdepth >= VM_MAX_CDEPTH) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+  uint32_t top = stack_top(vm), nb = top + 1, saved_ntop = vm->ntop, saved_frames = vm->nframes;
+  uint32_t n = (uint32_t)nargs + 2 * (uint32_t)nkw;
+  if ((uint64_t)nb + n > vm->stack_size) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+  memmove(vm->stack + nb, args, n * sizeof(Value));
+  vm->stack[top] = f;
+  vm->ntop = nb + n;                     /* the arguments stay rooted */
+  bool ok;
+  if (f.tag == T_NATIVE) {
+    uint32_t ni = (uint32_t)f.as.i;
+    ok = native_ok(vm, ni, vm->stack + nb, nargs, nkw) && bi_natives[ni].fn(vm, vm->stack + nb, nargs, vm->stack + nb + nargs, nkw, out);
+    vm->ntop = saved_ntop;
+    return ok;
+  }
+  if (f.tag != T_FUNC && f.tag != T_CLOSURE) { vm->ntop = saved_ntop; return not_callable(vm, f); }
+  vm->ntop = 0;
+  int r = enter(vm, f, nb, nargs, nkw);
+  if (r > 0) {
+    vm->frames[vm->nframes - 1].flags = FRF_BOUNDARY;
+    vm->cdepth++;
+    r = run(vm);
+    vm->cdepth--;
+  }
+  vm->ntop = saved_ntop;
+  if (r < 0) { vm->nframes = saved_frames; return false; }
+  *out = vm->stack[top];
+  return true;
+}
+
+bool vm_call(VM *vm, Value f, Value *args, int nargs, Value *out) { return vm_call_kw(vm, f, args, nargs, 0, out); }
+
+int gen_resume(VM *vm, Value gv, Value send, Value *out) {
+  *out = v_none();
+  if (AS(vm, gv, Gen)->state == GEN_DONE) return 0;
+  if (vm->cdepth >= VM_MAX_CDEPTH) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"), -1;
+  uint32_t top = stack_top(vm), saved_ntop = vm->ntop, saved_frames = vm->nframes;
+  if ((uint64_t)top + 2 > vm->stack_size) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"), -1;
+  vm->stack[top] = gv;                   /* rooted: marked DONE below if it raises */
+  vm->stack[top + 1] = v_none();         /* its result slot */
+  vm->ntop = 0;
+  if (!gen_enter(vm, gv, top + 2, FRF_BOUNDARY, send)) { vm->ntop = saved_ntop; return -1; }
+  vm->cdepth++;
+  int r = run(vm);
+  vm->cdepth--;
+  vm->ntop = saved_ntop;
+  if (r < 0) {
+    vm->nframes = saved_frames;
+    AS(vm, vm->stack[top], Gen)->state = GEN_DONE;
+    return -1;
+  }
+  *out = vm->stack[top + 1];
+  return r;
+}
+
+/* The interpreter: run the top frame (and the frames it calls) until a
+ * frame marked FRF_BOUNDARY returns (0, its value in the slot below its
+ * registers) or yields (1, likewise), or an exception escapes it (-1). */
+static int run(VM *vm) {
   static const void *const labels[] = {
 #define OP(name, fmt, a, b, c, doc) &&L_##name,
 #include "opcodes.def"
@@ -199,19 +485,14 @@ int vm_execute(VM *vm) {
   };
   Value *const K = vm->consts;
   Value *const G = vm->globals;
-  Frame *fr = &vm->frames[0];
-  Func *fn = &vm->funcs[0];
-  const uint32_t *code = fn->code, *pc = code;
-  Value *R = vm->stack;
+  Frame *fr = &vm->frames[vm->nframes - 1];
+  const uint32_t *code = vm->funcs[fr->func].code, *pc = code + fr->pc;
+  Value *R = vm->stack + fr->base;
   uint32_t i;
   Value t;
+  int nargs, nkw;
   uint32_t pending_ret = 0;           /* Frame.ret for the next frame CALL pushes */
   const uint32_t *retry_pc = NULL;    /* the last instruction re-run after a MemoryError */
-
-  vm->nframes = 1;
-  fr->func = 0; fr->base = 0; fr->pc = 0; fr->ret = 0;
-  for (uint32_t k = 0; k < fn->nregs; k++) R[k] = v_none();
-  plat_first_instruction();
 
 #define A GET_A(i)
 #define B GET_B(i)
@@ -400,7 +681,18 @@ L_JMPIFNOT:
   NEXT();
 L_GETITER: SAVE(); CHECK(vm_getiter(vm, RB, &t)); RA = t; NEXT();
 L_FORITER: {
-  if (unlikely(RA.tag != T_ITER)) { SAVE(); exc_raise(vm, E_TypeError, "'%T' object is not an iterator", RA); goto error; }
+  if (unlikely(RA.tag != T_ITER)) {
+    SAVE();
+    if (RA.tag != T_GEN) { exc_raise(vm, E_TypeError, "'%T' object is not an iterator", RA); goto error; }
+    if (AS(vm, RA, Gen)->state == GEN_DONE) { pc += GET_sBx(i); NEXT(); }
+    FUEL();
+    CHECK(gen_enter(vm, RA, (uint32_t)(R - vm->stack) + vm->funcs[fr->func].nregs, 0, v_none()));   /* resumed here: no C recursion */
+    fr = &vm->frames[vm->nframes - 1];
+    R = vm->stack + fr->base;
+    code = vm->funcs[fr->func].code;
+    pc = code + fr->pc;
+    NEXT();
+  }
   Iter *it = AS(vm, RA, Iter);
   if (likely(it->kind == IT_RANGE)) {
     if (it->step > 0 ? it->cur < it->stop : it->cur > it->stop) {
@@ -420,28 +712,28 @@ L_FORITER: {
   NEXT();
 }
 
-L_CALL: {
-  Value f = RA;
-  int nargs = (int)B, nkw = (int)C;
+L_CALL:
+  nargs = (int)B; nkw = (int)C;
   SAVE();
   FUEL();
   if (unlikely(vm->heap_top > vm->gc_at)) {                          /* safe point: call */
     size_t live = vm->funcs[fr->func].nregs, w = A + 1 + B + 2 * C;  /* synthesized calls use scratch above */
     gc_collect(vm, (size_t)(R - vm->stack) + (w > live ? w : live));
-    f = RA;
   }
+do_call: {
+  Value f = RA;
 call_again:
   if (likely(f.tag == T_FUNC)) {
     uint32_t fi = (uint32_t)f.as.i;
     Func *callee = &vm->funcs[fi];
-    if (unlikely(nargs != callee->nparams || nkw)) { call_error(vm, fi, nargs, nkw, &R[A + 1 + nargs]); goto error; }
     uint32_t nb = (uint32_t)(R - vm->stack) + A + 1;
+    if (unlikely(nargs != callee->fast_nargs || nkw)) goto slow_call;
     if (unlikely(vm->nframes == VM_MAX_FRAMES || nb + callee->nregs > vm->stack_size)) {
       exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
       goto error;
     }
     fr = &vm->frames[vm->nframes++];
-    fr->func = fi; fr->base = nb; fr->pc = 0; fr->ret = pending_ret;
+    fr->func = fi; fr->base = nb; fr->pc = 0; fr->ret = pending_ret; fr->gen = 0; fr->flags = 0;
     pending_ret = 0;
     R = vm->stack + nb;
     for (uint32_t k = callee->nparams; k < callee->nregs; k++) R[k] = v_none();
@@ -450,26 +742,14 @@ call_again:
   }
   if (f.tag == T_NATIVE) {
     uint32_t ni = (uint32_t)f.as.i;
-    if (unlikely(nkw)) {
-      if (!takes_keywords(ni)) { exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", bi_natives[ni].name); goto error; }
-      for (int k = 0; k < nkw; k++)
-        if (R[A + 1 + nargs + 2 * k].tag != T_STR) { exc_raise(vm, E_TypeError, "keywords must be strings"); goto error; }
-    }
-    if (unlikely(bi_natives[ni].self_type && (nargs < 1 || R[A + 1].tag != bi_natives[ni].self_type))) {
-      exc_raise(vm, E_TypeError, "method '%s' needs a '%s' object", bi_natives[ni].name, type_name(v_obj(bi_natives[ni].self_type, 0)));
-      goto error;
-    }
+    uint32_t end = A + 1 + (uint32_t)nargs + 2 * (uint32_t)nkw, fend = vm->funcs[fr->func].nregs;
+    if (unlikely(end > fend)) vm->ntop = (uint32_t)(R - vm->stack) + end;   /* arguments beyond the frame stay rooted */
+    CHECK(native_ok(vm, ni, &R[A + 1], nargs, nkw));
     CHECK(bi_natives[ni].fn(vm, &R[A + 1], nargs, &R[A + 1 + nargs], nkw, &t));
-    if (unlikely(pending_ret)) {                     /* a synthesized call of a native */
-      uint32_t m = pending_ret;
-      pending_ret = 0;
-      if ((m & 0xff) == FR_TOREG) R[m >> 8] = t;
-      else if ((m & 0xff) == FR_INIT && t.tag != T_NONE) { exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", t); goto error; }
-      NEXT();
-    }
-    RA = t;
-    NEXT();
+    vm->ntop = 0;
+    goto call_done;
   }
+  if (f.tag == T_CLOSURE) goto slow_call;
   {
     uint32_t mode = 0;
     int r = call_adjust(vm, &R[A], &nargs, nkw, &f, &mode);
@@ -477,13 +757,84 @@ call_again:
     if (r == 2) { pending_ret = 0; NEXT(); }         /* done in place (an instance without __init__) */
     if (r == 0) goto error;
   }
-  exc_raise(vm, E_TypeError, "'%T' object is not callable", f);
+  not_callable(vm, f);
   goto error;
+slow_call: {
+    int r = enter(vm, f, (uint32_t)(R - vm->stack) + A + 1, nargs, nkw);
+    CHECK(r >= 0);
+    if (r == 0) { t = RA; goto call_done; }        /* a generator was created */
+    fr = &vm->frames[vm->nframes - 1];
+    fr->ret = pending_ret;
+    pending_ret = 0;
+    R = vm->stack + fr->base;
+    code = pc = vm->funcs[fr->func].code;
+    NEXT();
+  }
+}
+call_done:                                          /* a call completed in C: result t */
+  if (unlikely(pending_ret)) {                      /* a synthesized call */
+    uint32_t m = pending_ret;
+    pending_ret = 0;
+    if ((m & 0xff) == FR_TOREG) R[m >> 8] = t;
+    else if ((m & 0xff) == FR_INIT && t.tag != T_NONE) { exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", t); goto error; }
+    NEXT();
+  }
+  RA = t;
+  NEXT();
+L_CALLEX: {
+  SAVE();
+  FUEL();
+  if (unlikely(vm->heap_top > vm->gc_at))
+    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
+  Value args = R[A + 1], kwd = R[A + 2];
+  uint32_t n = 0, m = 0, base = (uint32_t)(R - vm->stack) + A + 1;
+  Value *items = NULL;
+  if (args.tag == T_LIST) { items = list_items(vm, AS(vm, args, List)); n = AS(vm, args, List)->len; }
+  else if (args.tag == T_TUPLE) { items = AS(vm, args, Tuple)->v; n = AS(vm, args, Tuple)->len; }
+  else { exc_raise(vm, E_TypeError, "CALLEX needs a list or tuple of arguments"); goto error; }
+  if (kwd.tag == T_DICT) m = AS(vm, kwd, Dict)->len;
+  else if (kwd.tag != T_NONE) { exc_raise(vm, E_TypeError, "CALLEX needs a dict of keyword arguments"); goto error; }
+  if (n > 0xffff || m > 0xffff || (uint64_t)base + n + 2 * (uint64_t)m + 2 > vm->stack_size) {
+    exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
+    goto error;
+  }
+  memmove(vm->stack + base, items, n * sizeof(Value));
+  if (m) {
+    Dict *d = AS(vm, kwd, Dict);
+    DictEntry *e = dict_entries(vm, d);
+    Value *kv = vm->stack + base + n;
+    for (uint32_t k = 0; k < d->used; k++)
+      if (e[k].key.tag != T_UNBOUND) { *kv++ = e[k].key; *kv++ = e[k].val; }
+  }
+  nargs = (int)n; nkw = (int)m;
+  goto do_call;
 }
 L_RETURN: t = RA; goto do_return;
 L_RETNONE: t = v_none();
 do_return:
-  if (vm->nframes == 1) { vm->nframes = 0; return 0; }
+  if (unlikely(fr->flags | fr->gen)) {
+    if (fr->gen) {                                                    /* a generator finished */
+      Gen *g = OBJ(vm, fr->gen, Gen);
+      g->state = GEN_DONE;
+      g->pc = 0;
+      for (uint32_t k = 0; k < g->nregs; k++) g->regs[k] = v_none();
+      if (!(fr->flags & FRF_BOUNDARY)) {
+        fr = &vm->frames[--vm->nframes - 1];
+        R = vm->stack + fr->base;
+        code = vm->funcs[fr->func].code;
+        pc = code + fr->pc;
+        i = pc[-1];                                                   /* the resumer */
+        if (GET_OP(i) == OP_FORITER) pc += GET_sBx(i);
+        else RA = t;                                                  /* YIELDFROM */
+        NEXT();
+      }
+    }
+    vm->nframes--;                                                    /* a boundary: back to C */
+    if (fr->ret == FR_INIT) {
+      if (t.tag != T_NONE) return exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", t), -1;
+    } else R[-1] = t;
+    return 0;
+  }
   {
     uint32_t m = fr->ret;
     if (likely(!m)) R[-1] = t;
@@ -499,6 +850,129 @@ do_return:
       }
     }
   }
+  NEXT();
+
+L_YIELD:
+  t = RB;
+  if (unlikely(!fr->gen)) { SAVE(); exc_raise(vm, E_RuntimeError, "yield outside a generator frame"); goto error; }
+  OBJ(vm, fr->gen, Gen)->sendreg = A;
+do_yield: {
+    Gen *g = OBJ(vm, fr->gen, Gen);
+    uint32_t n = g->nregs;
+    memcpy(g->regs, R, n * sizeof(Value));
+    g->pc = (uint32_t)(pc - code);
+    g->state = GEN_SUSPENDED;
+    if (fr->flags & FRF_BOUNDARY) { R[-1] = t; vm->nframes--; return 1; }
+    fr = &vm->frames[--vm->nframes - 1];
+    R = vm->stack + fr->base;
+    code = vm->funcs[fr->func].code;
+    pc = code + fr->pc;
+    i = pc[-1];                                                       /* the resumer */
+    if (GET_OP(i) == OP_FORITER) { R[A + 1] = t; NEXT(); }
+    pc--;                                                             /* YIELDFROM: yield it on, run it again on resume */
+    OBJ(vm, fr->gen, Gen)->sendreg = 0xffffffffu;
+    goto do_yield;
+  }
+L_YIELDFROM:
+  SAVE();
+  if (unlikely(!fr->gen)) { exc_raise(vm, E_RuntimeError, "yield outside a generator frame"); goto error; }
+  if (RB.tag == T_GEN) {
+    if (AS(vm, RB, Gen)->state == GEN_DONE) { RA = v_none(); NEXT(); }
+    CHECK(gen_enter(vm, RB, (uint32_t)(R - vm->stack) + vm->funcs[fr->func].nregs, 0, v_none()));
+    fr = &vm->frames[vm->nframes - 1];
+    R = vm->stack + fr->base;
+    code = vm->funcs[fr->func].code;
+    pc = code + fr->pc;
+    NEXT();
+  } else {
+    int r = RB.tag == T_ITER ? vm_next(vm, RB, &t) : (exc_raise(vm, E_TypeError, "'%T' object is not an iterator", RB), -1);
+    CHECK(r >= 0);
+    if (r == 0) { RA = v_none(); NEXT(); }
+    pc--;
+    OBJ(vm, fr->gen, Gen)->sendreg = 0xffffffffu;
+    goto do_yield;
+  }
+
+L_MAKEFUNC: {
+  Value fv = K[GET_Bx(i)];
+  SAVE();
+  if (fv.tag != T_FUNC) { exc_raise(vm, E_TypeError, "MAKEFUNC of a non-function"); goto error; }
+  Func *callee = &vm->funcs[fv.as.i];
+  Value d = R[A], kd = R[A + 1], cl = R[A + 2];
+  if ((d.tag != T_NONE && (d.tag != T_TUPLE || AS(vm, d, Tuple)->len > callee->nparams)) ||
+      (kd.tag != T_NONE && kd.tag != T_DICT) ||
+      (cl.tag != T_NONE && (cl.tag != T_TUPLE || AS(vm, cl, Tuple)->len != callee->nfree))) {
+    exc_raise(vm, E_TypeError, "MAKEFUNC: bad defaults or cells");
+    goto error;
+  }
+  Ref r = heap_alloc(vm, T_CLOSURE, sizeof(FuncObj));
+  CHECK(r);
+  FuncObj *fo = OBJ(vm, r, FuncObj);
+  fo->func = (uint32_t)fv.as.i;
+  fo->defaults = R[A]; fo->kwdefaults = R[A + 1]; fo->cells = R[A + 2];
+  RA = v_obj(T_CLOSURE, r);
+  NEXT();
+}
+L_LISTAPPEND:
+  SAVE();
+  if (RA.tag != T_LIST) { exc_raise(vm, E_TypeError, "LISTAPPEND to a non-list"); goto error; }
+  CHECK(list_append(vm, RA, RB));
+  NEXT();
+L_LISTEXTEND: {
+  SAVE();
+  if (RA.tag != T_LIST) { exc_raise(vm, E_TypeError, "LISTEXTEND to a non-list"); goto error; }
+  Value it, item;
+  int r;
+  if (RB.tag != T_LIST && RB.tag != T_TUPLE && RB.tag != T_STR && RB.tag != T_DICT && RB.tag != T_RANGE &&
+      RB.tag != T_ITER && RB.tag != T_GEN) {
+    exc_raise(vm, E_TypeError, "%s%s() argument after * must be an iterable, not %T", callee_mod(RC), callee_desc(vm, RC), RB);
+    goto error;
+  }
+  CHECK(vm_getiter(vm, RB, &it));
+  RB = it;                                                /* rooted while generators run */
+  while ((r = vm_next(vm, RB, &item)) == 1) CHECK(list_append(vm, RA, item));
+  CHECK(r == 0);
+  NEXT();
+}
+L_DICTMERGE: {
+  SAVE();
+  if (RA.tag != T_DICT) { exc_raise(vm, E_TypeError, "DICTMERGE to a non-dict"); goto error; }
+  if (RB.tag != T_DICT) { exc_raise(vm, E_TypeError, "%s%s() argument after ** must be a mapping, not %T", callee_mod(RC), callee_desc(vm, RC), RB); goto error; }
+  for (uint32_t k = 0; k < AS(vm, RB, Dict)->used; k++) {
+    DictEntry e = dict_entries(vm, AS(vm, RB, Dict))[k];
+    bool found;
+    if (e.key.tag == T_UNBOUND) continue;
+    if (e.key.tag != T_STR) { exc_raise(vm, E_TypeError, "%s%s() keywords must be strings", callee_mod(RC), callee_desc(vm, RC)); goto error; }
+    CHECK(dict_get(vm, AS(vm, RA, Dict), e.key, &t, &found));
+    if (found) { exc_raise(vm, E_TypeError, "%s%s() got multiple values for keyword argument '%S'", callee_mod(RC), callee_desc(vm, RC), AS(vm, e.key, Str)); goto error; }
+    CHECK(dict_set(vm, RA, e.key, e.val));
+  }
+  NEXT();
+}
+L_MKCELL: {
+  Ref r = heap_alloc(vm, T_CELL, sizeof(Cell));
+  SAVE();
+  CHECK(r);
+  OBJ(vm, r, Cell)->v = C ? RB : v_unbound();
+  RA = v_obj(T_CELL, r);
+  NEXT();
+}
+L_LOADCELL:
+  if (likely(RB.tag == T_CELL)) {
+    t = AS(vm, RB, Cell)->v;
+    if (likely(t.tag != T_UNBOUND)) { RA = t; NEXT(); }
+    SAVE();
+    Str *nm = name_str(vm, &vm->funcs[fr->func], B);
+    if (C) exc_raise(vm, E_NameError, "cannot access free variable '%S' where it is not associated with a value in enclosing scope", nm);
+    else exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%S' where it is not associated with a value", nm);
+    goto error;
+  }
+  SAVE();
+  exc_raise(vm, E_TypeError, "LOADCELL of a non-cell");
+  goto error;
+L_STORECELL:
+  if (unlikely(RA.tag != T_CELL)) { SAVE(); exc_raise(vm, E_TypeError, "STORECELL to a non-cell"); goto error; }
+  AS(vm, RA, Cell)->v = RB;
   NEXT();
 
 L_NEWLIST: {
@@ -736,12 +1210,18 @@ unwind:                                  /* find a handler, popping frames */
     int64_t h = find_handler(vm, fr->func, fr->pc ? fr->pc - 1 : 0, &reg);
     if (h >= 0) {
       R[reg] = vm->exc_val;
+      vm->ntop = 0;
       vm->exc = -1;
       vm->exc_val = v_none();
       pc = code + h;
       NEXT();
     }
-    if (vm->nframes == 1) return -1;
+    if (fr->gen) {                       /* a generator that raises is finished */
+      Gen *g = OBJ(vm, fr->gen, Gen);
+      g->state = GEN_DONE;
+      for (uint32_t k = 0; k < g->nregs; k++) g->regs[k] = v_none();
+    }
+    if (fr->flags & FRF_BOUNDARY) return -1;
     fr = &vm->frames[--vm->nframes - 1];
     R = vm->stack + fr->base;
     code = vm->funcs[fr->func].code;

@@ -34,15 +34,16 @@ static bool load_sections(const uint8_t *f, size_t len, Sec sec[NSEC], const cha
   for (uint32_t i = 0; i < n; i++) {
     const uint8_t *e = f + FMT_HEADER_SIZE + i * FMT_SECTION_SIZE;
     uint32_t kind = rd32(e + SEC_kind), off = rd32(e + SEC_offset), size = rd32(e + SEC_size);
-    if (kind == 0 || kind > SEC_EXCTAB) return fail(why, "unknown section kind");
+    if (kind == 0 || kind > SEC_NAMES) return fail(why, "unknown section kind");
     if (sec[kind].present) return fail(why, "duplicate section");
     if (off % 8 || off < FMT_HEADER_SIZE + n * FMT_SECTION_SIZE || (uint64_t)off + size > len)
       return fail(why, "section out of bounds");
     sec[kind] = (Sec){off, size, rd32(e + SEC_count), true};
   }
   static const uint8_t recsize[NSEC] = {[SEC_CONSTS] = 16, [SEC_FUNCS] = FMT_FUNC_SIZE, [SEC_CODE] = 4,
-                                        [SEC_LINES] = FMT_LINE_SIZE, [SEC_GLOBALS] = 4, [SEC_EXCTAB] = FMT_EXC_SIZE};
-  for (int k = SEC_STRINGS; k <= SEC_EXCTAB; k++) {
+                                        [SEC_LINES] = FMT_LINE_SIZE, [SEC_GLOBALS] = 4, [SEC_EXCTAB] = FMT_EXC_SIZE,
+                                        [SEC_NAMES] = 4};
+  for (int k = SEC_STRINGS; k <= SEC_NAMES; k++) {
     if (!sec[k].present) return fail(why, "missing section");
     if (recsize[k] && (uint64_t)sec[k].count * recsize[k] != sec[k].size) return fail(why, "section size does not match its count");
   }
@@ -104,7 +105,7 @@ static bool load_consts(VM *vm, const uint8_t *f, Sec s, const char **why) {
 }
 
 static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
-  Sec fs = sec[SEC_FUNCS], cs = sec[SEC_CODE], ls = sec[SEC_LINES], xs = sec[SEC_EXCTAB];
+  Sec fs = sec[SEC_FUNCS], cs = sec[SEC_CODE], ls = sec[SEC_LINES], xs = sec[SEC_EXCTAB], ns = sec[SEC_NAMES];
   vm->nfuncs = fs.count;
   if (fs.count == 0) return fail(why, "no functions");
   vm->funcs = carve(vm, (size_t)fs.count * sizeof(Func));
@@ -126,7 +127,23 @@ static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
     fn->exctab = f + xs.offset + (size_t)xstart * FMT_EXC_SIZE;
     fn->nexc = xn;
     if (fn->nregs == 0 || fn->nregs > FMT_MAX_REGS || fn->nparams > fn->nregs) return fail(why, "bad register count");
-    if (rd32(e + FUNC_flags) != 0) return fail(why, "unknown function flags");
+    fn->flags = rd16(e + FUNC_flags);
+    fn->nkwonly = rd16(e + FUNC_nkwonly);
+    fn->nnames = rd16(e + FUNC_nnames);
+    fn->nfree = rd16(e + FUNC_nfree);
+    uint32_t nstart = rd32(e + FUNC_names);
+    fn->qualname = rd32(e + FUNC_qualname);
+    if (fn->qualname >= vm->nstrings || rd32(e + FUNC_pad)) return fail(why, "bad function qualname");
+    if (fn->flags & ~FMT_FFLAG_ALL) return fail(why, "unknown function flags");
+    fn->nslots = (uint16_t)(fn->nparams + fn->nkwonly + !!(fn->flags & FMT_FFLAG_VARARGS) + !!(fn->flags & FMT_FFLAG_VARKW));
+    if (fn->nparams + fn->nkwonly > fn->nnames || fn->nnames > fn->nregs || fn->nslots + fn->nfree > fn->nregs)
+      return fail(why, "bad parameter counts");
+    if ((uint64_t)nstart + fn->nnames > ns.count) return fail(why, "function names out of range");
+    fn->names = f + ns.offset + (size_t)nstart * 4;
+    for (uint32_t k = 0; k < fn->nnames; k++)
+      if (rd32(fn->names + 4 * k) >= vm->nstrings) return fail(why, "function names out of range");
+    fn->fast_nargs = fn->flags == 0 && fn->nkwonly == 0 ? fn->nparams : 0xffff;
+    if (i == 0 && (fn->flags || fn->nkwonly || fn->nfree)) return fail(why, "the entry function takes no parameters");
     fn->code = (const uint32_t *)(f + cs.offset) + start;
     fn->code_len = n;
     fn->lines = f + ls.offset + (size_t)lstart * FMT_LINE_SIZE;

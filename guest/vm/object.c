@@ -556,7 +556,7 @@ bool contains(VM *vm, Value c, Value item, bool *res) {
 bool vm_getiter(VM *vm, Value obj, Value *out) {
   uint32_t kind;
   switch (obj.tag) {
-  case T_ITER: *out = obj; return true;
+  case T_ITER: case T_GEN: *out = obj; return true;
   case T_RANGE: kind = IT_RANGE; break;
   case T_LIST: kind = IT_LIST; break;
   case T_TUPLE: kind = IT_TUPLE; break;
@@ -579,10 +579,36 @@ bool vm_getiter(VM *vm, Value obj, Value *out) {
 }
 
 /* Advance iterator `itv`: 1 with *out set, 0 when exhausted, -1 on error. */
+/* One step of map/filter iterator itv (may run code: GC-safe). */
+static int fn_next(VM *vm, Value itv, Value *out) {
+  uint32_t mark = vm->ntop, n = AS(vm, AS(vm, itv, Iter)->seq, Tuple)->len;
+  Value *r = vm_push(vm, n + 1);        /* the iterator, then the function's arguments */
+  if (!r) return -1;
+  r[0] = itv;
+  int k = 1;
+  for (;;) {
+    for (uint32_t i = 1; i < n && k == 1; i++)
+      k = vm_next(vm, AS(vm, AS(vm, r[0], Iter)->seq, Tuple)->v[i], &r[i]);
+    if (k != 1) break;
+    Value f = AS(vm, AS(vm, r[0], Iter)->seq, Tuple)->v[0], res;
+    if (AS(vm, r[0], Iter)->kind == IT_MAP) {
+      if (!vm_call(vm, f, &r[1], (int)n - 1, out)) k = -1;
+      break;
+    }
+    if (f.tag == T_NONE) res = r[1];
+    else if (!vm_call(vm, f, &r[1], 1, &res)) { k = -1; break; }
+    if (truthy(vm, res)) { *out = r[1]; break; }
+  }
+  vm_pop(vm, mark);
+  return k;
+}
+
 int vm_next(VM *vm, Value itv, Value *out) {
-  Iter *it = AS(vm, itv, Iter);
   if (FUEL_OUT(vm)) return -1;
+  if (itv.tag == T_GEN) return gen_resume(vm, itv, v_none(), out);
+  Iter *it = AS(vm, itv, Iter);
   switch (it->kind) {
+  case IT_MAP: case IT_FILTER: return fn_next(vm, itv, out);
   case IT_RANGE:
     if (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop) return 0;
     *out = v_int(it->cur);

@@ -21,7 +21,8 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(STR, "str") X(LIST, "list") X(TUPLE, "tuple") X(DICT, "dict") X(RANGE, "range") \
   X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
   X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset") X(CLASS, "type") X(INSTANCE, "object") \
-  X(WRAP, "method") X(NOSELF, "<noself>")
+  X(WRAP, "method") X(NOSELF, "<noself>") \
+  X(CLOSURE, "function") X(CELL, "cell") X(GEN, "generator")
 
 enum {
 #define X(name, pyname) T_##name,
@@ -123,7 +124,8 @@ typedef struct Range {
   int64_t start, stop, step;
 } Range;
 
-enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED, IT_SET };
+enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED, IT_SET,
+       IT_MAP, IT_FILTER };   /* map/filter: seq = (function, iterator...) */
 typedef struct Iter {
   ObjHdr h;
   uint32_t kind, pad;
@@ -166,5 +168,35 @@ typedef struct Wrap {
   uint32_t kind, pad;
   Value a, b;                    /* bound: self, func; super: class, self; property: getter, setter */
 } Wrap;
+
+/* A function with defaults or free variables (plain functions are T_FUNC
+ * immediates: an index, no allocation, the fast call path). */
+typedef struct FuncObj {
+  ObjHdr h;
+  uint32_t func;                 /* function index */
+  uint32_t pad;
+  Value defaults;                /* Tuple of the last len positional defaults, or None */
+  Value kwdefaults;              /* Dict name -> default of keyword-only parameters, or None */
+  Value cells;                   /* Tuple of nfree Cells, or None */
+} FuncObj;
+
+typedef struct Cell {            /* a captured variable (closures, nonlocal) */
+  ObjHdr h;
+  Value v;                       /* T_UNBOUND until assigned */
+} Cell;
+
+/* A generator: its suspended frame lives here (pc + registers), so it can
+ * be resumed from any frame depth and moved by the collector. */
+enum { GEN_CREATED, GEN_SUSPENDED, GEN_RUNNING, GEN_DONE };
+typedef struct Gen {
+  ObjHdr h;
+  uint32_t func;                 /* function index */
+  uint32_t pc;                   /* next instruction when resumed */
+  uint32_t state;                /* GEN_* */
+  uint32_t nregs;
+  uint32_t sendreg;              /* register that receives the sent value on resume, or ~0 */
+  uint32_t pad;
+  Value regs[];                  /* the frame's registers while suspended */
+} Gen;
 
 #endif

@@ -44,6 +44,7 @@ static void window(uint32_t ins, uint32_t *lo, uint32_t *hi) {
   case OP_UNPACK: *lo = a; *hi = a + c; break;
   case OP_FORITER: case OP_METHOD: case OP_SETATTR: case OP_NEWCLASS: *lo = a; *hi = a + 2; break;
   case OP_NEWSLICE: *lo = b; *hi = b + 3; break;
+  case OP_MAKEFUNC: case OP_CALLEX: *lo = a; *hi = a + 3; break;
   default: break;
   }
 }
@@ -75,6 +76,12 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
     uint32_t lo, hi;
     window(ins, &lo, &hi);
     if (hi > lo && hi > fn->nregs) { *why = "register window exceeds the frame"; return false; }
+    if (op == OP_MAKEFUNC && vm->consts[b].tag != T_FUNC) { *why = "MAKEFUNC of a constant that is not a function"; return false; }
+    if (op == OP_LOADCELL && b >= fn->nnames) { *why = "LOADCELL of an unnamed register"; return false; }
+    if ((op == OP_YIELD || op == OP_YIELDFROM) && !(fn->flags & FMT_FFLAG_GENERATOR)) {
+      *why = "yield in a function that is not a generator";
+      return false;
+    }
     if ((op == OP_GETATTR || op == OP_METHOD || op == OP_SETATTR || op == OP_NEWCLASS) && vm->consts[b].tag != T_STR) {
       *why = "attribute name is not a string constant";
       return false;

@@ -21,6 +21,7 @@ enum {
 };
 
 #define VM_MAX_FRAMES 1000        /* Python's default recursion limit */
+#define VM_MAX_CDEPTH 40          /* nested vm_call()s (C stack: each costs ~1 KiB) */
 #define VM_OUTBUF 4096
 
 typedef struct Func {             /* a verified function, derived from the bytecode */
@@ -32,13 +33,24 @@ typedef struct Func {             /* a verified function, derived from the bytec
   uint32_t name;                  /* string-pool index */
   uint32_t first_line;
   uint16_t nparams, nregs;
+  uint16_t fast_nargs;            /* nparams when a positional call of exactly that many
+                                     arguments needs no binding work, else 0xffff */
+  uint16_t flags;                 /* FMT_FFLAG_* */
+  uint16_t nkwonly, nnames, nfree;
+  uint16_t nslots;                /* parameter registers incl. *args, **kwargs */
+  uint32_t qualname;              /* string-pool index: "outer.<locals>.inner" */
+  const uint8_t *names;           /* nnames u32 string-pool indices (NAMES section) */
 } Func;
+
+enum { FRF_BOUNDARY = 1 };        /* Frame.flags */
 
 typedef struct Frame {
   uint32_t func;                  /* function index */
   uint32_t pc;                    /* next instruction (saved on calls / errors) */
   uint32_t base;                  /* index of R[0] in the register stack */
   uint32_t ret;                   /* where the result goes: FR_* | reg << 8 (0: the slot below base) */
+  Ref gen;                        /* the Gen this frame runs, or 0 (a GC root) */
+  uint32_t flags;                 /* FRF_*: BOUNDARY: returning from it returns to C */
 } Frame;
 enum { FR_NORMAL, FR_TOREG, FR_INIT, FR_DISCARD };   /* Frame.ret & 0xff */
 
@@ -71,6 +83,9 @@ typedef struct VM {
   uint32_t stack_size;            /* Values */
   Frame *frames;
   uint32_t nframes;
+  uint32_t ntop;                  /* 0, or the end of live values above the top frame
+                                     (arguments and scratch of running natives) */
+  uint32_t cdepth;                /* nesting of vm_call() */
 
   /* pending exception */
   int exc;                        /* E_* kind of the pending exception, or -1 */
@@ -243,6 +258,25 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc);
 
 /* interp.c */
 int vm_execute(VM *vm);
+/* Call `callable` (function, closure or native) with nargs positional
+ * arguments and run it to completion; the result goes to *out.  Usable from
+ * natives.  Returns false with the exception pending.  Garbage may be
+ * collected during the call: every Value the caller needs afterwards must be
+ * in a GC root (its own argument registers, or slots from vm_push()), and no
+ * C pointer into the heap survives the call.  args may point anywhere (it is
+ * copied first).  Nesting is bounded (RecursionError). */
+bool vm_call(VM *vm, Value callable, Value *args, int nargs, Value *out);
+/* The same with nkw (name, value) keyword pairs after the positional ones. */
+bool vm_call_kw(VM *vm, Value callable, Value *args, int nargs, int nkw, Value *out);
+/* Reserve n registers (set to None) above everything live: GC roots for a
+ * native's values across vm_call().  NULL on overflow (RecursionError).
+ * Pattern: uint32_t mark = vm->ntop; Value *r = vm_push(vm, 2); ...
+ * vm_pop(vm, mark) -- on every path, errors included. */
+Value *vm_push(VM *vm, uint32_t n);
+void vm_pop(VM *vm, uint32_t mark);
+/* Generators (interp.c): resume `gen` sending `send`; 1 with the yielded
+ * value in *out, 0 when it returned (its value in *out), -1 on error. */
+int gen_resume(VM *vm, Value gen, Value send, Value *out);
 #ifdef DRIFT_FUZZ
 /* Fuzzing builds only: an execution budget, so a mutated infinite loop ends.
  * When vm_fuel is nonzero, each backward jump, call and iterator step takes

@@ -20,6 +20,7 @@ from .excgen import Block, ExcGen
 from .scope import assigned_names, declared_globals
 
 MAX_REGS = bcformat.CONST["MAX_REGS"]
+FFLAG = {k[len("FFLAG_"):]: v for k, v in bcformat.CONST.items() if k.startswith("FFLAG_")}
 
 _BINOPS: dict[type[ast.operator], str] = {
     ast.Add: "ADD", ast.Sub: "SUB", ast.Mult: "MUL", ast.Div: "TRUEDIV",
@@ -227,20 +228,26 @@ class Compiler(ExcGen):
         if node.decorator_list:
             raise self.error(node.decorator_list[0], "decorators")
         a = node.args
-        if a.posonlyargs or a.vararg or a.kwonlyargs or a.kwarg or a.defaults:
-            raise self.error(node, "default values, *args, **kwargs and keyword-only parameters")
-        if len(a.args) > MAX_REGS:
+        if a.posonlyargs:
+            raise self.error(node, "positional-only parameters")
+        params = [*a.args, *a.kwonlyargs] + ([a.vararg] if a.vararg else []) + ([a.kwarg] if a.kwarg else [])
+        if len(params) > MAX_REGS - 8:
             raise self.error(node, "too many parameters")
         index = len(self.functions)
-        self.functions.append(bcformat.Function(self.string(node.name), [], len(a.args), 0, node.lineno))
+        fobj = bcformat.Function(self.string(node.name), [], len(a.args), 0, node.lineno)
+        fobj.nkwonly = len(a.kwonlyargs)
+        fobj.flags = (FFLAG["VARARGS"] if a.vararg else 0) | (FFLAG["VARKW"] if a.kwarg else 0)
+        self.functions.append(fobj)
         outer, outer_line = self.f, self.line
         f = _Func(node.name, False)
         f.cls, f.nparams, cls = self.class_name, len(a.args), self.class_name
+        if cls is not None:
+            fobj.qualname = self.string(f"{cls}.{node.name}")
         self.class_name = None
         f.globals = declared_globals(self.filename, node)
-        for arg in a.args:
+        for arg in params:
             if arg.arg in f.locals:
-                raise self.error(arg, f"duplicate argument '{arg.arg}'", "error")
+                raise self.error(arg, f"duplicate argument '{arg.arg}' in function definition", "error")
             f.locals[arg.arg] = len(f.locals)
         for name in assigned_names(node.body):
             if name not in f.globals and name not in f.locals:
@@ -253,14 +260,43 @@ class Compiler(ExcGen):
         self.block(_skip_docstring(node.body))
         self.emit("RETNONE")
         self._finish(index, f, node.lineno)
+        fobj.names = [self.string(n) for n in f.locals]
         self.f, self.line, self.class_name = outer, outer_line, cls
-        r = self.alloc()
-        self.emit("LOADK", r, self.const("FUNC", index))
+        r = self.make_function(index, a, node)
         if not store:
             return r
         self.store_name(node.name, r, node)
         self.f.top = r
         return r
+
+    def make_function(self, index: int, a: ast.arguments, node: ast.AST) -> int:
+        """Emit the creation of function ``index`` (defaults evaluated now); returns its register."""
+        kwdefaults = [(k.arg, d) for k, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None]
+        if not a.defaults and not kwdefaults:
+            r = self.alloc()
+            self.emit("LOADK", r, self.const("FUNC", index))
+            return r
+        if len(a.defaults) > 200 or len(kwdefaults) > 100:
+            raise self.error(node, "too many default values")
+        base = self.alloc(3)
+        if a.defaults:
+            self._sequence(a.defaults, "NEWTUPLE", base)
+        else:
+            self.emit("LOADNONE", base)
+        if kwdefaults:
+            mark = self.f.top
+            pairs = self.alloc(2 * len(kwdefaults))
+            for i, (name, d) in enumerate(kwdefaults):
+                self.emit("LOADK", pairs + 2 * i, self.const("STR", self.string(name)))
+                self.expr_into(d, pairs + 2 * i + 1)
+            self.emit("NEWDICT", base + 1, pairs, len(kwdefaults))
+            self.f.top = mark
+        else:
+            self.emit("LOADNONE", base + 1)
+        self.emit("LOADNONE", base + 2)
+        self.emit("MAKEFUNC", base, self.const("FUNC", index))
+        self.f.top = base + 1
+        return base
 
     # ---- statements -----------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:
@@ -735,6 +771,8 @@ class Compiler(ExcGen):
     def e_Call(self, n: ast.Call, dst: int | None) -> int:
         if isinstance(n.func, ast.Name) and n.func.id == "super" and not self.is_local("super"):
             return self.e_super(n, dst)
+        if any(isinstance(a, ast.Starred) for a in n.args) or any(k.arg is None for k in n.keywords):
+            return self.call_ex(n, dst)
         base = self.alloc()
         nargs = 0
         if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:
@@ -745,25 +783,61 @@ class Compiler(ExcGen):
         else:
             self.expr_into(n.func, base)
         for a in n.args:
-            if isinstance(a, ast.Starred):
-                raise self.error(a, "*args in calls")
             self.expr_into(a, self.alloc())
             nargs += 1
         for kw in n.keywords:
-            if kw.arg is None:
-                raise self.error(kw, "**kwargs in calls")
+            assert kw.arg is not None
             self.emit("LOADK", self.alloc(), self.const("STR", self.string(kw.arg)))
             self.expr_into(kw.value, self.alloc())
         if nargs > 255 or len(n.keywords) > 255:
             raise self.error(n, "too many arguments")
         self.line = n.lineno
         self.emit("CALL", base, nargs, len(n.keywords))
+        return self._call_result(base, dst)
+
+    def _call_result(self, base: int, dst: int | None) -> int:
         self.f.top = base + 1
         if dst is not None and dst != base:
             self.emit("MOVE", dst, base)
             self.f.top = base
             return dst
         return base
+
+    def call_ex(self, n: ast.Call, dst: int | None) -> int:
+        """A call with ``*seq`` or ``**mapping``: arguments built into a list and a dict, then CALLEX."""
+        base = self.alloc(3)
+        if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:
+            self.expr_into(n.func.value, base + 1)
+            self.emit("METHOD", base, self.const("STR", self.string(n.func.attr)))
+            self.emit("NEWLIST", base + 1, base + 1, 1)
+        else:
+            self.expr_into(n.func, base)
+            self.emit("NEWLIST", base + 1, 0, 0)
+        for a in n.args:
+            mark = self.f.top
+            if isinstance(a, ast.Starred):
+                self.emit("LISTEXTEND", base + 1, self.expr(a.value), base)
+            else:
+                self.emit("LISTAPPEND", base + 1, self.expr(a))
+            self.f.top = mark
+        if n.keywords:
+            self.emit("NEWDICT", base + 2, 0, 0)
+            for kw in n.keywords:
+                mark = self.f.top
+                if kw.arg is None:
+                    self.emit("DICTMERGE", base + 2, self.expr(kw.value), base)
+                else:
+                    pair = self.alloc(2)
+                    self.emit("LOADK", pair, self.const("STR", self.string(kw.arg)))
+                    self.expr_into(kw.value, pair + 1)
+                    self.emit("NEWDICT", pair, pair, 1)
+                    self.emit("DICTMERGE", base + 2, pair, base)
+                self.f.top = mark
+        else:
+            self.emit("LOADNONE", base + 2)
+        self.line = n.lineno
+        self.emit("CALLEX", base)
+        return self._call_result(base, dst)
 
     def e_JoinedStr(self, n: ast.JoinedStr, dst: int | None) -> int:
         mark = self.f.top

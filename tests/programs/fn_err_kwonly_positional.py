@@ -1,0 +1,5 @@
+def f(a, *, key=1):
+    return a
+
+
+f(1, 2)

@@ -1,0 +1,5 @@
+def f(a, b, c, d=4):
+    return a
+
+
+f()

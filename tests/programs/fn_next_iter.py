@@ -1,0 +1,8 @@
+it = iter([10, 20, 30])
+print(next(it))
+print(next(it), next(it))
+print(next(it, "empty"))
+r = iter(range(2))
+print(next(r), next(r), next(r, None))
+s = iter("ab")
+print(list(s), next(s, "-"))
