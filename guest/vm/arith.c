@@ -226,8 +226,7 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
     return exc_raise(vm, E_TypeError, "can only concatenate list (not \"%T\") to list", b);
   if (is_anyset(a) && is_anyset(b) && (op == OP_BOR || op == OP_BAND || op == OP_SUB || op == OP_BXOR))
     return set_binop(vm, op, a, b, out);
-  if (op == OP_MOD && a.tag == T_STR)
-    return exc_raise(vm, E_NotImplementedError, "%%-formatting of strings is not supported yet");
+  if (op == OP_MOD && a.tag == T_STR) return str_percent(vm, a, b, out);
   return exc_type_error_op(vm, op_symbol(op), a, b);
 }
 

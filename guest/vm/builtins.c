@@ -681,38 +681,6 @@ NATIVE(m_str_join) {
 
 static bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r') || c == 0x1c || c == 0x1d || c == 0x1e || c == 0x1f; }
 
-NATIVE(m_str_split) {
-  if (!want_args(vm, "split", n - 1, 0, 1)) return false;
-  Ref lr = list_new(vm, 4);
-  if (!lr) return false;
-  Value list = v_obj(T_LIST, lr), piece;
-  Str *s = S(vm, a[0]);
-  uint32_t len = s->nbytes, i = 0;
-  if (n == 1 || a[1].tag == T_NONE) {
-    for (;;) {
-      s = S(vm, a[0]);
-      while (i < len && is_space(s->data[i])) i++;
-      if (i >= len) break;
-      uint32_t j = i;
-      while (j < len && !is_space(s->data[j])) j++;
-      if (!str_value(vm, s->data + i, j - i, &piece) || !list_append(vm, list, piece)) return false;
-      i = j;
-    }
-  } else {
-    if (!need_str(vm, "split()", a[1])) return false;
-    if (S(vm, a[1])->nbytes == 0) return exc_raise(vm, E_ValueError, "empty separator");
-    for (;;) {
-      s = S(vm, a[0]);
-      int64_t at = str_find(s, S(vm, a[1]), i);
-      uint32_t j = at < 0 ? len : (uint32_t)at;
-      if (!str_value(vm, S(vm, a[0])->data + i, j - i, &piece) || !list_append(vm, list, piece)) return false;
-      if (at < 0) break;
-      i = j + S(vm, a[1])->nbytes;
-    }
-  }
-  *out = list;
-  return true;
-}
 
 static bool str_map(VM *vm, Value s, char lo, char hi, int delta, Value *out) {
   StrBuf sb;
@@ -770,23 +738,7 @@ static bool str_affix(VM *vm, Value *a, int n, bool end, Value *out) {
 NATIVE(m_str_startswith) { return str_affix(vm, a, n, false, out); }
 NATIVE(m_str_endswith) { return str_affix(vm, a, n, true, out); }
 
-NATIVE(m_str_find) {
-  if (!want_args(vm, "find", n - 1, 1, 1) || !need_str(vm, "find()", a[1])) return false;
-  Str *s = S(vm, a[0]);
-  int64_t at = str_find(s, S(vm, a[1]), 0);
-  *out = v_int(at < 0 ? -1 : (int64_t)utf8_count(s->data, (size_t)at));
-  return true;
-}
 
-NATIVE(m_str_count) {
-  if (!want_args(vm, "count", n - 1, 1, 1) || !need_str(vm, "count()", a[1])) return false;
-  Str *s = S(vm, a[0]), *x = S(vm, a[1]);
-  int64_t c = 0;
-  if (x->nbytes == 0) c = s->nchars + 1;
-  else for (int64_t at = 0; (at = str_find(s, x, (size_t)at)) >= 0; at += x->nbytes) c++;
-  *out = v_int(c);
-  return true;
-}
 
 NATIVE(m_str_replace) {
   if (!want_args(vm, "replace", n - 1, 2, 2) || !need_str(vm, "replace()", a[1]) || !need_str(vm, "replace()", a[2])) return false;
@@ -984,6 +936,16 @@ const Native bi_natives[] = {
   {"difference", m_set_difference, T_FROZENSET}, {"symmetric_difference", m_set_symmetric_difference, T_FROZENSET},
   {"issubset", m_set_issubset, T_FROZENSET}, {"issuperset", m_set_issuperset, T_FROZENSET},
   {"isdisjoint", m_set_isdisjoint, T_FROZENSET},
+  {"rsplit", m_str_rsplit, T_STR}, {"splitlines", m_str_splitlines, T_STR}, {"partition", m_str_partition, T_STR},
+  {"rpartition", m_str_rpartition, T_STR}, {"ljust", m_str_ljust, T_STR}, {"rjust", m_str_rjust, T_STR},
+  {"center", m_str_center, T_STR}, {"zfill", m_str_zfill, T_STR}, {"title", m_str_title, T_STR},
+  {"capitalize", m_str_capitalize, T_STR}, {"swapcase", m_str_swapcase, T_STR}, {"casefold", m_str_casefold, T_STR},
+  {"isupper", m_str_isupper, T_STR}, {"islower", m_str_islower, T_STR}, {"istitle", m_str_istitle, T_STR},
+  {"isdecimal", m_str_isdecimal, T_STR}, {"isnumeric", m_str_isnumeric, T_STR},
+  {"isidentifier", m_str_isidentifier, T_STR}, {"isascii", m_str_isascii, T_STR},
+  {"isprintable", m_str_isprintable, T_STR}, {"rfind", m_str_rfind, T_STR}, {"index", m_str_index, T_STR},
+  {"rindex", m_str_rindex, T_STR}, {"removeprefix", m_str_removeprefix, T_STR},
+  {"removesuffix", m_str_removesuffix, T_STR}, {"expandtabs", m_str_expandtabs, T_STR}, {"format", m_str_format, T_STR},
 };
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];
 

@@ -374,7 +374,7 @@ static bool format_number(StrBuf *sb, Value v, Spec *sp) {
 }
 
 /* Insert n bytes (uninitialised) at offset `at` of the text built so far; a pointer to them. */
-static char *sb_insert(StrBuf *sb, size_t at, size_t n) {
+char *sb_insert(StrBuf *sb, size_t at, size_t n) {
   size_t old = sb->len;
   for (size_t i = 0; i < n && !sb->failed; i++) sb_putc(sb, ' ');
   if (sb->failed) return NULL;
@@ -429,6 +429,7 @@ bool sb_format(StrBuf *sb, Value v, Str *spec) {
   Spec sp;
   if (spec->nbytes == 0) return sb_str(sb, v);
   if (!parse_spec(vm, spec, &sp)) return false;
+  if (v.tag == T_BOOL) v = v_int(v.as.i);          /* a non-empty spec formats a bool as an int */
   if (v.tag == T_BIGINT) {
     char t = sp.type;
     if (t == 0 || t == 'd' || t == 'n' || t == 'x' || t == 'X' || t == 'o' || t == 'b') return format_bigint(sb, v, &sp);

@@ -195,6 +195,7 @@ void sb_putc(StrBuf *sb, char c);
 bool sb_str(StrBuf *sb, Value v);                   /* str(v) */
 bool sb_repr(StrBuf *sb, Value v);                  /* repr(v) */
 bool sb_format(StrBuf *sb, Value v, Str *spec);     /* format(v, spec) */
+char *sb_insert(StrBuf *sb, size_t at, size_t n);     /* n bytes at offset at, moving the rest; NULL if full */
 bool sb_end(StrBuf *sb, Value *out);                /* commit as a Str */
 const char *sb_data(StrBuf *sb);
 void sb_abandon(StrBuf *sb);                         /* drop without committing */
@@ -246,6 +247,15 @@ NATIVE(m_set_pop); NATIVE(m_set_clear); NATIVE(m_set_copy); NATIVE(m_set_union);
 NATIVE(m_set_difference); NATIVE(m_set_symmetric_difference); NATIVE(m_set_update);
 NATIVE(m_set_intersection_update); NATIVE(m_set_difference_update); NATIVE(m_set_symmetric_difference_update);
 NATIVE(m_set_issubset); NATIVE(m_set_issuperset); NATIVE(m_set_isdisjoint);
+/* strmethods.c, strformat.c */
+bool str_percent(VM *vm, Value fmt, Value args, Value *out);     /* fmt % args */
+NATIVE(m_str_split); NATIVE(m_str_rsplit); NATIVE(m_str_splitlines); NATIVE(m_str_partition); NATIVE(m_str_rpartition);
+NATIVE(m_str_ljust); NATIVE(m_str_rjust); NATIVE(m_str_center); NATIVE(m_str_zfill); NATIVE(m_str_title);
+NATIVE(m_str_capitalize); NATIVE(m_str_swapcase); NATIVE(m_str_casefold); NATIVE(m_str_isupper); NATIVE(m_str_islower);
+NATIVE(m_str_istitle); NATIVE(m_str_isdecimal); NATIVE(m_str_isnumeric); NATIVE(m_str_isidentifier);
+NATIVE(m_str_isascii); NATIVE(m_str_isprintable); NATIVE(m_str_find); NATIVE(m_str_rfind); NATIVE(m_str_index);
+NATIVE(m_str_rindex); NATIVE(m_str_count); NATIVE(m_str_removeprefix); NATIVE(m_str_removesuffix);
+NATIVE(m_str_expandtabs); NATIVE(m_str_format);
 extern const uint32_t bi_count;
 int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
 int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */

@@ -1,0 +1,3 @@
+# A lone '}' in a format string is a ValueError.
+print("{{x}}".format())
+print("x}".format())

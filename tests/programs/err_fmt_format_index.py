@@ -1,0 +1,3 @@
+# A missing positional field in str.format is an IndexError.
+print("{} {}".format(1, 2))
+print("{} {}".format(1))

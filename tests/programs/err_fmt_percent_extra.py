@@ -1,0 +1,3 @@
+# Arguments left over after %-formatting are a TypeError.
+print("%s" % "a")
+print("%s" % ("a", "b"))

@@ -1,0 +1,3 @@
+# str.index of a missing substring raises ValueError.
+print("abc".index("c"))
+print("abc".index("d"))
