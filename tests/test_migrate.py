@@ -308,7 +308,7 @@ def failed_migration(state: Path, source: int, stop: signal.Signals) -> str:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 72, err
+    assert proc.returncode == 72, (err, proc.stdout.read() if proc.stdout else "")
     return err
 
 
