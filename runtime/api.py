@@ -133,12 +133,13 @@ class Partition:
 
     @classmethod
     def run(cls, img: Image | str | os.PathLike[str], *, name: str | None = None, memory_mib: int | None = None,
-            cpus: int = 1, accel: str = "auto", machine: str = "microvm", append: str = "",
+            cpus: int = 1, accel: str = "auto", machine: str | None = None, append: str = "",
             cpu_min: int | None = None, cpu_max: int | None = None, cpu_burst: int | None = None,
             backend: Backend | None = None) -> Partition:
         """Boot ``img`` in the background as partition ``name`` (default: a fresh name from the image's).
 
-        ``memory_mib`` defaults to the image manifest's; ``cpu_min/max/burst``
+        ``memory_mib`` defaults to the image manifest's, ``machine`` to its architecture's
+        default (x86_64: microvm; aarch64: virt); ``cpu_min/max/burst``
         are CPU limits in percent of one CPU (cgroup v2, see :mod:`runtime.cgroups`).
 
         Raises:

@@ -51,7 +51,8 @@ class PartitionSpec:
     memory_mib: int = 8
     cpus: int = 1
     accel: str = "auto"
-    machine: str = "microvm"
+    #: None: the image architecture's default machine (runtime.qemu.resolve_machine).
+    machine: str | None = None
     append: str = ""
     #: CPU limits for cgroup v2 (percent of one CPU); None: unlimited.
     cpu_min: int | None = None

@@ -11,7 +11,9 @@ from . import paths
 from .compiler import compile_source
 from .errors import ToolMissingError
 
-ARCHES = ("x86_64",)
+ARCHES = ("x86_64", "aarch64")
+#: The C compiler each guest kernel is built with (guest/arch/<arch>/arch.mk).
+_COMPILERS = {"x86_64": "gcc", "aarch64": "aarch64-linux-gnu-gcc"}
 DEFAULT_MEMORY_MIB = 8
 
 
@@ -21,10 +23,11 @@ def _make(target: str, product: Path) -> Path:
     Raises:
         ToolMissingError: make or the C compiler is missing, or the build fails.
     """
-    if shutil.which("make") is None or shutil.which("gcc") is None:
+    cc = _COMPILERS.get(target, "gcc")
+    if shutil.which("make") is None or shutil.which(cc) is None:
         if product.exists():
             return product
-        raise ToolMissingError(f"{product} is not built and make/gcc are missing: run scripts/setup")
+        raise ToolMissingError(f"{product} is not built and make/{cc} are missing: run scripts/setup")
     proc = subprocess.run(["make", "-s", "-C", str(paths.ROOT / "guest"), f"B={paths.BUILD}", target],
                           capture_output=True, text=True)
     if proc.returncode != 0 or not product.exists():

@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from .api import Partition
     from .backend import Backend, PartitionInfo
 
-MACHINES = ("microvm", "q35")
-
 
 def _out_path(app: Path, given: str | None, suffix: str) -> Path:
     return Path(given) if given else app.with_suffix(suffix)
@@ -451,7 +449,8 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--accel", choices=("auto", "kvm", "tcg"), default="auto")
     r.add_argument("--memory", type=int, default=None, metavar="MiB",
                    help="guest memory (default: the image manifest's; hosted: 256)")
-    r.add_argument("--machine", choices=MACHINES, default="microvm")
+    r.add_argument("--machine", choices=qemu.MACHINES, default=None,
+                   help="default: microvm for x86_64, virt for aarch64")
     r.add_argument("--arch", choices=build.ARCHES, default="x86_64")
     r.add_argument("--hosted", action="store_true", help="run in the hosted VM (drift-vm), no QEMU")
     r.add_argument("--timeout", type=float, default=None, metavar="SECONDS")

@@ -254,7 +254,7 @@ def _read_kernel(kernel: Path) -> bytes:
         ImageError: it cannot be read.
     """
     if not kernel.exists():
-        raise ToolMissingError(f"the guest kernel {kernel} is not built: run `make -C guest x86_64` "
+        raise ToolMissingError(f"the guest kernel {kernel} is not built: run `make -C guest {kernel.parent.name}` "
                                "(or scripts/setup)")
     return _read(kernel, "kernel")
 

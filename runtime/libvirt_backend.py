@@ -29,6 +29,7 @@ e.g. 125 after a CPU fault) ``crashed``.  See docs/libvirt.md.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import time
@@ -186,9 +187,10 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
                metadata: dict[str, str]) -> str:
     """The libvirt domain XML of a partition (see the module docstring for the devices).
 
-    ``accel_name`` is resolved (kvm or tcg); ``metadata`` becomes Drift's
-    ``<metadata>`` element, one child per key.
+    ``accel_name`` is resolved (kvm or tcg), so is ``spec.machine`` (not None);
+    ``metadata`` becomes Drift's ``<metadata>`` element, one child per key.
     """
+    machine = spec.machine or qemu.ARCH_MACHINES["x86_64"][0]
     ET.register_namespace("qemu", QEMU_NAMESPACE)
     dom = ET.Element("domain", type="kvm" if accel_name == "kvm" else "qemu")
     _sub(dom, "name", domain_name(spec.name))
@@ -203,7 +205,7 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
     if tune is not None:
         dom.append(tune)
     os_el = _sub(dom, "os")
-    _sub(os_el, "type", "hvm", arch="x86_64", machine=spec.machine)
+    _sub(os_el, "type", "hvm", arch="x86_64", machine=machine)
     if spec.machine == "q35":
         # qboot: SeaBIOS would print its banner on COM1 (the program's stdout)
         _sub(os_el, "loader", str(QBOOT_ROM), type="rom", readonly="yes")
@@ -490,7 +492,7 @@ class LibvirtBackend(Backend):
             AccelError: the accelerator is unusable.
         """
         validate_name(spec.name)
-        if spec.machine not in MACHINES:
+        if spec.machine is not None and spec.machine not in MACHINES:
             raise UsageError(f"unknown machine {spec.machine!r}: use one of {', '.join(MACHINES)}")
         qemu.check_resources(spec.memory_mib, spec.cpus)
         _cputune(spec)
@@ -518,6 +520,8 @@ class LibvirtBackend(Backend):
             BackendError: libvirt is unreachable or refused the definition.
         """
         manifest, accel_name, source = self._prepare(spec)
+        machine = qemu.resolve_machine(manifest.arch, spec.machine)
+        spec = dataclasses.replace(spec, machine=machine)
         lv = self._lib()
         conn = self.connection()
         dname = domain_name(spec.name)
@@ -534,7 +538,7 @@ class LibvirtBackend(Backend):
         folder = self.state_dir / spec.name
         self._make_folder(folder, source)
         metadata = {"name": spec.name, "image": str(source), "image-sha256": manifest.image_sha256,
-                    "arch": manifest.arch, "accel": accel_name, "machine": spec.machine,
+                    "arch": manifest.arch, "accel": accel_name, "machine": machine,
                     "memory-mib": str(spec.memory_mib), "cpus": str(spec.cpus), "append": spec.append,
                     "folder": str(folder), "started-at": repr(time.time())}
         xml = domain_xml(spec, accel_name=accel_name, boot_image=folder / BOOT_IMAGE, folder=folder,

@@ -502,7 +502,8 @@ class DirectBackend(Backend):
         limits = cgroups.CpuLimits(spec.cpu_min, spec.cpu_max, spec.cpu_burst)
         cgroups.validate(limits)
         manifest = image.verify(spec.image)
-        cfg = qemu.QemuConfig(image=spec.image.resolve(), arch=manifest.arch, machine=spec.machine,
+        cfg = qemu.QemuConfig(image=spec.image.resolve(), arch=manifest.arch,
+                              machine=qemu.resolve_machine(manifest.arch, spec.machine),
                               accel=accel.resolve(spec.accel, manifest.arch), memory_mib=spec.memory_mib,
                               append=spec.append, cpus=spec.cpus, memfd=self.memfd, tb_size_mib=self.tb_size_mib)
         control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,

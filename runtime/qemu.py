@@ -1,10 +1,12 @@
 """Booting an image under QEMU in the foreground (``drift run``).
 
-The program's stdout (COM1) and stderr (COM2) reach the host through two
-pipes handed to QEMU as ``file`` chardevs on ``/dev/fd/N``; both are streamed
-to the caller's binary streams as data arrives.  QEMU's own messages are
-captured separately, for errors.  The guest's exit status comes back through
-``isa-debug-exit``: QEMU exits with ``2*status+1``.
+The program's stdout (x86_64: COM1; aarch64: the PL011) and stderr (COM2; a
+``pci-serial`` in PCI slot 1) reach the host through two pipes handed to QEMU
+as ``file`` chardevs on ``/dev/fd/N``; both are streamed to the caller's
+binary streams as data arrives.  QEMU's own messages are captured
+separately, for errors.  The guest's exit status comes back as QEMU's exit
+code ``2*status+1``: through ``isa-debug-exit`` on x86_64, Arm semihosting
+(``SYS_EXIT_EXTENDED``) on aarch64.
 
 The command line is hardened: no default devices, no user config, no
 display, no network, nothing listening, and a seccomp sandbox when QEMU has
@@ -30,15 +32,25 @@ from typing import BinaryIO
 
 from .errors import AccelError, LaunchError, ToolMissingError
 
-MACHINES = ("microvm", "q35")
+#: The machines Drift boots each architecture on; the first is the default.
+ARCH_MACHINES: dict[str, tuple[str, ...]] = {"x86_64": ("microvm", "q35"), "aarch64": ("virt",)}
+#: Every machine, whatever the architecture.
+MACHINES = tuple(m for machines in ARCH_MACHINES.values() for m in machines)
 QBOOT_ROM = Path("/usr/share/qemu/qboot.rom")
 #: The seccomp policy asked of QEMU: no obsolete syscalls, no setuid, no
 #: fork/exec, no scheduler/affinity changes.
 SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
 #: Debian/Ubuntu packages providing ``qemu-system-<arch>``.
 _APT_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
-_MACHINE_OPTIONS = {"microvm": "microvm,x-option-roms=off,rtc=on", "q35": "q35"}
+_MACHINE_OPTIONS = {"microvm": "microvm,x-option-roms=off,rtc=on", "q35": "q35", "virt": "virt"}
+#: virt's interrupt controller: the guest drives GICv2 and GICv3 (whichever the device tree names);
+#: under KVM it must be the host's.
+_GIC = {"tcg": "gic-version=2", "kvm": "gic-version=host"}
 _CPU = {"tcg": "max", "kvm": "host"}
+#: aarch64: the PCI slots of the two extra 16550s (``pci-serial``), as guest/arch/aarch64/arch.h has them.
+PCI_SLOT_STDERR, PCI_SLOT_CHANNEL = 1, 2
+#: aarch64: semihosting, for SYS_EXIT_EXTENDED only (docs/guest-abi.md).
+SEMIHOSTING = "enable=on,target=native"
 _PROBE_TIMEOUT_S = 10.0
 _CHUNK = 65536
 #: After QEMU reports a KVM internal error it pauses the guest forever; give
@@ -57,7 +69,7 @@ class QemuConfig:
 
     image: Path
     arch: str = "x86_64"
-    machine: str = "microvm"
+    machine: str | None = None  # None: the architecture's default (resolve_machine)
     accel: str = "tcg"
     memory_mib: int = 8
     append: str = ""
@@ -130,41 +142,71 @@ def sandbox_supported(binary: str) -> bool:
     return proc.returncode == 0
 
 
+def resolve_machine(arch: str, machine: str | None) -> str:
+    """The machine to boot an ``arch`` image on: ``machine``, or the architecture's default if None.
+
+    Raises:
+        LaunchError: an architecture Drift cannot run, or a machine that is not one for it.
+    """
+    machines = ARCH_MACHINES.get(arch)
+    if machines is None:
+        raise LaunchError(f"running {arch} images is not supported (only {', '.join(ARCH_MACHINES)})")
+    if machine is None:
+        return machines[0]
+    if machine not in machines:
+        raise LaunchError(f"machine {machine!r} cannot run {arch} images: use {' or '.join(machines)}")
+    return machine
+
+
 def _machine_args(cfg: QemuConfig) -> list[str]:
     """``-M`` (and for q35 ``-bios``) for the configured machine.
 
     Raises:
-        LaunchError: an unknown machine or unsupported architecture.
+        LaunchError: an unknown machine, or one that is not for the image's architecture.
     """
-    if cfg.arch != "x86_64":
-        raise LaunchError(f"running {cfg.arch} images is not supported yet (only x86_64)")
-    if cfg.machine not in MACHINES:
+    if cfg.machine is not None and cfg.machine not in MACHINES:
         raise LaunchError(f"unknown machine {cfg.machine!r}: use one of {', '.join(MACHINES)}")
-    args = ["-M", _MACHINE_OPTIONS[cfg.machine]]
-    if cfg.machine == "q35":
+    machine = resolve_machine(cfg.arch, cfg.machine)
+    options = _MACHINE_OPTIONS[machine]
+    if machine == "virt":
+        options += "," + _GIC.get(cfg.accel, _GIC["tcg"])
+    args = ["-M", options]
+    if machine == "q35":
         args += ["-bios", str(QBOOT_ROM)]
     return args
 
 
 def _serial_args(cfg: QemuConfig, stdout_path: str, stderr_path: str) -> list[str]:
-    """Chardevs and UARTs: COM1 (0x3f8) -> ``stdout_path``, COM2 (0x2f8) -> ``stderr_path``.
+    """Chardevs and UARTs: stdout -> ``stdout_path``, stderr -> ``stderr_path``.
 
-    microvm makes only COM1 from ``-serial``, so COM2 is an explicit isa-serial
-    device there (on q35 too: one form for both).
+    x86_64: COM1 (0x3f8) and COM2 (0x2f8); microvm makes only COM1 from
+    ``-serial``, so COM2 is an explicit isa-serial device there (on q35 too:
+    one form for both).  aarch64: virt's PL011 and a ``pci-serial`` in PCI slot 1.
     """
+    err = ("-device", f"pci-serial,chardev=err,addr={PCI_SLOT_STDERR}") if cfg.arch == "aarch64" else \
+        ("-device", "isa-serial,chardev=err,iobase=0x2f8,irq=3")
     return ["-chardev", f"file,id=out,path={stdout_path},append=on",
             "-chardev", f"file,id=err,path={stderr_path},append=on",
-            "-serial", "chardev:out",
-            "-device", "isa-serial,chardev=err,iobase=0x2f8,irq=3"]
+            "-serial", "chardev:out", *err]
 
 
-def _control_args(control: Control, paused: bool) -> list[str]:
-    """QMP, the channel UART (COM3) and the guest's name; ``-S`` to start with the CPUs stopped."""
+def _exit_args(cfg: QemuConfig) -> list[str]:
+    """How the guest reports its status as QEMU's exit code: isa-debug-exit, or semihosting."""
+    if cfg.arch == "aarch64":
+        return ["-semihosting-config", SEMIHOSTING]
+    return ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+
+
+def _control_args(control: Control, paused: bool, arch: str = "x86_64") -> list[str]:
+    """QMP, the channel UART (x86_64: COM3; aarch64: a pci-serial in PCI slot 2) and the guest's
+    name; ``-S`` to start with the CPUs stopped."""
+    uart = f"pci-serial,chardev=ch,addr={PCI_SLOT_CHANNEL}" if arch == "aarch64" else \
+        "isa-serial,chardev=ch,iobase=0x3e8,irq=4"
     args = ["-name", f"guest={control.name},process=drift:{control.name}",
             "-qmp", f"unix:{control.qmp_socket},server=on,wait=off",
             "-chardev", f"socket,id=ch,path={control.channel_socket},server=on,wait=off,"
                         f"logfile={control.channel_log},logappend=on",
-            "-device", "isa-serial,chardev=ch,iobase=0x3e8,irq=4"]
+            "-device", uart]
     return [*args, "-S"] if paused else args
 
 
@@ -219,8 +261,8 @@ def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str,
         cmd += ["-smp", str(cfg.cpus)]
     cmd += _serial_args(cfg, stdout_path, stderr_path)
     if control is not None:
-        cmd += _control_args(control, paused)
-    cmd += ["-device", "isa-debug-exit,iobase=0xf4,iosize=4", "-kernel", str(cfg.image)]
+        cmd += _control_args(control, paused, cfg.arch)
+    cmd += [*_exit_args(cfg), "-kernel", str(cfg.image)]
     if cfg.append:
         cmd += ["-append", cfg.append]
     return cmd
@@ -345,7 +387,7 @@ def _status(rc: int, qemu_text: str) -> int:
     own_errors = [line for line in qemu_text.splitlines() if line.strip() and "warning:" not in line]
     if rc % 2 == 0 or (rc == 1 and own_errors):
         raise LaunchError(f"QEMU exited ({rc}) without a guest status (it failed to start the guest, "
-                          f"or the guest stopped without writing to isa-debug-exit){detail}")
+                          f"or the guest stopped without reporting one){detail}")
     return (rc - 1) // 2
 
 

@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kio.h"              /* kputs, kprintf, channel_exit_record (../common) */
+
 /* boot.S */
 extern uint64_t boot_tsc;               /* TSC at the PVH entry's first instruction */
 extern uint32_t boot_start_info;        /* physical address of hvm_start_info */
@@ -30,9 +32,6 @@ void uart_send(uint16_t base, unsigned depth, const char *p, size_t n);
 
 /* chan.c: the host channel */
 void channel_write(const char *buf, size_t len);
-void channel_exit_record(int status);   /* "ESC exit N" on the channel, if present */
-void kputs(int stream, const char *s);
-void kprintf(int stream, const char *fmt, ...);  /* %s %c %u %d %x (64-bit args) */
 
 /* clock.c */
 uint64_t tsc_hz(void);                  /* calibrates on first call */

@@ -23,12 +23,12 @@ X86_CFLAGS = -std=gnu11 $(X86_OPT) $(X86_LTO) -g $(WARN) -ffreestanding -fbuilti
 	-mcmodel=small -mno-red-zone -fno-stack-protector -fcf-protection=none \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common \
 	-ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
-	-Ivm -Ilib -I$(X86_DIR) -DDRIFT_GUEST=1 -MMD -MP
+	-Ivm -Ilib -Iarch/common -I$(X86_DIR) -DDRIFT_GUEST=1 -MMD -MP
 X86_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(X86_DIR)/kernel.ld \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-n
 
-X86_ARCH_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/chan.c $(X86_DIR)/clock.c $(X86_DIR)/timer.c \
+X86_ARCH_SRCS := arch/common/kio.c $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/chan.c $(X86_DIR)/clock.c $(X86_DIR)/timer.c \
 	$(X86_DIR)/trap.c $(X86_DIR)/platform.c
 X86_NOOP_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/noop.c
 
@@ -38,7 +38,7 @@ X86_NOOP_OBJS   := $(call x86_obj,$(X86_NOOP_SRCS))
 
 x86_64: $(X86_OUT)/drift-kernel.elf $(X86_OUT)/noop.elf
 
-$(X86_OUT)/obj/$(X86_DIR)/%.o: X86_OPT = $(X86_ARCH_OPT)
+$(X86_OUT)/obj/$(X86_DIR)/%.o $(X86_OUT)/obj/arch/common/%.o: X86_OPT = $(X86_ARCH_OPT)
 $(call x86_obj,$(X86_HOT_SRCS)): X86_OPT = $(X86_HOT_OPT)
 
 $(X86_OUT)/obj/%.o: %.c Makefile $(X86_DIR)/arch.mk

@@ -43,18 +43,3 @@ int plat_channel_read(void)
         __asm__ volatile("sti; hlt; cli" ::: "memory");
     return inb(COM3 + UART_RBR);
 }
-
-
-/* Tell the host how the program ended: the control record "ESC exit N" (a
- * raw ESC never starts a program's message).  Only if the channel exists. */
-void channel_exit_record(int status)
-{
-    char rec[16] = "\x1b" "exit ";
-    size_t n = 6;
-    char d[4];
-    int k = 0;
-    do d[k++] = (char)('0' + status % 10); while ((status /= 10) && k < 3);
-    while (k) rec[n++] = d[--k];
-    rec[n++] = '\n';
-    channel_write(rec, n);
-}

@@ -7,8 +7,6 @@
  * we wait for THR-empty, then send up to a FIFO's worth with one rep outsb
  * (under KVM that is a single exit).
  */
-#include <stdarg.h>
-
 #include "platform.h"
 #include "io.h"
 #include "arch.h"
@@ -67,78 +65,4 @@ void plat_write(int stream, const char *buf, size_t len)
     if (!uart_depth[i])
         uart_depth[i] = (uint8_t)uart_setup(base);
     uart_send(base, uart_depth[i], buf, len);
-}
-
-void kputs(int stream, const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    plat_write(stream, s, n);
-}
-
-/* A tiny printf: %s %c, and %u %d %x taking 64-bit integers (%x prints 0x
- * and 16 digits).  Buffered so a line goes out in FIFO-sized chunks. */
-struct out {
-    int stream;
-    unsigned n;
-    char buf[128];
-};
-
-static void put(struct out *o, char c)
-{
-    if (o->n == sizeof o->buf) {
-        plat_write(o->stream, o->buf, o->n);
-        o->n = 0;
-    }
-    o->buf[o->n++] = c;
-}
-
-static void puts_(struct out *o, const char *s)
-{
-    while (*s)
-        put(o, *s++);
-}
-
-void kprintf(int stream, const char *fmt, ...)
-{
-    struct out o = {.stream = stream, .n = 0};
-    va_list ap;
-    va_start(ap, fmt);
-    for (; *fmt; fmt++) {
-        char t = *fmt == '%' ? *++fmt : 0;
-        if (t == 's') {
-            puts_(&o, va_arg(ap, const char *));
-        } else if (t == 'c') {
-            put(&o, (char)va_arg(ap, int));
-        } else if (t == 'x' || t == 'u' || t == 'd') {
-            uint64_t v = va_arg(ap, uint64_t);
-            char d[24], *p = d + sizeof d;
-            *--p = 0;
-            if (t == 'x') {
-                for (int k = 0; k < 16; k++, v >>= 4)
-                    *--p = "0123456789abcdef"[v & 15];
-                puts_(&o, "0x");
-            } else {
-                int neg = t == 'd' && (int64_t)v < 0;
-                if (neg)
-                    v = -v;
-                do
-                    *--p = (char)('0' + v % 10);
-                while ((v /= 10) != 0);
-                if (neg)
-                    *--p = '-';
-            }
-            puts_(&o, p);
-        } else if (t) {
-            put(&o, t);             /* "%%" and unknown conversions */
-        } else if (*fmt) {
-            put(&o, *fmt);
-        } else {
-            break;                  /* a lone '%' at the end */
-        }
-    }
-    va_end(ap);
-    if (o.n)
-        plat_write(stream, o.buf, o.n);
 }
