@@ -695,9 +695,10 @@ class Compiler(ExcGen):
         if len(elts) > 200:
             raise self.error(elts[0], "more than 200 items in one display")
         mark = self.f.top
-        base = self.alloc(len(elts))
-        for i, e in enumerate(elts):
-            self.expr_into(e, base + i)
+        base = self.f.top
+        for i, e in enumerate(elts):          # one register at a time: each item is the top (calls land in place)
+            self.f.top = base + i
+            self.expr_into(e, self.alloc())
         self.f.top = mark
         r = self.target(dst)
         self.emit(op, r, base if elts else 0, len(elts))
@@ -773,7 +774,9 @@ class Compiler(ExcGen):
             return self.e_super(n, dst)
         if any(isinstance(a, ast.Starred) for a in n.args) or any(k.arg is None for k in n.keywords):
             return self.call_ex(n, dst)
-        base = self.alloc()
+        # Into a temporary at the top (a tuple element, an argument): build the call
+        # right there, so the result needs no MOVE.
+        base = dst if dst is not None and dst + 1 == self.f.top and dst >= len(self.f.locals) else self.alloc()
         nargs = 0
         if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:
             self.alloc()
