@@ -163,4 +163,5 @@ void gc_collect(VM *vm, size_t live_regs) {
   vm->gc_at = vm_gc_stress ? 0 : to + (vm->heap_hi - to) / 2;
   vm->gc_count++;
   vm->cls_ver++;                         /* attribute caches hold offsets */
+  snap_gc_done(vm);                      /* a pending snapshot request keeps gc_at forced */
 }

@@ -118,6 +118,13 @@ void *heap_raw(VM *vm, size_t size, Ref *ref);           /* untyped block (T_BYT
 /* gc.c */
 void gc_collect(VM *vm, size_t live_regs);
 
+/* snapshot.c */
+int vm_safe_point(VM *vm, size_t live_regs);    /* -1: go on; else an exit status */
+void snap_request(VM *vm);                       /* from an interrupt handler too */
+void snap_gc_done(VM *vm);
+void snap_arm(VM *vm);
+bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why);
+
 /* error.c */
 bool exc_raise(VM *vm, int kind, const char *fmt, ...);  /* always returns false */
 bool exc_type_error_op(VM *vm, const char *op, Value a, Value b);
@@ -264,10 +271,17 @@ void out_flush(VM *vm);
 
 /* load.c / verify.c */
 bool load_program(VM *vm, const uint8_t *code, size_t len, const char **why);
+/* What the loader laid out below heap_lo: program tables (offset, bytes) from
+ * load_start on, with its immortal objects (constant strings, built-in
+ * classes...) between them; snapshot.c walks those.  More than
+ * LOAD_MAX_CARVES tables: load_ncarves > LOAD_MAX_CARVES. */
+#define LOAD_MAX_CARVES 32
+extern size_t load_start, load_carves[LOAD_MAX_CARVES][2];
+extern uint32_t load_ncarves;
 bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc);
 
 /* interp.c */
-int vm_execute(VM *vm);
+int vm_execute(VM *vm, bool resume);   /* resume: continue from vm->frames (a restored snapshot) */
 /* Call `callable` (function, closure or native) with nargs positional
  * arguments and run it to completion; the result goes to *out.  Usable from
  * natives.  Returns false with the exception pending.  Garbage may be
