@@ -95,10 +95,9 @@ typedef struct VM {
   Ref classes[E__COUNT + 1];      /* built-in exception classes, then object (immortal) */
   uint32_t cls_ver;               /* bumped when any class changes and by the collector */
   AttrCache *acache;              /* per constant */
-  int exit_status;
-
   /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
   int64_t clock_offset_ns;
+  int exit_status;
 
   /* buffered stdout */
   uint32_t outlen;
