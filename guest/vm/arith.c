@@ -198,6 +198,7 @@ static bool is_seq(Value v) { return v.tag == T_STR || v.tag == T_LIST || v.tag 
 /* out = a <op> b for a binary OP_ code. */
 bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   if (is_intlike(a) && is_intlike(b)) return int_op(vm, op, a.as.i, b.as.i, out);
+  if (unlikely(a.tag == T_INSTANCE || b.tag == T_INSTANCE)) return obj_arith(vm, op, a, b, out);
   if (is_int(a) && is_int(b)) return big_arith(vm, op, a, b, out);
   bool af = a.tag == T_FLOAT, bf = b.tag == T_FLOAT;
   if ((af || is_int(a)) && (bf || is_int(b)) && (op <= OP_POW || op == OP_IADD)) {
@@ -231,6 +232,7 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
 }
 
 bool unary(VM *vm, int op, Value a, Value *out) {
+  if (unlikely(a.tag == T_INSTANCE && op != OP_NOT)) return obj_unary(vm, op, a, out);
   switch (op) {
   case OP_NOT: *out = v_bool(!truthy(vm, a)); return true;
   case OP_NEG:

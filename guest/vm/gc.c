@@ -132,6 +132,7 @@ static void drain(GC *gc) {
 
 /* Collect garbage.  live_regs: how many registers from the stack bottom are live. */
 void gc_collect(VM *vm, size_t live_regs) {
+  if (vm->gc_hold) return;               /* C code holds heap refs across a dunder call */
   GC gc = {vm, MARK, (Ref *)(vm->mem + ALIGN_UP(vm->heap_top, 8)), 0, 0, false};
   gc.cap = (vm->heap_hi - ALIGN_UP(vm->heap_top, 8)) / sizeof(Ref);
   roots(&gc, live_regs);

@@ -625,7 +625,10 @@ L_IADDI: ARITH_IMM(OP_IADD, __builtin_add_overflow)
 L_NEG: SAVE(); CHECK(unary(vm, OP_NEG, RB, &t)); RA = t; NEXT();
 L_POS: SAVE(); CHECK(unary(vm, OP_POS, RB, &t)); RA = t; NEXT();
 L_INVERT: SAVE(); CHECK(unary(vm, OP_INVERT, RB, &t)); RA = t; NEXT();
-L_NOT: RA = v_bool(!truthy(vm, RB)); NEXT();
+L_NOT:
+  if (unlikely(RB.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, RB, &r_)); RA = v_bool(!r_); NEXT(); }
+  RA = v_bool(!truthy(vm, RB));
+  NEXT();
 
 #define CMP_FAST(op, code)                                                        \
   if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i op RC.as.i); NEXT(); } \
@@ -639,6 +642,7 @@ L_EQ: {
   bool r_;
   if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i == RC.as.i); NEXT(); }
   SAVE();
+  if (unlikely(RB.tag == T_INSTANCE || RC.tag == T_INSTANCE)) { CHECK(obj_richcmp(vm, 4, RB, RC, &t)); RA = t; NEXT(); }
   CHECK(values_equal(vm, RB, RC, &r_));
   RA = v_bool(r_);
   NEXT();
@@ -647,6 +651,7 @@ L_NE: {
   bool r_;
   if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i != RC.as.i); NEXT(); }
   SAVE();
+  if (unlikely(RB.tag == T_INSTANCE || RC.tag == T_INSTANCE)) { CHECK(obj_richcmp(vm, 5, RB, RC, &t)); RA = t; NEXT(); }
   CHECK(values_equal(vm, RB, RC, &r_));
   RA = v_bool(!r_);
   NEXT();
@@ -701,16 +706,19 @@ L_JMP:
   NEXT();
 L_JMPIF:
   t = RA;
+  if (unlikely(t.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, t, &r_)); t = v_bool(r_); }
   if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
   NEXT();
 L_JMPIFNOT:
   t = RA;
+  if (unlikely(t.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, t, &r_)); t = v_bool(r_); }
   if (!(t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t))) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
   NEXT();
 L_GETITER: SAVE(); CHECK(vm_getiter(vm, RB, &t)); RA = t; NEXT();
 L_FORITER: {
   if (unlikely(RA.tag != T_ITER)) {
     SAVE();
+    if (RA.tag == T_INSTANCE) goto foriter_next;
     if (RA.tag != T_GEN) { exc_raise(vm, E_TypeError, "'%T' object is not an iterator", RA); goto error; }
     if (AS(vm, RA, Gen)->state == GEN_DONE) { pc += GET_sBx(i); NEXT(); }
     FUEL();
@@ -732,6 +740,7 @@ L_FORITER: {
     if (GET_sBx(i) < 0) FUEL();
     NEXT();
   }
+foriter_next:
   SAVE();
   int r = vm_next(vm, RA, &t);
   CHECK(r >= 0);

@@ -54,6 +54,19 @@ typedef struct Frame {
 } Frame;
 enum { FR_NORMAL, FR_TOREG, FR_INIT, FR_DISCARD };   /* Frame.ret & 0xff */
 
+/* Special method names, interned at load (class.c). */
+#define DUNDERS(X) X(init) X(str) X(repr) X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(hash) X(len) \
+  X(getitem) X(setitem) X(delitem) X(iter) X(next) X(contains) X(call) X(bool) X(add) X(sub) X(mul) \
+  X(truediv) X(floordiv) X(mod) X(pow) X(and) X(or) X(xor) X(lshift) X(rshift) X(radd) X(rsub) X(rmul) \
+  X(rtruediv) X(rfloordiv) X(rmod) X(rpow) X(rand) X(ror) X(rxor) X(rlshift) X(rrshift) X(iadd) X(neg) \
+  X(pos) X(invert) X(abs) X(enter) X(exit) X(format) X(index) X(int) X(float)
+enum {
+#define X(n) D_##n,
+  DUNDERS(X)
+#undef X
+  D__COUNT
+};
+
 typedef struct AttrCache {        /* per constant: attribute lookup on a class */
   Ref cls;                        /* 0: empty */
   uint32_t ver;                   /* vm->cls_ver when filled */
@@ -94,6 +107,9 @@ typedef struct VM {
   Value memerr;                   /* a MemoryError made at start, raised when no other fits */
   Ref classes[E__COUNT + 1];      /* built-in exception classes, then object (immortal) */
   uint32_t cls_ver;               /* bumped when any class changes and by the collector */
+  Ref dunders[D__COUNT];          /* interned "__init__", ... (immortal) */
+  Value notimpl;                  /* the NotImplemented singleton (immortal) */
+  uint32_t gc_hold;               /* > 0: no collection (C holds heap refs across a dunder call) */
   AttrCache *acache;              /* per constant */
   /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
   int64_t clock_offset_ns;
@@ -230,7 +246,24 @@ bool obj_type(VM *vm, Value v, Value *out);
 bool obj_isinstance(VM *vm, Value v, Value cls, bool *res);
 bool obj_repr(StrBuf *sb, Value v);                      /* repr of instances, classes, wrappers */
 bool obj_str(StrBuf *sb, Value v);                       /* str of an instance */
-bool native_is_type(const char *name);                   /* int, str, list, ...: shown as <class 'x'> */
+bool native_is_type(const char *name);
+/* Dunder methods of instances, called from C (collections are held off
+ * during the call, so the caller's C refs stay valid).  Each returns false
+ * with an exception pending. */
+bool obj_has_dunder(VM *vm, Value v, int d);
+bool obj_richcmp(VM *vm, int op, Value a, Value b, Value *out);     /* op: 0 < 1 <= 2 > 3 >= 4 == 5 != */
+bool obj_eq(VM *vm, Value a, Value b, bool *eq);
+bool obj_hash(VM *vm, Value v, uint64_t *h);
+bool obj_truthy(VM *vm, Value v, bool *res);
+bool obj_len(VM *vm, Value v, int64_t *n);
+bool obj_getitem(VM *vm, Value obj, Value key, Value *out);
+bool obj_setitem(VM *vm, Value obj, Value key, Value val);
+bool obj_delitem(VM *vm, Value obj, Value key);
+bool obj_contains(VM *vm, Value obj, Value item, bool *res);
+bool obj_iter(VM *vm, Value obj, Value *out);
+int obj_next(VM *vm, Value it, Value *out);                         /* 1 item, 0 done, -1 error */
+bool obj_arith(VM *vm, int op, Value a, Value b, Value *out);       /* op: an OP_ code */
+bool obj_unary(VM *vm, int op, Value a, Value *out);                   /* int, str, list, ...: shown as <class 'x'> */
 
 #define CLASS_NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out);
 CLASS_NATIVE(bi_isinstance) CLASS_NATIVE(bi_issubclass) CLASS_NATIVE(bi_type) CLASS_NATIVE(bi_getattr)
