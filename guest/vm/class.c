@@ -259,14 +259,15 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   } else if (obj.tag == T_NATIVE && str_eq(name, "__name__")) {
     const char *n = bi_natives[obj.as.i].name;
     return str_value(vm, n, strlen(n), out);
-  } else if (obj.tag == T_FUNC && str_eq(name, "__name__")) {
-    *out = v_obj(T_STR, vm->strings[vm->funcs[obj.as.i].name]);
-    return true;
+  } else if (obj.tag == T_FUNC || obj.tag == T_CLOSURE || obj.tag == T_GEN) {
+    uint32_t fi = obj.tag == T_FUNC ? (uint32_t)obj.as.i : obj.tag == T_CLOSURE ? AS(vm, obj, FuncObj)->func : AS(vm, obj, Gen)->func;
+    if (str_eq(name, "__name__")) { *out = v_obj(T_STR, vm->strings[vm->funcs[fi].name]); return true; }
+    if (str_eq(name, "__qualname__")) { *out = v_obj(T_STR, vm->strings[vm->funcs[fi].qualname]); return true; }
   }
   return false;
 }
 
-static bool is_callable_fn(Value v) { return v.tag == T_FUNC || v.tag == T_NATIVE; }
+static bool is_callable_fn(Value v) { return v.tag == T_FUNC || v.tag == T_CLOSURE || v.tag == T_NATIVE; }
 
 /* getattr(obj, K[k]).  Returns 1 with the value in *out, 2 when *out is a
  * property getter to call with obj, 0 on error. */
