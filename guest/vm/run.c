@@ -64,6 +64,7 @@ int vm_run(const uint8_t *code, size_t len, void *arena, size_t size) {
   }
   int r = vm_execute(vm, vm_restore != NULL);
   out_flush(vm);
+  if (r < 0 && (r = sys_exit_status(vm)) >= 0) { out_flush(vm); return r; }
   if (r < 0) {
     exc_print_traceback(vm);
     return ST_EXCEPTION;

@@ -294,6 +294,14 @@ NATIVE(m_str_istitle); NATIVE(m_str_isdecimal); NATIVE(m_str_isnumeric); NATIVE(
 NATIVE(m_str_isascii); NATIVE(m_str_isprintable); NATIVE(m_str_find); NATIVE(m_str_rfind); NATIVE(m_str_index);
 NATIVE(m_str_rindex); NATIVE(m_str_count); NATIVE(m_str_removeprefix); NATIVE(m_str_removesuffix);
 NATIVE(m_str_expandtabs); NATIVE(m_str_format);
+/* mathmod.c: the math and sys modules */
+bool mod_constant(VM *vm, const char *name, size_t n, Value *out);   /* "math.pi" etc.; false if none */
+int sys_exit_status(VM *vm);                                       /* uncaught SystemExit: its status, else -1 */
+NATIVE(mt_sqrt); NATIVE(mt_exp); NATIVE(mt_sin); NATIVE(mt_cos); NATIVE(mt_tan); NATIVE(mt_atan); NATIVE(mt_asin);
+NATIVE(mt_acos); NATIVE(mt_fabs); NATIVE(mt_log); NATIVE(mt_log2); NATIVE(mt_log10); NATIVE(mt_pow); NATIVE(mt_atan2);
+NATIVE(mt_fmod); NATIVE(mt_copysign); NATIVE(mt_hypot); NATIVE(mt_degrees); NATIVE(mt_radians); NATIVE(mt_isfinite);
+NATIVE(mt_isinf); NATIVE(mt_isnan); NATIVE(mt_floor); NATIVE(mt_ceil); NATIVE(mt_trunc); NATIVE(mt_gcd); NATIVE(mt_isqrt);
+NATIVE(mt_factorial); NATIVE(mt_perm); NATIVE(mt_comb); NATIVE(sy_exit);
 extern const uint32_t bi_count;
 int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
 int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */
