@@ -117,16 +117,14 @@ static bool float_op(VM *vm, int op, double a, double b, Value *out) {
       } else r = (a / b) < 0 ? -0.0 : 0.0;
     }
     break;
-  case OP_POW: {
-    if (b != fm_floor(b) || b > 1e18 || b < -1e18)
-      return exc_raise(vm, E_NotImplementedError, "float ** non-integer exponent is not supported yet");
+  case OP_POW:                    /* CPython's float_pow */
     if (a == 0.0 && b < 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
-    int64_t e = (int64_t)b;
-    double base = a, acc = 1.0;
-    for (uint64_t k = (uint64_t)(e < 0 ? -e : e); k; k >>= 1, base *= base) if (k & 1) acc *= base;
-    r = e < 0 ? 1.0 / acc : acc;
+    if (a < 0 && b == b && b - b == 0 && b != fm_floor(b))
+      return exc_raise(vm, E_ValueError, "negative number cannot be raised to a fractional power (Drift has no complex numbers)");
+    r = fm_pow(a, b);
+    if (r - r != 0 && r == r && a - a == 0 && b - b == 0)
+      return exc_raise(vm, E_OverflowError, "(34, 'Numerical result out of range')");
     break;
-  }
   default: return exc_type_error_op(vm, op_symbol(op), v_float(a), v_float(b));
   }
   *out = v_float(r);

@@ -202,6 +202,7 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
     Str *name = OBJ(vm, vm->strings[s], Str);
     int b = bi_lookup_global(name->data, name->nbytes);
     vm->globals[i] = b >= 0 ? v_native((uint32_t)b) : v_unbound();
+    if (b < 0 && mod_constant(vm, name->data, name->nbytes, &vm->globals[i])) continue;
     cls_builtin_global(vm, name, &vm->globals[i]);
     if (name->nbytes == 8 && memcmp(name->data, "__name__", 8) == 0 &&
         !str_value(vm, "__main__", 8, &vm->globals[i]))

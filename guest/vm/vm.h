@@ -99,6 +99,7 @@ typedef struct VM {
   uint32_t ntop;                  /* 0, or the end of live values above the top frame
                                      (arguments and scratch of running natives) */
   uint32_t cdepth;                /* nesting of vm_call() */
+  uint32_t unsafe_native;         /* the running native is not gc_safe */
 
   /* pending exception */
   int exc;                        /* E_* kind of the pending exception, or -1 */
@@ -111,12 +112,17 @@ typedef struct VM {
   Value notimpl;                  /* the NotImplemented singleton (immortal) */
   uint32_t gc_hold;               /* > 0: no collection (C holds heap refs across a dunder call) */
   AttrCache *acache;              /* per constant */
+  /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
+  int64_t clock_offset_ns;
   int exit_status;
 
   /* buffered stdout */
   uint32_t outlen;
   char out[VM_OUTBUF];
 } VM;
+
+/* builtins.c: the program's monotonic clock (time.monotonic): plat_clock_ns() + clock_offset_ns */
+uint64_t vm_clock_ns(VM *vm);
 
 #define OBJ(vm, ref, T) ((T *)((vm)->mem + (ref)))
 #define AS(vm, v, T) OBJ(vm, (Ref)(v).as.r, T)
@@ -268,7 +274,10 @@ CLASS_NATIVE(bi_property) CLASS_NATIVE(m_property_setter) CLASS_NATIVE(bi_exc_in
 
 /* builtins.c */
 typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Value *out);
-typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; } Native;
+/* gc_safe: the native keeps every Value it needs across vm_call()/vm_next()
+ * in GC roots (docs/vm.md).  Code run from a native that is not (the
+ * default) runs with collection deferred (vm->gc_hold). */
+typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; uint32_t gc_safe; } Native;
 extern const Native bi_natives[];
 #define NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
 bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unless lo <= n <= hi */
@@ -290,6 +299,14 @@ NATIVE(m_str_istitle); NATIVE(m_str_isdecimal); NATIVE(m_str_isnumeric); NATIVE(
 NATIVE(m_str_isascii); NATIVE(m_str_isprintable); NATIVE(m_str_find); NATIVE(m_str_rfind); NATIVE(m_str_index);
 NATIVE(m_str_rindex); NATIVE(m_str_count); NATIVE(m_str_removeprefix); NATIVE(m_str_removesuffix);
 NATIVE(m_str_expandtabs); NATIVE(m_str_format);
+/* mathmod.c: the math and sys modules */
+bool mod_constant(VM *vm, const char *name, size_t n, Value *out);   /* "math.pi" etc.; false if none */
+int sys_exit_status(VM *vm);                                       /* uncaught SystemExit: its status, else -1 */
+NATIVE(mt_sqrt); NATIVE(mt_exp); NATIVE(mt_sin); NATIVE(mt_cos); NATIVE(mt_tan); NATIVE(mt_atan); NATIVE(mt_asin);
+NATIVE(mt_acos); NATIVE(mt_fabs); NATIVE(mt_log); NATIVE(mt_log2); NATIVE(mt_log10); NATIVE(mt_pow); NATIVE(mt_atan2);
+NATIVE(mt_fmod); NATIVE(mt_copysign); NATIVE(mt_hypot); NATIVE(mt_degrees); NATIVE(mt_radians); NATIVE(mt_isfinite);
+NATIVE(mt_isinf); NATIVE(mt_isnan); NATIVE(mt_floor); NATIVE(mt_ceil); NATIVE(mt_trunc); NATIVE(mt_gcd); NATIVE(mt_isqrt);
+NATIVE(mt_factorial); NATIVE(mt_perm); NATIVE(mt_comb); NATIVE(sy_exit);
 extern const uint32_t bi_count;
 int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
 int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */
