@@ -191,11 +191,13 @@ def with_resume(sock: socket.socket) -> None:
 
 
 def image_for(code: bytes, arch: str, memory_mib: int) -> Path:
-    """An image of ``code`` for ``arch`` (cached by bytecode and arch)."""
+    """An image of ``code`` for ``arch`` (cached by bytecode, kernel and memory)."""
     digest = hashlib.sha256(code).hexdigest()
-    out = _store() / f"{digest[:16]}-{arch}.elf"
+    kernel = build.kernel(arch)
+    key = hashlib.sha256(code + kernel.read_bytes() + str(memory_mib).encode()).hexdigest()[:16]
+    out = _store() / f"{key}-{arch}.elf"
     if not out.exists() or image.load_manifest(out) is None:
-        image.build_image(build.kernel(arch), code, out, source_name=f"{digest[:16]}.dbc", source_sha256=digest,
+        image.build_image(kernel, code, out, source_name=f"{digest[:16]}.dbc", source_sha256=digest,
                           arch=arch, memory_mib=memory_mib)
     return out
 

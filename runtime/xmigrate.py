@@ -22,6 +22,7 @@ received but not read travels in the snapshot.
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import time
 from dataclasses import asdict, dataclass
@@ -29,7 +30,16 @@ from pathlib import Path
 from typing import Any
 
 from . import accel, hosts, image, migrate, partition, qemu, snapctl
-from .errors import BackendError, DriftError, LaunchError, MigrationError, PartitionStateError, SnapshotError
+from .errors import (
+    BackendError,
+    ChannelError,
+    DriftError,
+    LaunchError,
+    MigrationError,
+    PartitionStateError,
+    SnapshotError,
+    UsageError,
+)
 from .hosts import Host
 from .partition import CHANNEL_LOG, CHANNEL_SOCK, QMP_SOCK, STDERR_LOG, STDOUT_LOG, DirectBackend, StateDir
 
@@ -63,11 +73,12 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _wait_restored(log: Path, mark: int, stderr: Path, deadline: float) -> None:
-    """Wait for the destination's ``ESC restored`` record after byte ``mark`` of the channel log.
+def _wait_record(log: Path, mark: int, record: bytes, stderr: Path, deadline: float) -> int:
+    """Wait for the control record ``record`` (e.g. ``ESC restored``) after byte ``mark`` of the
+    channel log; the offset just after it.
 
     Raises:
-        MigrationError: it refused the snapshot or ended, or did not answer in time.
+        MigrationError: the destination ended first (it refused the snapshot...), or did not answer in time.
     """
     while True:
         try:
@@ -76,22 +87,50 @@ def _wait_restored(log: Path, mark: int, stderr: Path, deadline: float) -> None:
                 data = f.read()
         except FileNotFoundError:
             data = b""
+        pos = 0
         for line in data.split(b"\n")[:-1]:
-            if line == b"\x1brestored":
-                return
+            pos += len(line) + 1
+            if line == record:
+                return mark + pos
             if line.startswith(b"\x1bexit"):
                 why = ""
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(OSError, IndexError):
                     why = stderr.read_text(errors="replace").strip().splitlines()[-1]
                 raise MigrationError(f"the destination ended ({line[1:].decode()}): {why}")
         if time.monotonic() > deadline:
-            raise MigrationError("the destination did not resume the program in time")
-        time.sleep(0.001)
+            raise MigrationError(f"the destination did not say {record[1:].decode()!r} in time")
+        time.sleep(0.0005)
+
+
+def _send(d: StateDir, record: bytes) -> None:
+    """Send a control record on the channel of the QEMU whose state directory is ``d``."""
+    with snapctl._channel(d.path) as sock:
+        try:
+            sock.sendall(record)
+            snapctl._drained(sock, time.monotonic() + 5)
+        finally:
+            sock.close()
+
+
+def _dest_command(cfg: qemu.QemuConfig, name: str, ram_file: Path) -> list[str]:
+    """The destination's QEMU command: its RAM in ``ram_file`` (shared, so the host can write
+    the snapshot into it), the channel log appended to."""
+    control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG, name=name)
+    cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control, paused=False)
+    memfd = f"memory-backend-memfd,id=ram,size={cfg.memory_mib}M"
+    if memfd not in cmd:
+        raise LaunchError("cannot give the destination a shared RAM file (no memory-backend-memfd in its command)")
+    cmd[cmd.index(memfd)] = f"memory-backend-file,id=ram,size={cfg.memory_mib}M,mem-path={ram_file},share=on"
+    return _appending(cmd)
 
 
 def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | None = None,
                  timeout: float = RESTORE_TIMEOUT_S) -> XMigrationReport:
     """Move partition ``name`` to a new QEMU for ``arch`` on ``to`` through a VM snapshot.
+
+    The destination is booted first (program loaded and verified, waiting), so
+    the program's pause is only: the snapshot at a safe point, copying it out
+    of the source and into the destination's RAM, and the destination's check.
 
     Raises:
         PartitionNotFound, UsageError: no such partition, an unknown arch.
@@ -103,6 +142,8 @@ def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | Non
     """
     backend = backend or DirectBackend()
     to.check()
+    if arch not in snapctl.RAM_BASE:
+        raise UsageError(f"unknown architecture {arch!r}: use one of {', '.join(snapctl.RAM_BASE)}")
     started = time.monotonic()
     d, meta = backend.locate(name)
     info = backend.inspect(name)
@@ -110,49 +151,66 @@ def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | Non
         raise PartitionStateError(f"cannot migrate {name}: it is {info.state}")
     source_arch = str(meta.get("arch", "x86_64"))
     source_host = str(meta.get("host") or hosts.LOCAL)
+    code = image.extract(Path(str(meta["image"])))
+    snapctl.cache_bytecode(code)
+    program_mib = int(str(meta.get("program_memory_mib") or meta.get("memory_mib") or 8))
+    img = snapctl.image_for(code, arch, program_mib)
+    manifest = image.verify(img)
+    # RAM: the program's memory (plus slack for the kernel), then room for a snapshot of it
+    room_mib = program_mib + 4
+    memory = program_mib + 4 + room_mib
+    addr = snapctl.RAM_BASE[arch] + (program_mib + 4) * snapctl.MIB
+    ram_file = Path(f"/dev/shm/drift-{name}-{os.getpid()}-{int(time.time() * 1000)}.ram")
+    cfg = qemu.QemuConfig(image=img.resolve(), arch=arch, machine=qemu.resolve_machine(arch, None),
+                          accel=accel.resolve("auto", arch), memory_mib=memory,
+                          append=f"drift.restore={addr:x},wait", memfd=True, tb_size_mib=backend.tb_size_mib)
     with migrate._locked(d):
-        taken = snapctl.take(name)
-        assert taken.info is not None
-        snapped = time.monotonic()
         staging: StateDir | None = None
         dest: dict[str, object] = {}
+        taken: snapctl.Taken | None = None
         try:
-            spec, _ = snapctl.restore_spec(taken.data, taken.info, arch=arch, name=name)
-            manifest = image.verify(spec.image)
-            cfg = qemu.QemuConfig(image=spec.image.resolve(), arch=arch, machine=qemu.resolve_machine(arch, None),
-                                  accel=accel.resolve("auto", arch), memory_mib=spec.memory_mib,
-                                  append=spec.append, devices=spec.devices, memfd=backend.memfd,
-                                  tb_size_mib=backend.tb_size_mib)
-            control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,
-                                   name=name)
-            cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control,
-                                    paused=False)
-            cmd = _appending(cmd)
+            cmd = _dest_command(cfg, name, ram_file)
             staging = migrate._stage(d)
             command = [*to.prefix(), *cmd]
             dest = {**meta, "command": command, "qemu_command": cmd, "host": str(to), "arch": arch,
                     "image": str(cfg.image), "image_sha256": manifest.image_sha256, "accel": cfg.accel,
-                    "machine": cfg.machine, "memory_mib": cfg.memory_mib, "starting": False, "ended_by": None,
-                    "spec": {**asdict(spec), "image": str(cfg.image)}}
+                    "machine": cfg.machine, "memory_mib": cfg.memory_mib, "program_memory_mib": program_mib,
+                    "starting": False, "ended_by": None}
             for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
                 dest.pop(key, None)
             log = staging / CHANNEL_LOG
             mark = log.stat().st_size if log.exists() else 0
             backend.spawn_qemu(staging, dest, command, time.monotonic() + partition.START_TIMEOUT_S)
-            _wait_restored(log, mark, staging / STDERR_LOG, time.monotonic() + timeout)
+            mark = _wait_record(log, mark, b"\x1bready", staging / STDERR_LOG, time.monotonic() + timeout)
+            fd = os.open(ram_file, os.O_RDWR | os.O_CLOEXEC)
+            ram_file.unlink()
+            try:
+                taken = snapctl.take(name)                       # the program pauses here
+                assert taken.info is not None
+                snapped = time.monotonic()
+                if len(taken.data) > room_mib * snapctl.MIB:
+                    raise SnapshotError(f"the snapshot ({len(taken.data)} bytes) is larger than expected")
+                os.pwrite(fd, taken.data, addr - snapctl.RAM_BASE[arch])
+            finally:
+                os.close(fd)
+            _send(staging, b"\x1bgo\n")
+            _wait_record(log, mark, b"\x1brestored", staging / STDERR_LOG, time.monotonic() + timeout)
             resumed = time.monotonic()
         except BaseException as e:
+            with contextlib.suppress(FileNotFoundError):
+                ram_file.unlink()
             if staging is not None:
                 migrate._end(_int(dest.get("qemu_pid")) or migrate._read_pid(staging),
                              _int(dest.get("qemu_start")), None)
                 migrate._end_wrapper(_int(dest.get("wrapper_pid")), _int(dest.get("wrapper_start")))
                 shutil.rmtree(staging.path, ignore_errors=True)
-            with contextlib.suppress(DriftError):
-                taken.finish(stop=False)
+            if taken is not None:
+                with contextlib.suppress(DriftError):
+                    taken.finish(stop=False)             # the source goes on where it paused
             where = f"{name} keeps running on {source_host} ({source_arch})"
             if isinstance(e, KeyboardInterrupt):
                 raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
-            if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError)):
+            if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError, ChannelError)):
                 raise MigrationError(f"migration of {name} to {arch} on {to} failed: {e}; {where}") from None
             if isinstance(e, OSError):
                 raise MigrationError(f"migration of {name} failed: {e}; {where}") from None

@@ -80,6 +80,8 @@ void plat_channel_preload(const uint8_t *p, size_t n) {
   preload_len = n;
 }
 
+size_t plat_restore_wait(void) { return 0; }   /* drift-vm reads its snapshot from a file */
+
 int plat_snapshot(const uint8_t *snap, size_t len) {
   if (!snap) return ST_SNAPSTOP;
   FILE *f = fopen(snap_out, "wb");

@@ -47,6 +47,10 @@ extern int vm_gc_stress;
  * instead of starting the program; it is checked against the bytecode first. */
 extern const uint8_t *vm_restore;
 extern size_t vm_restore_len;
+/* Guests: vm_restore set with vm_restore_len 0 means the snapshot is not
+ * there yet: once the program is loaded, vm_run() calls this, which waits
+ * until the host has put it at vm_restore and returns its length. */
+size_t plat_restore_wait(void);
 /* Set before vm_run() (drift-vm --snapshot-at N): snapshot at the N-th safe point. */
 extern uint64_t vm_snapshot_at;
 /* Safe points passed while vm_snapshot_at was set (drift-vm --safe-points). */

@@ -54,6 +54,7 @@ int vm_run(const uint8_t *code, size_t len, void *arena, size_t size) {
     return ST_BADCODE;
   }
   if (vm_restore) {
+    if (!vm_restore_len) vm_restore_len = plat_restore_wait();   /* restore into a started guest */
     if (!snap_restore(vm, vm_restore, vm_restore_len, &why)) {
       say("drift: snapshot refused: ");
       say(why);

@@ -43,7 +43,10 @@ static uint32_t rx_lo, rx_hi;
 static char rec[32];                   /* a control record being received */
 static int rec_len = -1;               /* -1: not inside one */
 static int line_start = 1;
-static volatile int command;           /* 'r' resume, 's' stop, from the host */
+static volatile int command;           /* 'r' resume, 's' stop, 'g' go (restore), from the host */
+static uint64_t restore_room;          /* bytes of RAM from the snapshot's address on */
+
+static int await_command(void);
 
 static void push(uint8_t c)
 {
@@ -72,6 +75,8 @@ static void control(void)
         command = 'r';
     else if (is(rec, "stop"))
         command = 's';
+    else if (is(rec, "go"))
+        command = 'g';
     else {                              /* not ours: the program's reader drops it */
         push(0x1b);
         for (int k = 0; k < rec_len; k++)
@@ -170,37 +175,69 @@ int plat_snapshot(const uint8_t *snap, size_t len)
     *o++ = '\n';
     command = 0;
     channel_write(line, (size_t)(o - line));
-    while (!command) {                  /* the host reads the snapshot, then answers */
+    return await_command() == 's' ? SC_ST_SNAPSTOP : -1;   /* the host reads it, then answers */
+}
+
+/* Wait for the host's command ('r', 's' or 'g'); 0 without a channel. */
+static int await_command(void)
+{
+    while (!command) {
         if (!drain())
-            return -1;
+            return 0;
         if (!command)
             chan_wait();
     }
-    return command == 's' ? SC_ST_SNAPSTOP : -1;
+    int c = command;
+    command = 0;
+    return c;
 }
 
-/* drift.restore=ADDR: the snapshot the host loaded at ADDR (hex), inside the
- * RAM [*start, *end).  Shrinks *end below it and hands it to the VM; a
- * snapshot that does not fit is left to the VM to refuse (BADSNAP). */
+/* drift.restore=ADDR,wait: the program is loaded and verified; say "ESC
+ * ready", wait for "ESC go" (the host has written the snapshot at ADDR
+ * meanwhile, e.g. into a shared RAM file), then give its length. */
+size_t plat_restore_wait(void)
+{
+    channel_write("\x1b" "ready\n", 7);
+    if (await_command() != 'g')
+        return 0;
+    uint64_t len;
+    memcpy(&len, vm_restore + SC_HDR_total_size, 8);
+    return (size_t)(len > restore_room ? restore_room : len);
+}
+
+/* drift.restore=ADDR[,wait]: the snapshot the host loaded (or, with wait,
+ * will write) at ADDR (hex), inside the RAM [start, *end).  Shrinks *end
+ * below it and hands it to the VM; a snapshot that does not fit is left to
+ * the VM to refuse (BADSNAP). */
 void snap_boot(const char *arg, uint64_t start, uint64_t *end)
 {
     uint64_t a = 0;
+    int wait = 0;
     for (; *arg && *arg != ' '; arg++) {
+        if (*arg == ',') {
+            wait = arg[1] == 'w';
+            break;
+        }
         char c = *arg;
         a = a << 4 | (uint64_t)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10);
     }
     if (a < start || a + 256 > *end || (a & 15)) {
-        kputs(PLAT_STDERR, "drift: drift.restore= is not an aligned address in RAM above the program\n");
+        kprintf(PLAT_STDERR, "drift: drift.restore=%x is not an aligned address in RAM above the program [%x, %x)\n", a, start, *end);
         vm_restore = (const uint8_t *)"";        /* refused by the VM: too short */
         vm_restore_len = 1;
         return;
     }
     const uint8_t *s = (const uint8_t *)(uintptr_t)a;
+    restore_room = *end - a;
+    *end = a & ~4095ull;
+    vm_restore = s;
+    if (wait) {
+        vm_restore_len = 0;                     /* vm_run() asks plat_restore_wait() */
+        return;
+    }
     uint64_t len;
     memcpy(&len, s + SC_HDR_total_size, 8);     /* the VM checks the rest */
-    if (len > *end - a)
-        len = *end - a;                         /* truncated: the VM says so */
-    vm_restore = s;
+    if (len > restore_room)
+        len = restore_room;                     /* truncated: the VM says so */
     vm_restore_len = (size_t)len;
-    *end = a & ~4095ull;
 }

@@ -139,9 +139,9 @@ void kmain(uint32_t start_info_pa)
                                     : "drift: no memory map from the VMM (PVH start_info)\n");
         plat_exit(ST_NOMEM);
     }
+    map_upto(end);                      /* the whole region: a snapshot to restore lies at its top */
     if (restore)
         snap_boot(restore, start, &end);
-    map_upto(end);
 
     if (fault)
         raise_fault(fault);
