@@ -878,6 +878,33 @@ NATIVE(bi_drift_recv) {
   return sb_end(&sb, out);
 }
 
+/* ---- the time module: compile-time-bound natives "time.f" ------------------------------- */
+uint64_t vm_clock_ns(VM *vm) { return plat_clock_ns() + (uint64_t)vm->clock_offset_ns; }
+
+NATIVE(bi_time_monotonic_ns) { *out = v_int((int64_t)vm_clock_ns(vm)); return want_args(vm, "monotonic_ns", n, 0, 0); }
+NATIVE(bi_time_monotonic) { *out = v_float((double)vm_clock_ns(vm) / 1e9); return want_args(vm, "monotonic", n, 0, 0); }
+NATIVE(bi_time_perf_counter) { *out = v_float((double)vm_clock_ns(vm) / 1e9); return want_args(vm, "perf_counter", n, 0, 0); }
+NATIVE(bi_time_perf_counter_ns) { *out = v_int((int64_t)vm_clock_ns(vm)); return want_args(vm, "perf_counter_ns", n, 0, 0); }
+NATIVE(bi_time_time) { *out = v_float((double)plat_wall_ns() / 1e9); return want_args(vm, "time", n, 0, 0); }
+NATIVE(bi_time_time_ns) { *out = v_int((int64_t)plat_wall_ns()); return want_args(vm, "time_ns", n, 0, 0); }
+
+NATIVE(bi_time_sleep) {
+  if (!want_args(vm, "sleep", n, 1, 1)) return false;
+  Value v = a[0];
+  double s;
+  if (v.tag == T_INT || v.tag == T_BOOL) s = (double)v.as.i;
+  else if (v.tag == T_FLOAT) s = v.as.f;
+  else if (v.tag == T_BIGINT) return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
+  else return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+  if (s != s) return exc_raise(vm, E_ValueError, "Invalid value NaN (not a number)");
+  if (s < 0) return exc_raise(vm, E_ValueError, "sleep length must be non-negative");
+  if (s > 9.2e9) return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
+  out_flush(vm);                                  /* what was printed shows before the pause */
+  plat_sleep_ns((uint64_t)(s * 1e9));
+  *out = v_none();
+  return true;
+}
+
 /* ---- the table: globals have self_type 0, methods the T_* of self ------------------------------- */
 const Native bi_natives[] = {
   {"print", bi_print, 0}, {"len", bi_len, 0}, {"range", bi_range, 0}, {"str", bi_str, 0},
@@ -901,6 +928,9 @@ const Native bi_natives[] = {
   {"math.isqrt", mt_isqrt, 0}, {"math.factorial", mt_factorial, 0}, {"math.perm", mt_perm, 0},
   {"math.comb", mt_comb, 0}, {"sys.exit", sy_exit, 0},
   {"drift.send", bi_drift_send, 0}, {"drift.recv", bi_drift_recv, 0},
+  {"time.monotonic", bi_time_monotonic, 0}, {"time.monotonic_ns", bi_time_monotonic_ns, 0},
+  {"time.perf_counter", bi_time_perf_counter, 0}, {"time.perf_counter_ns", bi_time_perf_counter_ns, 0},
+  {"time.time", bi_time_time, 0}, {"time.time_ns", bi_time_time_ns, 0}, {"time.sleep", bi_time_sleep, 0},
   {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST}, {"pop", m_list_pop, T_LIST},
   {"insert", m_list_insert, T_LIST}, {"index", m_seq_index, T_LIST}, {"count", m_seq_count, T_LIST},
   {"reverse", m_list_reverse, T_LIST}, {"sort", m_list_sort, T_LIST}, {"copy", m_list_copy, T_LIST},

@@ -21,8 +21,25 @@ void plat_write(int stream, const char *buf, size_t len);
  * -1 if there is no channel.  Idles the CPU while waiting. */
 int plat_channel_read(void);
 
-/* Monotonic clock in nanoseconds since an arbitrary start. */
+/* Monotonic clock in nanoseconds since an arbitrary start (boot, say).  Never goes
+ * backwards, also not across a live migration of the guest (the VMM's job: QEMU
+ * migrates the TSC/counter state and stops it while the guest is stopped).  The VM
+ * reads it through vm_clock_ns() (vm.h), which adds the VM's clock_offset_ns. */
 uint64_t plat_clock_ns(void);
+
+/* Wall-clock time: nanoseconds since 1970-01-01 00:00 UTC (`time.time()`), read once
+ * from the machine's real-time clock and advanced by plat_clock_ns() from then on;
+ * resolution may be as coarse as the RTC's (1 s on x86).  Without any real-time
+ * clock it returns plat_clock_ns() (1970 at boot).  Implementations: hosted
+ * CLOCK_REALTIME; x86_64 the CMOS RTC (timer.c); aarch64 e.g. the PL031 RTC. */
+uint64_t plat_wall_ns(void);
+
+/* Idle at least ns nanoseconds (plat_clock_ns() time) without burning the CPU:
+ * halt/wait for a timer interrupt, and loop on early wake-ups (other interrupts,
+ * e.g. the channel's).  Returns with interrupts as they were.  `time.sleep()`.
+ * Implementations: hosted nanosleep; x86_64 `hlt` with the local APIC timer in
+ * one-shot mode (timer.c); aarch64 e.g. `wfi` with the generic timer (CNTV_TVAL). */
+void plat_sleep_ns(uint64_t ns);
 
 /* End the program with the given status (see status.def).  Does not return. */
 _Noreturn void plat_exit(int status);

@@ -142,7 +142,7 @@ static uint8_t *snap_write(VM *vm, uint32_t nregs, size_t *len) {
   wr64(h + SN_HDR_total_size, total);
   memcpy(h + SN_HDR_arch, SNAP_ARCH, sizeof SNAP_ARCH);
   sha256(vm->code_file, rd32(vm->code_file + 12), h + SN_HDR_code_sha256);   /* HDR_file_size */
-  wr64(h + SN_HDR_clock_ns, plat_clock_ns());
+  wr64(h + SN_HDR_clock_ns, vm_clock_ns(vm));
   wr64(h + SN_HDR_safe_points, vm_safe_points);
   wr64(h + SN_HDR_gc_count, vm->gc_count);
   wr32(h + SN_HDR_nframes, vm->nframes);
@@ -559,6 +559,7 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   memset(vm->acache, 0, (size_t)vm->nconsts * sizeof(AttrCache));
   vm->cls_ver++;
   vm->exit_status = (int)rd32(s + SN_HDR_exit_status);
+  vm->clock_offset_ns = (int64_t)(rd64(s + SN_HDR_clock_ns) - plat_clock_ns());   /* time.monotonic() goes on */
   vm->gc_count = rd64(s + SN_HDR_gc_count);
   vm->gc_at = vm_gc_stress ? 0 : vm->heap_top + (vm->heap_hi - vm->heap_top) / 2;
   vm->outlen = 0;

@@ -111,12 +111,17 @@ typedef struct VM {
   Value notimpl;                  /* the NotImplemented singleton (immortal) */
   uint32_t gc_hold;               /* > 0: no collection (C holds heap refs across a dunder call) */
   AttrCache *acache;              /* per constant */
+  /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
+  int64_t clock_offset_ns;
   int exit_status;
 
   /* buffered stdout */
   uint32_t outlen;
   char out[VM_OUTBUF];
 } VM;
+
+/* builtins.c: the program's monotonic clock (time.monotonic): plat_clock_ns() + clock_offset_ns */
+uint64_t vm_clock_ns(VM *vm);
 
 #define OBJ(vm, ref, T) ((T *)((vm)->mem + (ref)))
 #define AS(vm, v, T) OBJ(vm, (Ref)(v).as.r, T)
