@@ -252,10 +252,7 @@ NATIVE(m_dict_popitem) {
   OBJ(vm, t, Tuple)->v[0] = e.key;
   OBJ(vm, t, Tuple)->v[1] = e.val;
   *out = v_obj(T_TUPLE, t);
-  if (!dict_del(vm, AS(vm, a[0], Dict), e.key, &found)) return false;
-  d = AS(vm, a[0], Dict);
-  while (d->used && dict_entries(vm, d)[d->used - 1].key.tag == T_UNBOUND) d->used--;   /* LIFO order stays right */
-  return true;
+  return dict_del(vm, AS(vm, a[0], Dict), e.key, &found);
 }
 
 NATIVE(bi_dict_fromkeys) {
