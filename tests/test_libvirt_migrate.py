@@ -22,7 +22,8 @@ from runtime import Image
 ROOT = Path(__file__).resolve().parent.parent
 KV = ROOT / "images" / "kvstore" / "kvstore.py"
 #: Dirties ~3 MB/s of guest memory under TCG: never converges at 1 MiB/s.
-DIRTY = "a = [0] * 50000\nr = 0\nwhile True:\n    i = 0\n    while i < 50000:\n        a[i] = r\n        i += 1\n    r += 1\n"
+DIRTY = ("a = [0] * 50000\nr = 0\nwhile True:\n    i = 0\n    while i < 50000:\n"
+         "        a[i] = r\n        i += 1\n    r += 1\n")
 ADDRESSES = ("10.77.0.1", "10.77.0.2")
 
 
