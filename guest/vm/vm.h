@@ -99,6 +99,7 @@ typedef struct VM {
   uint32_t ntop;                  /* 0, or the end of live values above the top frame
                                      (arguments and scratch of running natives) */
   uint32_t cdepth;                /* nesting of vm_call() */
+  uint32_t unsafe_native;         /* the running native is not gc_safe */
 
   /* pending exception */
   int exc;                        /* E_* kind of the pending exception, or -1 */
@@ -273,7 +274,10 @@ CLASS_NATIVE(bi_property) CLASS_NATIVE(m_property_setter) CLASS_NATIVE(bi_exc_in
 
 /* builtins.c */
 typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Value *out);
-typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; } Native;
+/* gc_safe: the native keeps every Value it needs across vm_call()/vm_next()
+ * in GC roots (docs/vm.md).  Code run from a native that is not (the
+ * default) runs with collection deferred (vm->gc_hold). */
+typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; uint32_t gc_safe; } Native;
 extern const Native bi_natives[];
 #define NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
 bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unless lo <= n <= hi */
