@@ -64,6 +64,11 @@ extern int vm_gc_stress;
  * instead of starting the program; it is checked against the bytecode first. */
 extern const uint8_t *vm_restore;
 extern size_t vm_restore_len;
+/* Guests set these (docs/snapshots.md): snapshots leave the checksum field
+ * zero for the host to fill in as it copies them out (SHA-256 under TCG is
+ * most of a pause), and a snapshot the host checked and wrote straight into
+ * guest RAM (plat_restore_wait) is not hashed again; every other check stays. */
+extern int vm_snapshot_host_seals, vm_restore_checked;
 /* Guests: vm_restore set with vm_restore_len 0 means the snapshot is not
  * there yet: once the program is loaded, vm_run() calls this, which waits
  * until the host has put it at vm_restore and returns its length. */
@@ -72,6 +77,8 @@ size_t plat_restore_wait(void);
 extern uint64_t vm_snapshot_at;
 /* Safe points passed while vm_snapshot_at was set (drift-vm --safe-points). */
 extern uint64_t vm_safe_points;
+/* How long writing the last snapshot (collection included) and restoring took. */
+extern uint64_t vm_snapshot_ns, vm_restore_ns;
 
 /* The VM wrote a snapshot (snap, len bytes, in the arena's free space; NULL
  * if it did not fit).  The platform hands it to the host.  Returns -1 to let
