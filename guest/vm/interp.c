@@ -358,6 +358,7 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
       Ref r = heap_alloc(vm, T_INSTANCE, sizeof(Instance));
       if (!r) return 0;
       OBJ(vm, r, Instance)->cls = (Ref)cls.as.r;
+      cls_mark_used(vm, (Ref)cls.as.r);
       inst = v_obj(T_INSTANCE, r);
       if (!has_init || init.tag == T_NATIVE) {
         if (*nargs || nkw) return exc_raise(vm, E_TypeError, "%S() takes no arguments", OBJ(vm, AS(vm, cls, Class)->name, Str));
@@ -1149,6 +1150,15 @@ L_TOSTR: {
   NEXT();
 }
 L_GETATTR: {
+  if (likely(RA.tag == T_INSTANCE)) {                /* inline cache: class chain and dict slot */
+    Instance *in = AS(vm, RA, Instance);
+    AttrCache *c = &vm->acache[GET_Bx(i)];
+    if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
+      Dict *d = OBJ(vm, in->dict, Dict);
+      DictEntry *e = dict_entries(vm, d) + (c->slot - 1);
+      if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { RA = e->val; NEXT(); }
+    }
+  }
   SAVE();
   int r = obj_getattr(vm, RA, GET_Bx(i), &t);
   CHECK(r);
@@ -1164,6 +1174,15 @@ L_GETATTR: {
   goto L_CALL;
 }
 L_SETATTR: {
+  if (likely(RA.tag == T_INSTANCE)) {                /* inline cache: an existing attribute */
+    Instance *in = AS(vm, RA, Instance);
+    AttrCache *c = &vm->acache[GET_Bx(i)];
+    if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
+      Dict *d = OBJ(vm, in->dict, Dict);
+      DictEntry *e = dict_entries(vm, d) + (c->slot - 1);
+      if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { e->val = R[A + 1]; NEXT(); }
+    }
+  }
   SAVE();
   int r = obj_setattr(vm, RA, GET_Bx(i), R[A + 1], &t);
   CHECK(r);
@@ -1181,6 +1200,14 @@ L_SETATTR: {
 }
 L_METHOD: {
   Value self = R[A + 1];
+  if (likely(self.tag == T_INSTANCE)) {              /* inline cache: a plain method of the class */
+    AttrCache *c = &vm->acache[GET_Bx(i)];
+    if (likely(c->cls == AS(vm, self, Instance)->cls && c->ver == vm->cls_ver && (c->v.tag == T_FUNC || c->v.tag == T_CLOSURE) &&
+               !vm->shadowed)) {
+      RA = c->v;
+      NEXT();
+    }
+  }
   SAVE();
   if (self.tag == T_INSTANCE || self.tag == T_CLASS || (self.tag == T_WRAP && AS(vm, self, Wrap)->kind == W_SUPER)) {
     int r = obj_method(vm, &self, GET_Bx(i), &t);

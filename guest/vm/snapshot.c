@@ -560,6 +560,7 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   for (uint32_t k = 0; k < SN_NROOTS; k++) *root(vm, k) = roots[k];
   memset(vm->acache, 0, (size_t)vm->nconsts * sizeof(AttrCache));
   vm->cls_ver++;
+  vm->shadowed = 1;                      /* unknown: instance dicts may hide methods */
   vm->exit_status = (int)rd32(s + SN_HDR_exit_status);
   vm->clock_offset_ns = (int64_t)(rd64(s + SN_HDR_clock_ns) - plat_clock_ns());   /* time.monotonic() goes on */
   vm->gc_count = rd64(s + SN_HDR_gc_count);

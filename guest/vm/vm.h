@@ -71,6 +71,8 @@ typedef struct AttrCache {        /* per constant: attribute lookup on a class *
   Ref cls;                        /* 0: empty */
   uint32_t ver;                   /* vm->cls_ver when filled */
   Value v;                        /* what the class chain holds (T_UNBOUND: nothing) */
+  uint32_t slot;                  /* where the last instance dict held the name: entry index + 1 (a hint) */
+  uint32_t pad;
 } AttrCache;
 
 typedef struct VM {
@@ -111,6 +113,7 @@ typedef struct VM {
   Ref dunders[D__COUNT];          /* interned "__init__", ... (immortal) */
   Value notimpl;                  /* the NotImplemented singleton (immortal) */
   uint32_t gc_hold;               /* > 0: no collection (C holds heap refs across a dunder call) */
+  uint32_t shadowed;              /* an instance attribute may hide a method: METHOD checks instance dicts */
   AttrCache *acache;              /* per constant */
   /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
   int64_t clock_offset_ns;
@@ -252,6 +255,7 @@ bool native_is_type(const char *name);
  * during the call, so the caller's C refs stay valid).  Each returns false
  * with an exception pending. */
 bool obj_has_dunder(VM *vm, Value v, int d);
+void cls_mark_used(VM *vm, Ref cls);                               /* an instance of cls exists */
 bool obj_richcmp(VM *vm, int op, Value a, Value b, Value *out);     /* op: 0 < 1 <= 2 > 3 >= 4 == 5 != */
 bool obj_eq(VM *vm, Value a, Value b, bool *eq);
 bool obj_hash(VM *vm, Value v, uint64_t *h);
