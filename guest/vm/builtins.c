@@ -63,7 +63,7 @@ NATIVE(bi_print) {
     if (is_str(a[i])) { out_write(vm, PLAT_STDOUT, S(vm, a[i])->data, S(vm, a[i])->nbytes); continue; }
     StrBuf sb;
     sb_begin(vm, &sb);
-    sb_str(&sb, a[i]);
+    if (!sb_str(&sb, a[i])) { sb_abandon(&sb); return false; }   /* a __str__ may raise */
     if (sb.failed) return exc_raise(vm, E_MemoryError, "");
     out_write(vm, PLAT_STDOUT, sb_data(&sb), sb.len);
     sb_abandon(&sb);
