@@ -312,6 +312,8 @@ int obj_getattr(VM *vm, Value obj, uint32_t k, Value *out) {
     return 0;
   }
   if (special_attr(vm, obj, ns, out)) return 1;
+  int ix = bi_lookup_method(obj.tag, ns->data, ns->nbytes);    /* a built-in method as a value */
+  if (ix >= 0) return wrap_new(vm, W_BOUND, obj, v_native((uint32_t)ix), out) ? 1 : 0;
   exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", obj, ns);
   return 0;
 }

@@ -1124,16 +1124,21 @@ L_SETATTR: {
 L_METHOD: {
   Value self = R[A + 1];
   SAVE();
-  if (self.tag == T_INSTANCE || self.tag == T_CLASS || self.tag == T_WRAP) {
+  if (self.tag == T_INSTANCE || self.tag == T_CLASS || (self.tag == T_WRAP && AS(vm, self, Wrap)->kind == W_SUPER)) {
     int r = obj_method(vm, &self, GET_Bx(i), &t);
-    CHECK(r);
+    if (unlikely(!r)) goto method_error;
     if (r == 1) { RA = t; R[A + 1] = self; }
     else { R[A + 1] = t; RA = v_obj(T_NOSELF, 0); }
     NEXT();
   }
-  CHECK(find_method(vm, self, GET_Bx(i), &t));
-  RA = t;
-  NEXT();
+  if (likely(find_method(vm, self, GET_Bx(i), &t))) { RA = t; NEXT(); }
+method_error:                            /* `with` on an object without __enter__/__exit__ */
+  if (vm->exc == E_AttributeError) {
+    Str *name = AS(vm, K[GET_Bx(i)], Str);
+    if ((name->nbytes == 9 && !memcmp(name->data, "__enter__", 9)) || (name->nbytes == 8 && !memcmp(name->data, "__exit__", 8)))
+      exc_raise(vm, E_TypeError, "'%T' object does not support the context manager protocol", R[A + 1]);
+  }
+  goto error;
 }
 
 L_RAISE:

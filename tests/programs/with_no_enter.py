@@ -1,0 +1,6 @@
+# an object without __enter__ in a with statement
+class NotACM:
+    pass
+
+with NotACM():
+    print("no")
