@@ -466,6 +466,28 @@ NATIVE(bi_next) {
   return true;
 }
 
+/* generator.send(value): resume, the yield expression evaluating to value. */
+NATIVE(m_gen_send) {
+  if (!want_args(vm, "send", n - 1, 1, 1)) return false;
+  if (AS(vm, a[0], Gen)->state == GEN_CREATED && a[1].tag != T_NONE)
+    return exc_raise(vm, E_TypeError, "can't send non-None value to a just-started generator");
+  int k = gen_resume(vm, a[0], a[1], out);
+  if (k < 0) return false;
+  if (k == 0) return out->tag != T_NONE ? exc_raise(vm, E_StopIteration, "%R", *out) : exc_raise(vm, E_StopIteration, "");
+  return true;
+}
+
+/* generator.close(): finish it (Drift does not run its finally blocks: docs/language.md). */
+NATIVE(m_gen_close) {
+  if (!want_args(vm, "close", n - 1, 0, 0)) return false;
+  Gen *g = AS(vm, a[0], Gen);
+  if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
+  g->state = GEN_DONE;
+  for (uint32_t k = 0; k < g->nregs; k++) g->regs[k] = v_none();
+  *out = v_none();
+  return true;
+}
+
 /* any (want true) / all (want false): stop at the first item whose truth is `want`. */
 static bool any_all(VM *vm, const char *name, bool want, Value *a, int n, Value *out) {
   if (!want_args(vm, name, n, 1, 1)) return false;
@@ -871,6 +893,7 @@ const Native bi_natives[] = {
   {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
   {"map", bi_map, 0}, {"filter", bi_filter, 0}, {"iter", bi_iter, 0}, {"next", bi_next, 0},
   {"any", bi_any, 0}, {"all", bi_all, 0},
+  {"send", m_gen_send, T_GEN}, {"close", m_gen_close, T_GEN},
   {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
   {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
   {"drift.send", bi_drift_send, 0}, {"drift.recv", bi_drift_recv, 0},

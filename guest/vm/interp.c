@@ -429,17 +429,24 @@ bool vm_call_kw(VM *vm, Value f, Value *args, int nargs, int nkw, Value *out) {
   vm->stack[top] = f;
   vm->ntop = nb + n;                     /* the arguments stay rooted */
   bool ok;
+  uint32_t mode = 0;
+  for (int k = 0; f.tag != T_NATIVE && f.tag != T_FUNC && f.tag != T_CLOSURE; k++) {
+    int r = k < 4 ? call_adjust(vm, vm->stack + top, &nargs, nkw, &f, &mode) : -1;   /* classes, bound methods... */
+    vm->ntop = nb + (uint32_t)nargs + 2 * (uint32_t)nkw;
+    if (r == 2) { *out = vm->stack[top]; vm->ntop = saved_ntop; return true; }
+    if (r <= 0) { vm->ntop = saved_ntop; return r == 0 ? false : not_callable(vm, f); }
+  }
   if (f.tag == T_NATIVE) {
     uint32_t ni = (uint32_t)f.as.i;
     ok = native_ok(vm, ni, vm->stack + nb, nargs, nkw) && bi_natives[ni].fn(vm, vm->stack + nb, nargs, vm->stack + nb + nargs, nkw, out);
     vm->ntop = saved_ntop;
     return ok;
   }
-  if (f.tag != T_FUNC && f.tag != T_CLOSURE) { vm->ntop = saved_ntop; return not_callable(vm, f); }
   vm->ntop = 0;
   int r = enter(vm, f, nb, nargs, nkw);
   if (r > 0) {
     vm->frames[vm->nframes - 1].flags = FRF_BOUNDARY;
+    vm->frames[vm->nframes - 1].ret = mode;
     vm->cdepth++;
     r = run(vm);
     vm->cdepth--;
@@ -950,6 +957,11 @@ L_DICTMERGE: {
   }
   NEXT();
 }
+L_SETADD:
+  SAVE();
+  if (RA.tag != T_SET) { exc_raise(vm, E_TypeError, "SETADD to a non-set"); goto error; }
+  CHECK(set_add(vm, RA, RB));
+  NEXT();
 L_MKCELL: {
   Ref r = heap_alloc(vm, T_CELL, sizeof(Cell));
   SAVE();

@@ -17,7 +17,7 @@ from .. import bcformat, isa
 from ..bcformat import CTAG
 from ..errors import CompileError
 from .excgen import Block, ExcGen
-from .scope import assigned_names, declared_globals
+from .scope import COMPREHENSIONS, Scope, analyze, where
 
 MAX_REGS = bcformat.CONST["MAX_REGS"]
 FFLAG = {k[len("FFLAG_"):]: v for k, v in bcformat.CONST.items() if k.startswith("FFLAG_")}
@@ -58,11 +58,9 @@ MODULES = frozenset({"drift"})
 #: How unsupported constructs are named in error messages.
 _FRIENDLY = {
     "ClassDef": "classes", "Try": "try statements", "TryStar": "try statements",
-    "Raise": "raise statements", "With": "with statements", "Lambda": "lambda", "ListComp": "list comprehensions",
-    "DictComp": "dict comprehensions", "SetComp": "set comprehensions",
-    "GeneratorExp": "generator expressions", "Yield": "generators (yield)",
-    "YieldFrom": "generators (yield from)", "Await": "async", "AsyncFunctionDef": "async functions",
-    "AsyncFor": "async for", "AsyncWith": "async with", "Nonlocal": "nonlocal",
+    "Raise": "raise statements", "With": "with statements",
+    "Await": "async", "AsyncFunctionDef": "async functions",
+    "AsyncFor": "async for", "AsyncWith": "async with",
     "Assert": "assert statements", "NamedExpr": "assignment expressions (:=)",
     "Match": "match statements", "Starred": "starred expressions",
 }
@@ -94,6 +92,10 @@ class _Func:
     blocks: list[Block] = field(default_factory=list)  # try/finally/with/handler blocks open
     cls: str | None = None  # a method: its class's (global) name, for super()
     nparams: int = 0
+    cells: set[str] = field(default_factory=set)  # locals captured by inner functions (registers hold cells)
+    frees: set[str] = field(default_factory=set)  # captured from enclosing functions (registers hold cells)
+    qualname: str = ""
+    generator: bool = False
 
 
 class Compiler(ExcGen):
@@ -205,10 +207,19 @@ class Compiler(ExcGen):
         return r
 
     def is_local(self, name: str) -> bool:
-        return not self.f.is_module and name in self.f.locals and name not in self.f.globals
+        """Does ``name`` live directly in a register of the current function?"""
+        f = self.f
+        return not f.is_module and name in f.locals and name not in f.globals \
+            and name not in f.cells and name not in f.frees
+
+    def is_cell(self, name: str) -> bool:
+        """Does ``name`` live in a cell (captured, or captured from outside)?"""
+        f = self.f
+        return not f.is_module and (name in f.cells or name in f.frees) and name not in f.globals
 
     # ---- module and functions -------------------------------------------------------
     def module(self, tree: ast.Module) -> bcformat.Program:
+        self.scopes: dict[tuple[str, int, int, int, int], Scope] = analyze(tree, self.filename)
         self.functions.append(bcformat.Function(self.string("<module>"), [], 0, 0, 1))
         self.block(_skip_docstring(tree.body))
         self.emit("RETNONE")
@@ -223,61 +234,84 @@ class Compiler(ExcGen):
 
     def function_def(self, node: ast.FunctionDef, store: bool = True) -> int:
         """Compile a def; store the function in its name (or return the register holding it)."""
-        if not self.f.is_module:
-            raise self.error(node, "nested functions (define functions at the top level)")
         if node.decorator_list:
             raise self.error(node.decorator_list[0], "decorators")
-        a = node.args
-        if a.posonlyargs:
-            raise self.error(node, "positional-only parameters")
-        params = [*a.args, *a.kwonlyargs] + ([a.vararg] if a.vararg else []) + ([a.kwarg] if a.kwarg else [])
-        if len(params) > MAX_REGS - 8:
-            raise self.error(node, "too many parameters")
-        index = len(self.functions)
-        fobj = bcformat.Function(self.string(node.name), [], len(a.args), 0, node.lineno)
-        fobj.nkwonly = len(a.kwonlyargs)
-        fobj.flags = (FFLAG["VARARGS"] if a.vararg else 0) | (FFLAG["VARKW"] if a.kwarg else 0)
-        self.functions.append(fobj)
-        outer, outer_line = self.f, self.line
-        f = _Func(node.name, False)
-        f.cls, f.nparams, cls = self.class_name, len(a.args), self.class_name
-        if cls is not None:
-            fobj.qualname = self.string(f"{cls}.{node.name}")
-        self.class_name = None
-        f.globals = declared_globals(self.filename, node)
-        for arg in params:
-            if arg.arg in f.locals:
-                raise self.error(arg, f"duplicate argument '{arg.arg}' in function definition", "error")
-            f.locals[arg.arg] = len(f.locals)
-        for name in assigned_names(node.body):
-            if name not in f.globals and name not in f.locals:
-                f.locals[name] = len(f.locals)
-        if len(f.locals) > MAX_REGS - 8:
-            raise self.error(node, "too many local variables")
-        f.top = f.maxregs = len(f.locals)
-        self.f = f
-        self.line = node.lineno
-        self.block(_skip_docstring(node.body))
-        self.emit("RETNONE")
-        self._finish(index, f, node.lineno)
-        fobj.names = [self.string(n) for n in f.locals]
-        self.f, self.line, self.class_name = outer, outer_line, cls
-        r = self.make_function(index, a, node)
+        r = self.compile_function(node, node.name, node.args, node.body)
         if not store:
             return r
         self.store_name(node.name, r, node)
         self.f.top = r
         return r
 
-    def make_function(self, index: int, a: ast.arguments, node: ast.AST) -> int:
-        """Emit the creation of function ``index`` (defaults evaluated now); returns its register."""
+    def _qualname(self, name: str) -> str:
+        if self.f.is_module:
+            return f"{self.class_name}.{name}" if self.class_name is not None else name
+        return f"{self.f.qualname}.<locals>.{name}"
+
+    def compile_function(self, node: ast.FunctionDef | ast.Lambda | ast.expr, name: str, a: ast.arguments,
+                         body: list[ast.stmt] | ast.expr) -> int:
+        """Compile a function, lambda or comprehension body (``body`` a list of
+        statements, an expression to return, or the comprehension node itself);
+        emit the creation of its function object; return the register holding it."""
+        scope = self.scopes[where(node)]
+        if a.posonlyargs:
+            raise self.error(node, "positional-only parameters")
+        params = [*a.args, *a.kwonlyargs] + ([a.vararg] if a.vararg else []) + ([a.kwarg] if a.kwarg else [])
+        seen: set[str] = set()
+        for arg in params:
+            if arg.arg in seen:
+                raise self.error(arg, f"duplicate argument '{arg.arg}' in function definition", "error")
+            seen.add(arg.arg)
+        index = len(self.functions)
+        fobj = bcformat.Function(self.string(name), [], len(a.args), 0, getattr(node, "lineno", self.line))
+        fobj.nkwonly = len(a.kwonlyargs)
+        fobj.flags = (FFLAG["VARARGS"] if a.vararg else 0) | (FFLAG["VARKW"] if a.kwarg else 0) \
+            | (FFLAG["GENERATOR"] if scope.generator else 0)
+        qual = self._qualname(name)
+        fobj.qualname = self.string(qual)
+        self.functions.append(fobj)
+        outer, outer_line = self.f, self.line
+        f = _Func(name, False)
+        f.qualname, f.generator = qual, scope.generator
+        f.cls, f.nparams, cls = self.class_name, len(a.args), self.class_name
+        self.class_name = None
+        f.globals = set(scope.globals)
+        f.cells, f.frees = set(scope.cells), set(scope.free)
+        for n in scope.locals():
+            f.locals[n] = len(f.locals)
+        if len(f.locals) > MAX_REGS - 8:
+            raise self.error(node, "too many local variables")
+        fobj.nfree = len(scope.free)
+        f.top = f.maxregs = len(f.locals)
+        self.f = f
+        self.line = getattr(node, "lineno", self.line)
+        for n in sorted(f.cells, key=lambda x: f.locals[x]):
+            if n in seen:
+                self.emit("MKCELL", f.locals[n], f.locals[n], 1)
+            else:
+                self.emit("MKCELL", f.locals[n], 0, 0)
+        if isinstance(body, list):
+            self.block(_skip_docstring(body))
+            self.emit("RETNONE")
+        elif isinstance(node, COMPREHENSIONS):
+            self.comprehension_body(node)
+        else:
+            self.emit("RETURN", self.expr(body))
+        self._finish(index, f, getattr(node, "lineno", 1))
+        fobj.names = [self.string(n) for n in f.locals]
+        self.f, self.line, self.class_name = outer, outer_line, cls
+        return self.make_function(index, a, node, list(scope.free))
+
+    def make_function(self, index: int, a: ast.arguments, node: ast.AST, frees: list[str]) -> int:
+        """Emit the creation of function ``index`` (defaults evaluated now, free
+        variables' cells collected from this function); returns its register."""
         kwdefaults = [(k.arg, d) for k, d in zip(a.kwonlyargs, a.kw_defaults, strict=True) if d is not None]
-        if not a.defaults and not kwdefaults:
+        if not a.defaults and not kwdefaults and not frees:
             r = self.alloc()
             self.emit("LOADK", r, self.const("FUNC", index))
             return r
-        if len(a.defaults) > 200 or len(kwdefaults) > 100:
-            raise self.error(node, "too many default values")
+        if len(a.defaults) > 200 or len(kwdefaults) > 100 or len(frees) > 200:
+            raise self.error(node, "too many default values or free variables")
         base = self.alloc(3)
         if a.defaults:
             self._sequence(a.defaults, "NEWTUPLE", base)
@@ -293,10 +327,122 @@ class Compiler(ExcGen):
             self.f.top = mark
         else:
             self.emit("LOADNONE", base + 1)
-        self.emit("LOADNONE", base + 2)
+        if frees:
+            mark = self.f.top
+            cells = self.alloc(len(frees))
+            for i, name in enumerate(frees):
+                if not self.is_cell(name):
+                    raise self.error(node, f"free variable '{name}' is not a cell here")  # cannot happen
+                self.emit("MOVE", cells + i, self.f.locals[name])
+            self.emit("NEWTUPLE", base + 2, cells, len(frees))
+            self.f.top = mark
+        else:
+            self.emit("LOADNONE", base + 2)
         self.emit("MAKEFUNC", base, self.const("FUNC", index))
         self.f.top = base + 1
         return base
+
+    def e_Lambda(self, n: ast.Lambda, dst: int | None) -> int:
+        r = self.compile_function(n, "<lambda>", n.args, n.body)
+        if dst is not None and dst != r:
+            self.emit("MOVE", dst, r)
+            self.f.top = r
+            return dst
+        return r
+
+    # ---- comprehensions and generator expressions -----------------------------------------
+    _COMP_NAMES = {ast.ListComp: "<listcomp>", ast.SetComp: "<setcomp>", ast.DictComp: "<dictcomp>",
+                   ast.GeneratorExp: "<genexpr>"}
+
+    def comprehension(self, n: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp, dst: int | None) -> int:
+        """As CPython 3.11: a function of one parameter (the first iterator) called at once."""
+        if any(g.is_async for g in n.generators):
+            raise self.error(n, "async comprehensions")
+        base = self.alloc(2)
+        self.expr_into(n.generators[0].iter, base + 1)
+        self.emit("GETITER", base + 1, base + 1)
+        mark = self.f.top
+        noargs = ast.arguments(posonlyargs=[], args=[ast.arg(".0")], vararg=None, kwonlyargs=[],
+                               kw_defaults=[], kwarg=None, defaults=[])
+        r = self.compile_function(n, self._COMP_NAMES[type(n)], noargs, n)
+        self.emit("MOVE", base, r)
+        self.f.top = mark
+        self.emit("CALL", base, 1, 0)
+        return self._call_result(base, dst)
+
+    e_ListComp = e_SetComp = e_DictComp = e_GeneratorExp = comprehension
+
+    def comprehension_body(self, n: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
+        acc = self.alloc()
+        if isinstance(n, ast.ListComp):
+            self.emit("NEWLIST", acc, 0, 0)
+        elif isinstance(n, ast.DictComp):
+            self.emit("NEWDICT", acc, 0, 0)
+        elif isinstance(n, ast.SetComp):
+            self.emit("NEWSET", acc, 0, 0)
+        exits: list[int] = []
+        starts: list[int] = []
+        for i, g in enumerate(n.generators):
+            it = self.alloc(2)
+            if i == 0:
+                self.emit("MOVE", it, self.f.locals[".0"])
+            else:
+                self.expr_into(g.iter, it)
+                self.emit("GETITER", it, it)
+            starts.append(len(self.f.code))
+            exits.append(self.emit_jump("FORITER", it))
+            mark = self.f.top
+            self.assign(g.target, it + 1)
+            self.f.top = mark
+            for cond in g.ifs:
+                for pc in self.jump_if(cond, False):
+                    self.patch(pc, starts[-1])
+        mark = self.f.top
+        if isinstance(n, ast.ListComp):
+            self.emit("LISTAPPEND", acc, self.expr(n.elt))
+        elif isinstance(n, ast.SetComp):
+            self.emit("SETADD", acc, self.expr(n.elt))
+        elif isinstance(n, ast.DictComp):
+            k = self.expr(n.key)
+            self.emit("SETITEM", acc, k, self.expr(n.value))
+        else:
+            v = self.expr(n.elt)
+            self.emit("YIELD", v, v)
+        self.f.top = mark
+        for i in reversed(range(len(n.generators))):
+            self.jump_to(starts[i])
+            self.patch(exits[i])
+        if isinstance(n, ast.GeneratorExp):
+            self.emit("RETNONE")
+        else:
+            self.emit("RETURN", acc)
+
+    # ---- generators ----------------------------------------------------------------------
+    def e_Yield(self, n: ast.Yield, dst: int | None) -> int:
+        if not self.f.generator:
+            raise self.error(n, "'yield' outside function", "error")
+        r = self.target(dst)
+        mark = self.f.top
+        if n.value is None:
+            v = self.alloc()
+            self.emit("LOADNONE", v)
+        else:
+            v = self.expr(n.value)
+        self.f.top = mark
+        self.emit("YIELD", r, v)
+        return r
+
+    def e_YieldFrom(self, n: ast.YieldFrom, dst: int | None) -> int:
+        if not self.f.generator:
+            raise self.error(n, "'yield' outside function", "error")
+        r = self.target(dst)
+        mark = self.f.top
+        it = self.alloc()
+        self.expr_into(n.value, it)
+        self.emit("GETITER", it, it)
+        self.f.top = mark
+        self.emit("YIELDFROM", r, it)
+        return r
 
     # ---- statements -----------------------------------------------------------------
     def block(self, body: list[ast.stmt]) -> None:
@@ -322,8 +468,10 @@ class Compiler(ExcGen):
         self.function_def(s)
 
     def s_Global(self, s: ast.Global) -> None:
-        if self.f.is_module:
-            return  # harmless at module level, as in CPython
+        pass  # resolved by the scope analysis (scope.py)
+
+    def s_Nonlocal(self, s: ast.Nonlocal) -> None:
+        pass  # resolved by the scope analysis (scope.py)
 
     def s_Import(self, s: ast.Import) -> None:
         for alias in s.names:
@@ -412,6 +560,8 @@ class Compiler(ExcGen):
         if self.is_local(name):
             if self.f.locals[name] != r:
                 self.emit("MOVE", self.f.locals[name], r)
+        elif self.is_cell(name):
+            self.emit("STORECELL", self.f.locals[name], r)
         else:
             self.emit("SETGLOBAL", r, self.global_slot(name))
 
@@ -607,6 +757,8 @@ class Compiler(ExcGen):
         if self.is_local(n.id):
             if r != self.f.locals[n.id]:
                 self.emit("MOVE", r, self.f.locals[n.id])
+        elif self.is_cell(n.id):
+            self.emit("LOADCELL", r, self.f.locals[n.id], 1 if n.id in self.f.frees else 0)
         else:
             self.emit("GETGLOBAL", r, self.global_slot(n.id))
         return r
@@ -695,9 +847,10 @@ class Compiler(ExcGen):
         if len(elts) > 200:
             raise self.error(elts[0], "more than 200 items in one display")
         mark = self.f.top
-        base = self.alloc(len(elts))
-        for i, e in enumerate(elts):
-            self.expr_into(e, base + i)
+        base = self.f.top
+        for i, e in enumerate(elts):          # one register at a time: each item is the top (calls land in place)
+            self.f.top = base + i
+            self.expr_into(e, self.alloc())
         self.f.top = mark
         r = self.target(dst)
         self.emit(op, r, base if elts else 0, len(elts))
@@ -773,7 +926,9 @@ class Compiler(ExcGen):
             return self.e_super(n, dst)
         if any(isinstance(a, ast.Starred) for a in n.args) or any(k.arg is None for k in n.keywords):
             return self.call_ex(n, dst)
-        base = self.alloc()
+        # Into a temporary at the top (a tuple element, an argument): build the call
+        # right there, so the result needs no MOVE.
+        base = dst if dst is not None and dst + 1 == self.f.top and dst >= len(self.f.locals) else self.alloc()
         nargs = 0
         if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:
             self.alloc()
