@@ -58,6 +58,8 @@ class PartitionSpec:
     cpu_min: int | None = None
     cpu_max: int | None = None
     cpu_burst: int | None = None
+    #: Extra QEMU ``-device`` arguments (``drift restore`` loads a snapshot with one).
+    devices: tuple[str, ...] = ()
 
 
 @dataclass

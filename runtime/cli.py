@@ -320,6 +320,8 @@ def cmd_migrate(ns: argparse.Namespace) -> int:
         return 0
     if ns.to is None:
         raise UsageError("drift migrate needs --to HOST (or --cancel)")
+    if ns.arch is not None or ns.snapshot:
+        return _xmigrate(ns)
     options = migrate.MigrateOptions(downtime_limit_ms=ns.downtime_limit, bandwidth_mib_s=ns.bandwidth,
                                      timeout_s=ns.timeout, postcopy=ns.postcopy, multifd_channels=ns.multifd,
                                      xbzrle=ns.xbzrle or ns.xbzrle_cache is not None,
@@ -337,6 +339,64 @@ def cmd_migrate(ns: argparse.Namespace) -> int:
         print(f"migrated {ns.name} from {report.source_host} to {report.dest_host}: downtime {report.downtime_ms} ms, "
               f"total {report.total_ms} ms, {(report.transferred_bytes or 0) / 2**20:.1f} MiB")
     return 0
+
+
+def _xmigrate(ns: argparse.Namespace) -> int:
+    from . import hosts, xmigrate
+    from .partition import DirectBackend
+
+    backend = DirectBackend()
+    _, meta = backend.locate(ns.name)
+    arch = ns.arch or str(meta.get("arch", "x86_64"))
+    report = xmigrate.migrate_arch(ns.name, hosts.parse(ns.to), arch, backend=backend)
+    if ns.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(f"{ns.name}: {report.source_arch} -> {report.dest_arch} on {report.dest_host}, "
+              f"paused {report.pause_ms:.0f} ms, snapshot {report.snapshot_bytes} bytes", file=sys.stderr)
+    return 0
+
+
+def cmd_snapshot(ns: argparse.Namespace) -> int:
+    from . import snapctl
+
+    if ns.backend == "libvirt" or ns.connect:
+        raise UsageError("drift snapshot works on direct partitions only for now (docs/snapshots.md)")
+    taken = snapctl.take(ns.name, timeout=ns.timeout)
+    out = Path(ns.output)
+    try:
+        out.write_bytes(taken.data)
+    except OSError as e:
+        snapctl.with_resume(taken.sock)
+        raise UsageError(f"cannot write {out}: {e.strerror}") from None
+    pause = taken.finish(stop=ns.stop)
+    assert taken.info is not None
+    if ns.json:
+        print(json.dumps({"output": str(out), "stopped": ns.stop, "pause_ms": round(pause * 1000, 1),
+                          **taken.info.describe()}, indent=2))
+    else:
+        print(f"{out}: {len(taken.data)} bytes ({taken.info.heap_bytes} live heap), program paused "
+              f"{pause * 1000:.0f} ms{', then stopped' if ns.stop else ''}", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(ns: argparse.Namespace) -> int:
+    from . import hosts, snapctl
+    from .api import Partition
+
+    if ns.to is not None and hosts.parse(ns.to) != hosts.LOCAL:
+        raise UsageError("drift restore --to: only the local host for now (drift migrate --arch moves to others)")
+    code = _bytecode_of(Path(ns.image)) if ns.image else None
+    name, info = snapctl.restore(Path(ns.file), arch=ns.arch, name=ns.name, memory_mib=ns.memory,
+                                 accel=ns.accel, code=code)
+    if ns.detach:
+        print(name)
+        return 0
+    p = Partition(name)
+    p.copy_logs(sys.stdout.buffer, sys.stderr.buffer, follow=True)
+    end = p.wait()
+    p.remove(force=True)
+    return end.exit_status if end.exit_status is not None else 1
 
 
 def cmd_hosts(ns: argparse.Namespace) -> int:
@@ -390,6 +450,10 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for one (default: do not wait)")
     m = add("migrate", "live-migrate a running partition to another QEMU (docs/migration.md)", cmd_migrate)
     m.add_argument("--to", metavar="HOST", help="local, or netns:NAME (see drift hosts)")
+    m.add_argument("--arch", choices=image.ARCH_MACHINES, default=None,
+                   help="move to this CPU architecture through a VM snapshot (docs/snapshots.md)")
+    m.add_argument("--snapshot", action="store_true",
+                   help="move through a VM snapshot even to the same architecture (implied by another --arch)")
     m.add_argument("--cancel", action="store_true",
                    help="cancel the migration of NAME that another drift process runs (the source keeps running)")
     m.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -407,6 +471,24 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                    help="XBZRLE cache size (implies --xbzrle; default 64)")
     m.add_argument("--auto-converge", action="store_true",
                    help="throttle the guest's CPU if it dirties memory faster than it is sent")
+    sn = add("snapshot", "write a portable VM snapshot of a running partition (docs/snapshots.md)", cmd_snapshot)
+    sn.add_argument("-o", "--output", required=True, metavar="FILE")
+    sn.add_argument("--stop", action="store_true", help="stop the program after the snapshot (status SNAPSTOP)")
+    sn.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                    help="how long to wait for the program to reach a safe point")
+    sn.add_argument("--json", action="store_true")
+    rs = sub.add_parser("restore", help="boot a partition that resumes a program from a snapshot")
+    rs.add_argument("file", metavar="FILE")
+    rs.add_argument("--arch", choices=image.ARCH_MACHINES, default=None,
+                    help="architecture to resume on (default: the one that wrote it)")
+    rs.add_argument("--name", default=None, help="partition name (default: FILE's stem + -restored)")
+    rs.add_argument("--to", metavar="HOST", default=None, help="where to run it (local only for now)")
+    rs.add_argument("--image", default=None, metavar="IMAGE|PROGRAM",
+                    help="the program (image, .dbc or .py) if this machine has not seen it")
+    rs.add_argument("--memory", type=int, default=None, metavar="MiB")
+    rs.add_argument("--accel", default="auto")
+    rs.add_argument("--detach", action="store_true", help="start it in the background and print its name")
+    rs.set_defaults(func=cmd_restore)
     h = sub.add_parser("hosts", help="list the hosts partitions can be migrated to")
     h.add_argument("--json", action="store_true")
     h.set_defaults(func=cmd_hosts)

@@ -8,6 +8,8 @@ are told apart from a program's own status, which ``drift run`` passes on).
     DriftError
      +-- CompileError          unsupported or invalid Python        (exit 65)
      +-- ImageError            a missing, corrupt or foreign image  (exit 66)
+     |    +-- SnapshotError     a snapshot that is corrupt, truncated, for another
+     |                          program or another format version   (exit 66)
      +-- ToolMissingError      QEMU / the guest build is missing    (exit 69)
      +-- AccelError            the requested accelerator is unusable (exit 77)
      +-- LaunchError           QEMU failed to start or was killed   (exit 71)
@@ -57,6 +59,10 @@ class ImageError(DriftError):
     """An image or bytecode file is missing, corrupt or not a Drift image."""
 
     exit_code = 66  # EX_NOINPUT
+
+
+class SnapshotError(ImageError):
+    """A VM snapshot is corrupt, truncated, for another program or of another format version."""
 
 
 class ToolMissingError(DriftError):

@@ -233,7 +233,7 @@ def _qemu_errors(qemu_text: str) -> list[str]:
 
 def _guest_ending(status: int) -> Ending:
     """The ending for a status the guest wrote to isa-debug-exit."""
-    if status <= STATUS["USER_MAX"]:
+    if status <= STATUS["USER_MAX"] or status == STATUS["SNAPSTOP"]:   # SNAPSTOP: moved on (drift snapshot --stop)
         return Ending("stopped", status, None if status == 0 else describe(status))
     return Ending("crashed", status, describe(status))
 
@@ -505,7 +505,8 @@ class DirectBackend(Backend):
         cfg = qemu.QemuConfig(image=spec.image.resolve(), arch=manifest.arch,
                               machine=qemu.resolve_machine(manifest.arch, spec.machine),
                               accel=accel.resolve(spec.accel, manifest.arch), memory_mib=spec.memory_mib,
-                              append=spec.append, cpus=spec.cpus, memfd=self.memfd, tb_size_mib=self.tb_size_mib)
+                              append=spec.append, cpus=spec.cpus, memfd=self.memfd, tb_size_mib=self.tb_size_mib,
+                              devices=tuple(spec.devices))
         control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,
                                name=spec.name)
         cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control, paused=True)

@@ -15,6 +15,7 @@ BUILD: Path = Path(os.environ.get("DRIFT_BUILD_DIR", ROOT / "build"))
 OPCODES_DEF: Path = ROOT / "guest" / "vm" / "opcodes.def"
 FORMAT_DEF: Path = ROOT / "guest" / "vm" / "format.def"
 STATUS_DEF: Path = ROOT / "guest" / "vm" / "status.def"
+SNAPSHOT_DEF: Path = ROOT / "guest" / "vm" / "snapshot.def"
 
 
 def kernel(arch: str = "x86_64") -> Path:

@@ -80,6 +80,8 @@ class QemuConfig:
     memfd: bool = True
     #: TCG translation-buffer size in MiB (None: QEMU's default).
     tb_size_mib: int | None = None
+    #: Extra ``-device`` arguments (e.g. a ``loader`` putting a VM snapshot in guest RAM).
+    devices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +265,8 @@ def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str,
     if control is not None:
         cmd += _control_args(control, paused, cfg.arch)
     cmd += [*_exit_args(cfg), "-kernel", str(cfg.image)]
+    for device in cfg.devices:
+        cmd += ["-device", device]
     if cfg.append:
         cmd += ["-append", cfg.append]
     return cmd

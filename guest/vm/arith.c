@@ -117,16 +117,14 @@ static bool float_op(VM *vm, int op, double a, double b, Value *out) {
       } else r = (a / b) < 0 ? -0.0 : 0.0;
     }
     break;
-  case OP_POW: {
-    if (b != fm_floor(b) || b > 1e18 || b < -1e18)
-      return exc_raise(vm, E_NotImplementedError, "float ** non-integer exponent is not supported yet");
+  case OP_POW:                    /* CPython's float_pow */
     if (a == 0.0 && b < 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
-    int64_t e = (int64_t)b;
-    double base = a, acc = 1.0;
-    for (uint64_t k = (uint64_t)(e < 0 ? -e : e); k; k >>= 1, base *= base) if (k & 1) acc *= base;
-    r = e < 0 ? 1.0 / acc : acc;
+    if (a < 0 && b == b && b - b == 0 && b != fm_floor(b))
+      return exc_raise(vm, E_ValueError, "negative number cannot be raised to a fractional power (Drift has no complex numbers)");
+    r = fm_pow(a, b);
+    if (r - r != 0 && r == r && a - a == 0 && b - b == 0)
+      return exc_raise(vm, E_OverflowError, "(34, 'Numerical result out of range')");
     break;
-  }
   default: return exc_type_error_op(vm, op_symbol(op), v_float(a), v_float(b));
   }
   *out = v_float(r);
@@ -198,6 +196,7 @@ static bool is_seq(Value v) { return v.tag == T_STR || v.tag == T_LIST || v.tag 
 /* out = a <op> b for a binary OP_ code. */
 bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   if (is_intlike(a) && is_intlike(b)) return int_op(vm, op, a.as.i, b.as.i, out);
+  if (unlikely(a.tag == T_INSTANCE || b.tag == T_INSTANCE)) return obj_arith(vm, op, a, b, out);
   if (is_int(a) && is_int(b)) return big_arith(vm, op, a, b, out);
   bool af = a.tag == T_FLOAT, bf = b.tag == T_FLOAT;
   if ((af || is_int(a)) && (bf || is_int(b)) && (op <= OP_POW || op == OP_IADD)) {
@@ -231,6 +230,7 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
 }
 
 bool unary(VM *vm, int op, Value a, Value *out) {
+  if (unlikely(a.tag == T_INSTANCE && op != OP_NOT)) return obj_unary(vm, op, a, out);
   switch (op) {
   case OP_NOT: *out = v_bool(!truthy(vm, a)); return true;
   case OP_NEG:

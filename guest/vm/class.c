@@ -11,6 +11,7 @@
  * class change and every collection bumps.
  */
 #include "vm.h"
+#include "opcodes.h"
 
 static const char *const exc_class_names[] = {
 #define EXC(name, parent) #name,
@@ -52,6 +53,11 @@ static bool put_native(VM *vm, Ref cls, const char *attr, const char *native) {
   return dict_set(vm, v_obj(T_DICT, CLS(vm, cls)->dict), k, v_native((uint32_t)ix));
 }
 
+static bool dunders_boot(VM *vm);
+static bool find_dunder(VM *vm, Value v, int d, Value *fn);
+static bool sb_dunder(StrBuf *sb, Value fn, Value self, const char *what);
+static bool is_notimpl(VM *vm, Value v);
+
 /* Make `object` and the exception classes (load time, before heap_lo rises). */
 bool cls_boot(VM *vm) {
   Ref name = str_new(vm, "object", 6);
@@ -64,11 +70,12 @@ bool cls_boot(VM *vm) {
   if (!put_native(vm, vm->classes[E_BaseException], "__init__", "BaseException.__init__")) return false;
   if (!put_native(vm, vm->classes[OBJECT_CLASS], "__init__", "object.__init__")) return false;
   vm->exc_val = vm->handling = vm->memerr = v_none();
-  return true;
+  return dunders_boot(vm);
 }
 
 /* Bind global `name` to a built-in class if it names one. */
 void cls_builtin_global(VM *vm, Str *name, Value *slot) {
+  if (str_eq(name, "NotImplemented")) { *slot = vm->notimpl; return; }
   for (int k = 0; k <= OBJECT_CLASS; k++)
     if (vm->classes[k] && str_eq(name, k == OBJECT_CLASS ? "object" : exc_class_names[k])) {
       *slot = v_obj(T_CLASS, vm->classes[k]);
@@ -637,6 +644,9 @@ bool obj_repr(StrBuf *sb, Value v) {
     put_cstr(sb, w->kind < 5 ? kinds[w->kind] : "<object>");
     return true;
   }
+  Value fn;
+  if (find_dunder(vm, v, D_repr, &fn)) return sb_dunder(sb, fn, v, "__repr__");
+  if (is_notimpl(vm, v)) { put_cstr(sb, "NotImplemented"); return true; }
   Instance *in = AS(vm, v, Instance);
   if (CLS(vm, in->cls)->flags & CF_EXC) {
     Value args = in->x[EX_ARGS];
@@ -656,6 +666,261 @@ bool obj_repr(StrBuf *sb, Value v) {
 }
 
 bool obj_str(StrBuf *sb, Value v) {
+  Value fn;
+  if (find_dunder(sb->vm, v, D_str, &fn)) return sb_dunder(sb, fn, v, "__str__");
+  if (find_dunder(sb->vm, v, D_repr, &fn)) return sb_dunder(sb, fn, v, "__repr__");
   if (exc_is_instance(sb->vm, v)) return exc_str(sb, v);
   return obj_repr(sb, v);
+}
+
+/* ---- dunder methods called from C ----------------------------------------------------- */
+static const char *const dunder_names[] = {
+#define X(n) "__" #n "__",
+  DUNDERS(X)
+#undef X
+};
+
+/* Intern the dunder names and make NotImplemented (load time: immortal). */
+static bool dunders_boot(VM *vm) {
+  for (int d = 0; d < D__COUNT; d++)
+    if (!(vm->dunders[d] = str_new(vm, dunder_names[d], strlen(dunder_names[d])))) return false;
+  Ref name = str_new(vm, "NotImplementedType", 18), r;
+  if (!name || !(r = class_make(vm, name, v_obj(T_CLASS, vm->classes[OBJECT_CLASS]), -1, CF_BUILTIN))) return false;
+  Ref inst = heap_alloc(vm, T_INSTANCE, sizeof(Instance));
+  if (!inst) return false;
+  OBJ(vm, inst, Instance)->cls = r;
+  vm->notimpl = v_obj(T_INSTANCE, inst);
+  return true;
+}
+
+static bool is_notimpl(VM *vm, Value v) { return v.tag == T_INSTANCE && v.as.r == vm->notimpl.as.r; }
+
+static bool find_dunder(VM *vm, Value v, int d, Value *fn) {
+  if (v.tag != T_INSTANCE) return false;
+  return chain_lookup(vm, AS(vm, v, Instance)->cls, v_obj(T_STR, vm->dunders[d]), fn);
+}
+
+bool obj_has_dunder(VM *vm, Value v, int d) {
+  Value fn;
+  return find_dunder(vm, v, d, &fn);
+}
+
+/* fn(self, args...) with collections held off. */
+static bool call_held(VM *vm, Value fn, Value self, Value *args, int nargs, Value *out) {
+  Value argv[4];
+  if (is_wrap(vm, fn, W_STATIC)) fn = AS(vm, fn, Wrap)->a;
+  argv[0] = self;
+  for (int k = 0; k < nargs && k < 3; k++) argv[k + 1] = args[k];
+  vm->gc_hold++;
+  bool ok = vm_call(vm, fn, argv, nargs + 1, out);
+  vm->gc_hold--;
+  return ok;
+}
+
+/* Call dunder d of v if it has one: 1 called (result in *out), 0 none, -1 error. */
+static int try_dunder(VM *vm, Value v, int d, Value *args, int nargs, Value *out) {
+  Value fn;
+  if (!find_dunder(vm, v, d, &fn)) return 0;
+  return call_held(vm, fn, v, args, nargs, out) ? 1 : -1;
+}
+
+static const char *const cmp_syms[] = {"<", "<=", ">", ">=", "==", "!="};
+static const int cmp_dunder[] = {D_lt, D_le, D_gt, D_ge, D_eq, D_ne};
+static const int cmp_swap[] = {D_gt, D_ge, D_lt, D_le, D_eq, D_ne};
+
+bool obj_richcmp(VM *vm, int op, Value a, Value b, Value *out) {
+  int r = try_dunder(vm, a, cmp_dunder[op], &b, 1, out);
+  if (r < 0) return false;
+  if (r > 0 && !is_notimpl(vm, *out)) return true;
+  r = try_dunder(vm, b, cmp_swap[op], &a, 1, out);
+  if (r < 0) return false;
+  if (r > 0 && !is_notimpl(vm, *out)) return true;
+  if (op == 5) {                                   /* != without __ne__: not __eq__ */
+    bool eq;
+    if (!obj_eq(vm, a, b, &eq)) return false;
+    *out = v_bool(!eq);
+    return true;
+  }
+  if (op == 4) { *out = v_bool(a.tag == b.tag && a.as.r == b.as.r); return true; }
+  return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%T' and '%T'", cmp_syms[op], a, b);
+}
+
+bool obj_eq(VM *vm, Value a, Value b, bool *eq) {
+  Value r;
+  int k = try_dunder(vm, a, D_eq, &b, 1, &r);
+  if (k < 0) return false;
+  if (k == 0 || is_notimpl(vm, r)) {
+    k = try_dunder(vm, b, D_eq, &a, 1, &r);
+    if (k < 0) return false;
+    if (k == 0 || is_notimpl(vm, r)) { *eq = a.tag == b.tag && a.as.r == b.as.r; return true; }
+  }
+  return obj_truthy(vm, r, eq);
+}
+
+bool obj_hash(VM *vm, Value v, uint64_t *h) {
+  Value r;
+  int k = try_dunder(vm, v, D_hash, NULL, 0, &r);
+  if (k < 0) return false;
+  if (k == 0) {
+    if (obj_has_dunder(vm, v, D_eq)) return exc_raise(vm, E_TypeError, "unhashable type: '%T'", v);
+    *h = (uint64_t)v.as.r * 0x9e3779b97f4a7c15ull;     /* identity */
+    return true;
+  }
+  if (r.tag != T_INT && r.tag != T_BOOL) return exc_raise(vm, E_TypeError, "__hash__ method should return an integer");
+  return value_hash(vm, r, h);
+}
+
+bool obj_truthy(VM *vm, Value v, bool *res) {
+  Value r;
+  if (v.tag != T_INSTANCE) { *res = truthy(vm, v); return true; }
+  int k = try_dunder(vm, v, D_bool, NULL, 0, &r);
+  if (k < 0) return false;
+  if (k > 0) {
+    if (r.tag != T_BOOL) return exc_raise(vm, E_TypeError, "__bool__ should return bool, returned %T", r);
+    *res = r.as.i != 0;
+    return true;
+  }
+  int64_t n;
+  if (!obj_has_dunder(vm, v, D_len)) { *res = true; return true; }
+  if (!obj_len(vm, v, &n)) return false;
+  *res = n != 0;
+  return true;
+}
+
+bool obj_len(VM *vm, Value v, int64_t *n) {
+  Value r;
+  int k = try_dunder(vm, v, D_len, NULL, 0, &r);
+  if (k < 0) return false;
+  if (k == 0) return exc_raise(vm, E_TypeError, "object of type '%T' has no len()", v);
+  if (r.tag != T_INT && r.tag != T_BOOL) return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", r);
+  if (r.as.i < 0) return exc_raise(vm, E_ValueError, "__len__() should return >= 0");
+  *n = r.as.i;
+  return true;
+}
+
+bool obj_getitem(VM *vm, Value obj, Value key, Value *out) {
+  int k = try_dunder(vm, obj, D_getitem, &key, 1, out);
+  if (k == 0) return exc_raise(vm, E_TypeError, "'%T' object is not subscriptable", obj);
+  return k > 0;
+}
+
+bool obj_setitem(VM *vm, Value obj, Value key, Value val) {
+  Value args[2] = {key, val}, r;
+  int k = try_dunder(vm, obj, D_setitem, args, 2, &r);
+  if (k == 0) return exc_raise(vm, E_TypeError, "'%T' object does not support item assignment", obj);
+  return k > 0;
+}
+
+bool obj_delitem(VM *vm, Value obj, Value key) {
+  Value r;
+  int k = try_dunder(vm, obj, D_delitem, &key, 1, &r);
+  if (k == 0) return exc_raise(vm, E_TypeError, "'%T' object doesn't support item deletion", obj);
+  return k > 0;
+}
+
+bool obj_contains(VM *vm, Value obj, Value item, bool *res) {
+  Value r;
+  int k = try_dunder(vm, obj, D_contains, &item, 1, &r);
+  if (k < 0) return false;
+  if (k > 0) return obj_truthy(vm, r, res);
+  if (!obj_has_dunder(vm, obj, D_iter)) return exc_raise(vm, E_TypeError, "argument of type '%T' is not iterable", obj);
+  Value it, x;
+  *res = false;
+  vm->gc_hold++;                                   /* `it` lives in a C local */
+  bool ok = obj_iter(vm, obj, &it);
+  while (ok) {
+    int n = vm_next(vm, it, &x);
+    if (n <= 0) { ok = n == 0; break; }
+    bool eq;
+    if (!values_equal(vm, x, item, &eq)) { ok = false; break; }
+    if (eq) { *res = true; break; }
+  }
+  vm->gc_hold--;
+  return ok;
+}
+
+bool obj_iter(VM *vm, Value obj, Value *out) {
+  int k = try_dunder(vm, obj, D_iter, NULL, 0, out);
+  if (k == 0) return exc_raise(vm, E_TypeError, "'%T' object is not iterable", obj);
+  if (k < 0) return false;
+  if (out->tag == T_INSTANCE && !obj_has_dunder(vm, *out, D_next))
+    return exc_raise(vm, E_TypeError, "iter() returned non-iterator of type '%T'", *out);
+  return true;
+}
+
+int obj_next(VM *vm, Value it, Value *out) {
+  int k = try_dunder(vm, it, D_next, NULL, 0, out);
+  if (k == 0) { exc_raise(vm, E_TypeError, "'%T' object is not an iterator", it); return -1; }
+  if (k > 0) return 1;
+  if (vm->exc == E_StopIteration || (exc_is_instance(vm, vm->exc_val) &&
+                                     cls_is_sub(vm, cls_of(vm, vm->exc_val), vm->classes[E_StopIteration]))) {
+    vm->exc = -1;
+    vm->exc_val = v_none();
+    return 0;
+  }
+  return -1;
+}
+
+static int arith_dunder(int op, bool reflected) {
+  switch (op) {
+  case OP_ADD: case OP_IADD: return reflected ? D_radd : D_add;
+  case OP_SUB: return reflected ? D_rsub : D_sub;
+  case OP_MUL: return reflected ? D_rmul : D_mul;
+  case OP_TRUEDIV: return reflected ? D_rtruediv : D_truediv;
+  case OP_FLOORDIV: return reflected ? D_rfloordiv : D_floordiv;
+  case OP_MOD: return reflected ? D_rmod : D_mod;
+  case OP_POW: return reflected ? D_rpow : D_pow;
+  case OP_BAND: return reflected ? D_rand : D_and;
+  case OP_BOR: return reflected ? D_ror : D_or;
+  case OP_BXOR: return reflected ? D_rxor : D_xor;
+  case OP_SHL: return reflected ? D_rlshift : D_lshift;
+  case OP_SHR: return reflected ? D_rrshift : D_rshift;
+  default: return -1;
+  }
+}
+
+bool obj_arith(VM *vm, int op, Value a, Value b, Value *out) {
+  static const char *const syms[] = {"+", "-", "*", "/", "//", "%", "** or pow()", "&", "|", "^", "<<", ">>", "+="};
+  _Static_assert(OP_IADD - OP_ADD == 12 && OP_SHR - OP_ADD == 11, "arithmetic opcodes are consecutive");
+  int k, d = arith_dunder(op, false);
+  if (d < 0) return exc_raise(vm, E_TypeError, "unsupported operation");
+  if (op == OP_IADD) {
+    k = try_dunder(vm, a, D_iadd, &b, 1, out);
+    if (k < 0) return false;
+    if (k > 0 && !is_notimpl(vm, *out)) return true;
+  }
+  k = try_dunder(vm, a, d, &b, 1, out);
+  if (k < 0) return false;
+  if (k > 0 && !is_notimpl(vm, *out)) return true;
+  k = try_dunder(vm, b, arith_dunder(op, true), &a, 1, out);
+  if (k < 0) return false;
+  if (k > 0 && !is_notimpl(vm, *out)) return true;
+  return exc_type_error_op(vm, syms[op - OP_ADD], a, b);
+}
+
+bool obj_unary(VM *vm, int op, Value a, Value *out) {
+  int d = op == OP_NEG ? D_neg : op == OP_POS ? D_pos : D_invert;
+  int k = try_dunder(vm, a, d, NULL, 0, out);
+  if (k == 0)
+    return exc_raise(vm, E_TypeError, "bad operand type for unary %s: '%T'", op == OP_NEG ? "-" : op == OP_POS ? "+" : "~", a);
+  return k > 0;
+}
+
+/* str()/repr() through a user __str__/__repr__ while a StrBuf is being
+ * built: the partial text is committed as a Str, the method runs, and the
+ * buffer restarts at the heap top with the partial text and the result. */
+static bool sb_dunder(StrBuf *sb, Value fn, Value self, const char *what) {
+  VM *vm = sb->vm;
+  Value part, res;
+  if (!sb_end(sb, &part)) return false;
+  vm->gc_hold++;
+  bool ok = call_held(vm, fn, self, NULL, 0, &res);
+  vm->gc_hold--;
+  sb_begin(vm, sb);
+  Str *p = AS(vm, part, Str);
+  sb_put(sb, p->data, p->nbytes);
+  if (!ok) return false;
+  if (res.tag != T_STR) return exc_raise(vm, E_TypeError, "%s returned non-string (type %T)", what, res);
+  sb_put(sb, AS(vm, res, Str)->data, AS(vm, res, Str)->nbytes);
+  return true;
 }

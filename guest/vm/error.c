@@ -69,8 +69,12 @@ static void err_cstr(VM *vm, const char *s) { err_puts(vm, s, strlen(s)); }
 
 /* str(exc) for the last line of a traceback. */
 static bool exc_to_str(VM *vm, Value exc, StrBuf *sb) {
-  (void)vm;
-  return exc_str(sb, exc);
+  int kind = vm->exc;
+  Value pending = vm->exc_val;
+  bool ok = obj_str(sb, exc);                   /* a user __str__ runs here */
+  vm->exc = kind;
+  vm->exc_val = pending;
+  return ok;
 }
 
 static void print_one(VM *vm, Value exc, int depth) {

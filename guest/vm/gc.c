@@ -132,6 +132,7 @@ static void drain(GC *gc) {
 
 /* Collect garbage.  live_regs: how many registers from the stack bottom are live. */
 void gc_collect(VM *vm, size_t live_regs) {
+  if (vm->gc_hold) return;               /* C code holds heap refs across a dunder call */
   GC gc = {vm, MARK, (Ref *)(vm->mem + ALIGN_UP(vm->heap_top, 8)), 0, 0, false};
   gc.cap = (vm->heap_hi - ALIGN_UP(vm->heap_top, 8)) / sizeof(Ref);
   roots(&gc, live_regs);
@@ -163,4 +164,5 @@ void gc_collect(VM *vm, size_t live_regs) {
   vm->gc_at = vm_gc_stress ? 0 : to + (vm->heap_hi - to) / 2;
   vm->gc_count++;
   vm->cls_ver++;                         /* attribute caches hold offsets */
+  snap_gc_done(vm);                      /* a pending snapshot request keeps gc_at forced */
 }

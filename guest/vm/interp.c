@@ -271,6 +271,8 @@ Value *vm_push(VM *vm, uint32_t n) {
 void vm_pop(VM *vm, uint32_t mark) { vm->ntop = mark; }
 
 static int run(VM *vm);
+enum { RUN_SNAPSTOP = 2 };           /* run(): the host stopped the program after a snapshot */
+static int snap_exit_status;
 
 /* Instructions that change nothing when they fail for lack of memory, so
  * they can run again after a collection. */
@@ -378,16 +380,20 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
 }
 
 /* Run the program from its entry function.  Returns an exit status (status.def). */
-int vm_execute(VM *vm) {
-  Func *fn = &vm->funcs[0];
-  Frame *fr = &vm->frames[0];
-  vm->nframes = 1;
+int vm_execute(VM *vm, bool resume) {
   vm->ntop = 0;
   vm->cdepth = 0;
-  fr->func = 0; fr->base = 1; fr->pc = 0; fr->ret = 0; fr->gen = 0; fr->flags = FRF_BOUNDARY;   /* stack[0]: its result */
-  for (uint32_t k = 0; k <= fn->nregs; k++) vm->stack[k] = v_none();
+  if (!resume) {                         /* else a restored snapshot: go on from its frames */
+    Func *fn = &vm->funcs[0];
+    Frame *fr = &vm->frames[0];
+    vm->nframes = 1;
+    fr->func = 0; fr->base = 1; fr->pc = 0; fr->ret = 0; fr->gen = 0; fr->flags = FRF_BOUNDARY;   /* stack[0]: its result */
+    for (uint32_t k = 0; k <= fn->nregs; k++) vm->stack[k] = v_none();
+  }
+  snap_arm(vm);
   plat_first_instruction();
-  return run(vm) < 0 ? -1 : 0;
+  int r = run(vm);
+  return r == RUN_SNAPSTOP ? snap_exit_status : r < 0 ? -1 : 0;
 }
 
 /* Push a frame for a call of `f` (T_FUNC or T_CLOSURE) with its arguments
@@ -511,6 +517,23 @@ static int run(VM *vm) {
 #define NEXT() goto *labels[GET_OP(i = *pc++)]
 #define CHECK(x) do { if (unlikely(!(x))) goto error; } while (0)
 #define SAVE() (fr->pc = (uint32_t)(pc - code))
+/* Safe point: collect if due, or serve a snapshot request (both force the
+ * slow path through gc_at, read volatile since an interrupt may clear it).
+ * `at` is where this frame resumes after a snapshot; `live` its live registers. */
+#ifdef DRIFT_GUEST                        /* look for a host request now and then */
+extern uint32_t snap_poll_count;
+#define POLL() do { if (unlikely(--snap_poll_count == 0)) { snap_poll_count = SNAP_POLL_EVERY; plat_poll(); } } while (0)
+#else
+#define POLL() ((void)0)
+#endif
+#define SAFE_POINT(at, live) do {                                                 \
+    POLL();                                                                       \
+    if (unlikely(vm->heap_top > *(volatile size_t *)&vm->gc_at)) {               \
+      fr->pc = (uint32_t)((at) - code);                                           \
+      int st_ = vm_safe_point(vm, (size_t)(R - vm->stack) + (live));              \
+      if (st_ >= 0) { snap_exit_status = st_; return RUN_SNAPSTOP; }              \
+    }                                                                             \
+  } while (0)
 #ifdef DRIFT_FUZZ
 #define FUEL() do { SAVE(); if (FUEL_OUT(vm)) goto error; } while (0)   /* backward jumps, calls */
 #else
@@ -602,7 +625,10 @@ L_IADDI: ARITH_IMM(OP_IADD, __builtin_add_overflow)
 L_NEG: SAVE(); CHECK(unary(vm, OP_NEG, RB, &t)); RA = t; NEXT();
 L_POS: SAVE(); CHECK(unary(vm, OP_POS, RB, &t)); RA = t; NEXT();
 L_INVERT: SAVE(); CHECK(unary(vm, OP_INVERT, RB, &t)); RA = t; NEXT();
-L_NOT: RA = v_bool(!truthy(vm, RB)); NEXT();
+L_NOT:
+  if (unlikely(RB.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, RB, &r_)); RA = v_bool(!r_); NEXT(); }
+  RA = v_bool(!truthy(vm, RB));
+  NEXT();
 
 #define CMP_FAST(op, code)                                                        \
   if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i op RC.as.i); NEXT(); } \
@@ -616,6 +642,7 @@ L_EQ: {
   bool r_;
   if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i == RC.as.i); NEXT(); }
   SAVE();
+  if (unlikely(RB.tag == T_INSTANCE || RC.tag == T_INSTANCE)) { CHECK(obj_richcmp(vm, 4, RB, RC, &t)); RA = t; NEXT(); }
   CHECK(values_equal(vm, RB, RC, &r_));
   RA = v_bool(r_);
   NEXT();
@@ -624,6 +651,7 @@ L_NE: {
   bool r_;
   if (likely(RB.tag == T_INT && RC.tag == T_INT)) { RA = v_bool(RB.as.i != RC.as.i); NEXT(); }
   SAVE();
+  if (unlikely(RB.tag == T_INSTANCE || RC.tag == T_INSTANCE)) { CHECK(obj_richcmp(vm, 5, RB, RC, &t)); RA = t; NEXT(); }
   CHECK(values_equal(vm, RB, RC, &r_));
   RA = v_bool(!r_);
   NEXT();
@@ -674,23 +702,23 @@ L_TNONE: TEST_DONE(RA.tag == T_NONE)
 L_JMP:
   pc += GET_sJ(i);
   if (GET_sJ(i) < 0) FUEL();
-  if (GET_sJ(i) < 0 && unlikely(vm->heap_top > vm->gc_at)) {      /* safe point: loop back-edge */
-    SAVE();
-    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
-  }
+  if (GET_sJ(i) < 0) SAFE_POINT(pc, vm->funcs[fr->func].nregs);                               /* safe point: loop back-edge */
   NEXT();
 L_JMPIF:
   t = RA;
+  if (unlikely(t.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, t, &r_)); t = v_bool(r_); }
   if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
   NEXT();
 L_JMPIFNOT:
   t = RA;
+  if (unlikely(t.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, t, &r_)); t = v_bool(r_); }
   if (!(t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t))) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
   NEXT();
 L_GETITER: SAVE(); CHECK(vm_getiter(vm, RB, &t)); RA = t; NEXT();
 L_FORITER: {
   if (unlikely(RA.tag != T_ITER)) {
     SAVE();
+    if (RA.tag == T_INSTANCE) goto foriter_next;
     if (RA.tag != T_GEN) { exc_raise(vm, E_TypeError, "'%T' object is not an iterator", RA); goto error; }
     if (AS(vm, RA, Gen)->state == GEN_DONE) { pc += GET_sBx(i); NEXT(); }
     FUEL();
@@ -712,6 +740,7 @@ L_FORITER: {
     if (GET_sBx(i) < 0) FUEL();
     NEXT();
   }
+foriter_next:
   SAVE();
   int r = vm_next(vm, RA, &t);
   CHECK(r >= 0);
@@ -722,12 +751,12 @@ L_FORITER: {
 
 L_CALL:
   nargs = (int)B; nkw = (int)C;
+  {                                                                  /* safe point: call (resumes at the CALL) */
+    size_t live = vm->funcs[fr->func].nregs, w = A + 1 + B + 2 * C;  /* synthesized calls use scratch above */
+    SAFE_POINT(pc - 1, w > live ? w : live);
+  }
   SAVE();
   FUEL();
-  if (unlikely(vm->heap_top > vm->gc_at)) {                          /* safe point: call */
-    size_t live = vm->funcs[fr->func].nregs, w = A + 1 + B + 2 * C;  /* synthesized calls use scratch above */
-    gc_collect(vm, (size_t)(R - vm->stack) + (w > live ? w : live));
-  }
 do_call: {
   Value f = RA;
 call_again:
@@ -790,10 +819,9 @@ call_done:                                          /* a call completed in C: re
   RA = t;
   NEXT();
 L_CALLEX: {
+  SAFE_POINT(pc - 1, vm->funcs[fr->func].nregs);                     /* safe point: call (resumes at the CALLEX) */
   SAVE();
   FUEL();
-  if (unlikely(vm->heap_top > vm->gc_at))
-    gc_collect(vm, (size_t)(R - vm->stack) + vm->funcs[fr->func].nregs);
   Value args = R[A + 1], kwd = R[A + 2];
   uint32_t n = 0, m = 0, base = (uint32_t)(R - vm->stack) + A + 1;
   Value *items = NULL;

@@ -15,9 +15,16 @@ static bool fail(const char **why, const char *msg) { *why = msg; return false; 
 /* Carve n zeroed bytes for a program table from the heap's low end; the
  * table and everything allocated before it (constant strings) stay below
  * heap_lo for the program's lifetime.  NULL if there is no room. */
+size_t load_start, load_carves[LOAD_MAX_CARVES][2];
+uint32_t load_ncarves;
+
 static void *carve(VM *vm, size_t n) {
   n = ALIGN_UP(n, 16);
   if (n > vm->heap_hi - vm->heap_top) return NULL;
+  if (load_ncarves < LOAD_MAX_CARVES) {       /* for snapshot.c: the objects lie between the tables */
+    load_carves[load_ncarves][0] = vm->heap_top;
+    load_carves[load_ncarves++][1] = n;
+  } else load_ncarves = LOAD_MAX_CARVES + 1;
   void *p = vm->mem + vm->heap_top;
   vm->heap_top += n;
   vm->heap_lo = vm->heap_top;
@@ -163,6 +170,8 @@ static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
 bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
   Sec sec[NSEC] = {{0}};
   uint8_t digest[32];
+  load_start = vm->heap_top;
+  load_ncarves = 0;
   if (((uintptr_t)f & 3) != 0) return fail(why, "bytecode is not 4-byte aligned in memory");
   if (len < FMT_HEADER_SIZE) return fail(why, "file too short for a header");
   if (rd32(f + HDR_magic) != FMT_MAGIC) return fail(why, "bad magic (not a Drift bytecode file)");
@@ -193,6 +202,7 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
     Str *name = OBJ(vm, vm->strings[s], Str);
     int b = bi_lookup_global(name->data, name->nbytes);
     vm->globals[i] = b >= 0 ? v_native((uint32_t)b) : v_unbound();
+    if (b < 0 && mod_constant(vm, name->data, name->nbytes, &vm->globals[i])) continue;
     cls_builtin_global(vm, name, &vm->globals[i]);
     if (name->nbytes == 8 && memcmp(name->data, "__name__", 8) == 0 &&
         !str_value(vm, "__main__", 8, &vm->globals[i]))

@@ -156,6 +156,10 @@ static Value *seq_items(VM *vm, Value v, uint32_t *n) {
 
 /* ---- truth, equality, hashing ------------------------------------------------- */
 bool truthy(VM *vm, Value v) {
+  if (unlikely(v.tag == T_INSTANCE)) {     /* __bool__/__len__: an error stays pending (callers check vm->exc) */
+    bool r;
+    return obj_truthy(vm, v, &r) ? r : true;
+  }
   switch (v.tag) {
   case T_NONE: return false;
   case T_BOOL: case T_INT: return v.as.i != 0;
@@ -198,6 +202,7 @@ static bool deeper(VM *vm) {
 }
 
 bool values_equal(VM *vm, Value a, Value b, bool *eq) {
+  if (unlikely(a.tag == T_INSTANCE || b.tag == T_INSTANCE)) return obj_eq(vm, a, b, eq);
   if (is_num(a) && is_num(b)) { *eq = num_cmp(vm, a, b) == 0; return true; }
   if (is_anyset(a) && is_anyset(b)) return set_equal(vm, a, b, eq);
   if (a.tag != b.tag) { *eq = false; return true; }
@@ -252,6 +257,7 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
 
 /* hash(v); TypeError for unhashable types.  Equal numbers hash equal. */
 bool value_hash(VM *vm, Value v, uint64_t *h) {
+  if (unlikely(v.tag == T_INSTANCE)) return obj_hash(vm, v, h);
   switch (v.tag) {
   case T_NONE: *h = 0xfca86420; return true;
   case T_BOOL: case T_INT:
@@ -332,6 +338,10 @@ bool compare(VM *vm, int op, Value a, Value b, bool *res) {
   int c;
   bool ok;
   if (is_anyset(a) && is_anyset(b)) return set_compare(vm, op, a, b, res);
+  if (unlikely(a.tag == T_INSTANCE || b.tag == T_INSTANCE)) {
+    Value r;
+    return obj_richcmp(vm, op, a, b, &r) && obj_truthy(vm, r, res);
+  }
   if (!order(vm, a, b, &c, &ok)) return false;
   if (!ok) return exc_raise(vm, E_TypeError, "'%s' not supported between instances of '%T' and '%T'", names[op], a, b);
   switch (op) {
@@ -351,6 +361,7 @@ static int64_t range_len(Range *r) {
 }
 
 bool seq_len(VM *vm, Value v, int64_t *n) {
+  if (unlikely(v.tag == T_INSTANCE)) return obj_len(vm, v, n);
   switch (v.tag) {
   case T_STR: *n = AS(vm, v, Str)->nchars; return true;
   case T_LIST: *n = AS(vm, v, List)->len; return true;
@@ -440,6 +451,7 @@ static bool get_slice(VM *vm, Value obj, Slice *sl, Value *out) {
 
 bool get_item(VM *vm, Value obj, Value key, Value *out) {
   int64_t i, n;
+  if (unlikely(obj.tag == T_INSTANCE)) return obj_getitem(vm, obj, key, out);
   if (key.tag == T_SLICE && obj.tag != T_DICT) return get_slice(vm, obj, AS(vm, key, Slice), out);
   switch (obj.tag) {
   case T_LIST: {
@@ -480,6 +492,7 @@ bool get_item(VM *vm, Value obj, Value key, Value *out) {
 
 bool set_item(VM *vm, Value obj, Value key, Value val) {
   int64_t i;
+  if (unlikely(obj.tag == T_INSTANCE)) return obj_setitem(vm, obj, key, val);
   if (obj.tag == T_LIST) {
     List *l = AS(vm, obj, List);
     if (key.tag == T_SLICE) return exc_raise(vm, E_TypeError, "slice assignment is not supported yet");
@@ -493,6 +506,7 @@ bool set_item(VM *vm, Value obj, Value key, Value val) {
 
 bool del_item(VM *vm, Value obj, Value key) {
   int64_t i;
+  if (unlikely(obj.tag == T_INSTANCE)) return obj_delitem(vm, obj, key);
   if (obj.tag == T_LIST) {
     List *l = AS(vm, obj, List);
     if (!seq_index(vm, obj, key, l->len, &i)) return false;
@@ -520,6 +534,7 @@ int64_t str_find(Str *hay, Str *needle, size_t from) {
 bool contains(VM *vm, Value c, Value item, bool *res) {
   uint32_t n;
   Value *items;
+  if (unlikely(c.tag == T_INSTANCE)) return obj_contains(vm, c, item, res);
   switch (c.tag) {
   case T_STR:
     if (item.tag != T_STR) return exc_raise(vm, E_TypeError, "'in <string>' requires string as left operand, not %T", item);
@@ -555,6 +570,7 @@ bool contains(VM *vm, Value c, Value item, bool *res) {
 /* ---- iteration ------------------------------------------------------------------- */
 bool vm_getiter(VM *vm, Value obj, Value *out) {
   uint32_t kind;
+  if (unlikely(obj.tag == T_INSTANCE)) return obj_iter(vm, obj, out);
   switch (obj.tag) {
   case T_ITER: case T_GEN: *out = obj; return true;
   case T_RANGE: kind = IT_RANGE; break;
@@ -605,6 +621,7 @@ static int fn_next(VM *vm, Value itv, Value *out) {
 
 int vm_next(VM *vm, Value itv, Value *out) {
   if (FUEL_OUT(vm)) return -1;
+  if (unlikely(itv.tag == T_INSTANCE)) return obj_next(vm, itv, out);
   if (itv.tag == T_GEN) return gen_resume(vm, itv, v_none(), out);
   Iter *it = AS(vm, itv, Iter);
   switch (it->kind) {

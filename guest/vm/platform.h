@@ -42,6 +42,41 @@ int vm_run(const uint8_t *code, size_t len, void *arena, size_t size);
 /* Testing aid: when set before vm_run(), collect garbage at every safe point. */
 extern int vm_gc_stress;
 
+/* ---- snapshots (guest/vm/snapshot.c, docs/snapshots.md) ---------------------- */
+/* Set before vm_run(): resume from this snapshot (len bytes, 16-byte aligned)
+ * instead of starting the program; it is checked against the bytecode first. */
+extern const uint8_t *vm_restore;
+extern size_t vm_restore_len;
+/* Guests: vm_restore set with vm_restore_len 0 means the snapshot is not
+ * there yet: once the program is loaded, vm_run() calls this, which waits
+ * until the host has put it at vm_restore and returns its length. */
+size_t plat_restore_wait(void);
+/* Set before vm_run() (drift-vm --snapshot-at N): snapshot at the N-th safe point. */
+extern uint64_t vm_snapshot_at;
+/* Safe points passed while vm_snapshot_at was set (drift-vm --safe-points). */
+extern uint64_t vm_safe_points;
+
+/* The VM wrote a snapshot (snap, len bytes, in the arena's free space; NULL
+ * if it did not fit).  The platform hands it to the host.  Returns -1 to let
+ * the program go on, or an exit status to end it with (e.g. SNAPSTOP). */
+int plat_snapshot(const uint8_t *snap, size_t len);
+
+/* Guests: called by the interpreter every SNAP_POLL_EVERY safe points to
+ * look for host control records (a snapshot request) without interrupts. */
+void plat_poll(void);
+#define SNAP_POLL_EVERY 4096
+
+/* Ask the VM for a snapshot at its next safe point (from plat_poll). */
+void vm_request_snapshot(void);
+
+/* Channel input the host sent that the program has not read yet (saved in a
+ * snapshot): sets *p and returns the byte count (0: none).  Not consumed. */
+size_t plat_channel_pending(const uint8_t **p);
+
+/* On restore: bytes to deliver through plat_channel_read() before anything
+ * else arrives (the pending input saved in the snapshot). */
+void plat_channel_preload(const uint8_t *p, size_t n);
+
 #ifdef DRIFT_FUZZ
 /* Fuzzing builds only: execution budget (see vm.h); 0 means unlimited. */
 extern uint64_t vm_fuel;

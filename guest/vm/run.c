@@ -53,8 +53,19 @@ int vm_run(const uint8_t *code, size_t len, void *arena, size_t size) {
     say("\n");
     return ST_BADCODE;
   }
-  int r = vm_execute(vm);
+  if (vm_restore) {
+    if (!vm_restore_len) vm_restore_len = plat_restore_wait();   /* restore into a started guest */
+    if (!snap_restore(vm, vm_restore, vm_restore_len, &why)) {
+      say("drift: snapshot refused: ");
+      say(why);
+      say("\n");
+      return ST_BADSNAP;
+    }
+    plat_write(PLAT_CHANNEL, "\x1b" "restored\n", 10);   /* control record: the host's cue that it runs */
+  }
+  int r = vm_execute(vm, vm_restore != NULL);
   out_flush(vm);
+  if (r < 0 && (r = sys_exit_status(vm)) >= 0) { out_flush(vm); return r; }
   if (r < 0) {
     exc_print_traceback(vm);
     return ST_EXCEPTION;

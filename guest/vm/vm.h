@@ -54,6 +54,19 @@ typedef struct Frame {
 } Frame;
 enum { FR_NORMAL, FR_TOREG, FR_INIT, FR_DISCARD };   /* Frame.ret & 0xff */
 
+/* Special method names, interned at load (class.c). */
+#define DUNDERS(X) X(init) X(str) X(repr) X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(hash) X(len) \
+  X(getitem) X(setitem) X(delitem) X(iter) X(next) X(contains) X(call) X(bool) X(add) X(sub) X(mul) \
+  X(truediv) X(floordiv) X(mod) X(pow) X(and) X(or) X(xor) X(lshift) X(rshift) X(radd) X(rsub) X(rmul) \
+  X(rtruediv) X(rfloordiv) X(rmod) X(rpow) X(rand) X(ror) X(rxor) X(rlshift) X(rrshift) X(iadd) X(neg) \
+  X(pos) X(invert) X(abs) X(enter) X(exit) X(format) X(index) X(int) X(float)
+enum {
+#define X(n) D_##n,
+  DUNDERS(X)
+#undef X
+  D__COUNT
+};
+
 typedef struct AttrCache {        /* per constant: attribute lookup on a class */
   Ref cls;                        /* 0: empty */
   uint32_t ver;                   /* vm->cls_ver when filled */
@@ -94,6 +107,9 @@ typedef struct VM {
   Value memerr;                   /* a MemoryError made at start, raised when no other fits */
   Ref classes[E__COUNT + 1];      /* built-in exception classes, then object (immortal) */
   uint32_t cls_ver;               /* bumped when any class changes and by the collector */
+  Ref dunders[D__COUNT];          /* interned "__init__", ... (immortal) */
+  Value notimpl;                  /* the NotImplemented singleton (immortal) */
+  uint32_t gc_hold;               /* > 0: no collection (C holds heap refs across a dunder call) */
   AttrCache *acache;              /* per constant */
   int exit_status;
 
@@ -111,6 +127,13 @@ void *heap_raw(VM *vm, size_t size, Ref *ref);           /* untyped block (T_BYT
 
 /* gc.c */
 void gc_collect(VM *vm, size_t live_regs);
+
+/* snapshot.c */
+int vm_safe_point(VM *vm, size_t live_regs);    /* -1: go on; else an exit status */
+void snap_request(VM *vm);                       /* from an interrupt handler too */
+void snap_gc_done(VM *vm);
+void snap_arm(VM *vm);
+bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why);
 
 /* error.c */
 bool exc_raise(VM *vm, int kind, const char *fmt, ...);  /* always returns false */
@@ -218,7 +241,24 @@ bool obj_type(VM *vm, Value v, Value *out);
 bool obj_isinstance(VM *vm, Value v, Value cls, bool *res);
 bool obj_repr(StrBuf *sb, Value v);                      /* repr of instances, classes, wrappers */
 bool obj_str(StrBuf *sb, Value v);                       /* str of an instance */
-bool native_is_type(const char *name);                   /* int, str, list, ...: shown as <class 'x'> */
+bool native_is_type(const char *name);
+/* Dunder methods of instances, called from C (collections are held off
+ * during the call, so the caller's C refs stay valid).  Each returns false
+ * with an exception pending. */
+bool obj_has_dunder(VM *vm, Value v, int d);
+bool obj_richcmp(VM *vm, int op, Value a, Value b, Value *out);     /* op: 0 < 1 <= 2 > 3 >= 4 == 5 != */
+bool obj_eq(VM *vm, Value a, Value b, bool *eq);
+bool obj_hash(VM *vm, Value v, uint64_t *h);
+bool obj_truthy(VM *vm, Value v, bool *res);
+bool obj_len(VM *vm, Value v, int64_t *n);
+bool obj_getitem(VM *vm, Value obj, Value key, Value *out);
+bool obj_setitem(VM *vm, Value obj, Value key, Value val);
+bool obj_delitem(VM *vm, Value obj, Value key);
+bool obj_contains(VM *vm, Value obj, Value item, bool *res);
+bool obj_iter(VM *vm, Value obj, Value *out);
+int obj_next(VM *vm, Value it, Value *out);                         /* 1 item, 0 done, -1 error */
+bool obj_arith(VM *vm, int op, Value a, Value b, Value *out);       /* op: an OP_ code */
+bool obj_unary(VM *vm, int op, Value a, Value *out);                   /* int, str, list, ...: shown as <class 'x'> */
 
 #define CLASS_NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out);
 CLASS_NATIVE(bi_isinstance) CLASS_NATIVE(bi_issubclass) CLASS_NATIVE(bi_type) CLASS_NATIVE(bi_getattr)
@@ -250,6 +290,14 @@ NATIVE(m_str_istitle); NATIVE(m_str_isdecimal); NATIVE(m_str_isnumeric); NATIVE(
 NATIVE(m_str_isascii); NATIVE(m_str_isprintable); NATIVE(m_str_find); NATIVE(m_str_rfind); NATIVE(m_str_index);
 NATIVE(m_str_rindex); NATIVE(m_str_count); NATIVE(m_str_removeprefix); NATIVE(m_str_removesuffix);
 NATIVE(m_str_expandtabs); NATIVE(m_str_format);
+/* mathmod.c: the math and sys modules */
+bool mod_constant(VM *vm, const char *name, size_t n, Value *out);   /* "math.pi" etc.; false if none */
+int sys_exit_status(VM *vm);                                       /* uncaught SystemExit: its status, else -1 */
+NATIVE(mt_sqrt); NATIVE(mt_exp); NATIVE(mt_sin); NATIVE(mt_cos); NATIVE(mt_tan); NATIVE(mt_atan); NATIVE(mt_asin);
+NATIVE(mt_acos); NATIVE(mt_fabs); NATIVE(mt_log); NATIVE(mt_log2); NATIVE(mt_log10); NATIVE(mt_pow); NATIVE(mt_atan2);
+NATIVE(mt_fmod); NATIVE(mt_copysign); NATIVE(mt_hypot); NATIVE(mt_degrees); NATIVE(mt_radians); NATIVE(mt_isfinite);
+NATIVE(mt_isinf); NATIVE(mt_isnan); NATIVE(mt_floor); NATIVE(mt_ceil); NATIVE(mt_trunc); NATIVE(mt_gcd); NATIVE(mt_isqrt);
+NATIVE(mt_factorial); NATIVE(mt_perm); NATIVE(mt_comb); NATIVE(sy_exit);
 extern const uint32_t bi_count;
 int bi_lookup_global(const char *name, size_t n);              /* -1 if none */
 int bi_lookup_method(uint32_t type, const char *name, size_t n); /* -1 if none */
@@ -258,10 +306,17 @@ void out_flush(VM *vm);
 
 /* load.c / verify.c */
 bool load_program(VM *vm, const uint8_t *code, size_t len, const char **why);
+/* What the loader laid out below heap_lo: program tables (offset, bytes) from
+ * load_start on, with its immortal objects (constant strings, built-in
+ * classes...) between them; snapshot.c walks those.  More than
+ * LOAD_MAX_CARVES tables: load_ncarves > LOAD_MAX_CARVES. */
+#define LOAD_MAX_CARVES 32
+extern size_t load_start, load_carves[LOAD_MAX_CARVES][2];
+extern uint32_t load_ncarves;
 bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc);
 
 /* interp.c */
-int vm_execute(VM *vm);
+int vm_execute(VM *vm, bool resume);   /* resume: continue from vm->frames (a restored snapshot) */
 /* Call `callable` (function, closure or native) with nargs positional
  * arguments and run it to completion; the result goes to *out.  Usable from
  * natives.  Returns false with the exception pending.  Garbage may be

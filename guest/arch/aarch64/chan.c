@@ -9,6 +9,8 @@
  */
 #include "platform.h"
 #include "arch.h"
+#include "snapchan.h"
+#include "snapchan.h"
 
 static unsigned chan_intid;
 static int gic_v3;
@@ -86,15 +88,20 @@ void channel_write(const char *buf, size_t len)
         uart_send(&uart_chan, buf, len);
 }
 
-int plat_channel_read(void)
+/* snapchan.h: the received byte, -1 if none, -2 without a channel. */
+int chan_getc_nowait(void)
 {
     if (!uart_chan.base)
-        return -1;
-    /* a byte arriving between the check and the wfi leaves the interrupt
-     * pending, which ends the wfi at once: no wake-up is lost */
-    while (!(uart_chan.base[UART_LSR] & 0x01)) {
+        return -2;
+    return uart_chan.base[UART_LSR] & 0x01 ? uart_chan.base[UART_RBR] : -1;
+}
+
+/* Sleep until a byte arrives: a byte arriving after the check leaves the
+ * interrupt pending, which ends the wfi at once: no wake-up is lost. */
+void chan_wait(void)
+{
+    if (uart_chan.base && !(uart_chan.base[UART_LSR] & 0x01)) {
         __asm__ volatile("wfi" ::: "memory");
         gic_ack();
     }
-    return uart_chan.base[UART_RBR];
 }

@@ -6,8 +6,10 @@
  */
 #include "platform.h"
 #include "arch.h"
+#include "snapchan.h"
 
 static int timing;
+static const char *restore;             /* drift.restore=ADDR */
 static uint64_t first_cnt;
 
 /* w past the prefix s, or null if w does not start with s */
@@ -34,6 +36,8 @@ static const char *parse_cmdline(const char *p, const char *end)
                 timing = 1;
             else if ((r = skip(q, "fault=")) != 0)
                 fault = r;
+            else if ((r = skip(q, "restore=")) != 0)
+                restore = r;
         }
         while (p < end && *p && *p != ' ')
             p++;
@@ -98,6 +102,8 @@ void kmain(const void *dtb)
                                    : "drift: no memory node in the device tree\n");
         plat_exit(ST_NOMEM);
     }
+    if (restore)
+        snap_boot(restore, start, &end);
     if (fault)
         raise_fault(fault);
     plat_exit(vm_run(code, size, (void *)(uintptr_t)start, end - start));

@@ -28,7 +28,7 @@ X86_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(X86_DIR)/kernel.ld \
 	-Wl,--gc-sections -Wl,-z,max-page-size=4096 -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-n
 
-X86_ARCH_SRCS := arch/common/kio.c $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/chan.c $(X86_DIR)/clock.c \
+X86_ARCH_SRCS := arch/common/kio.c arch/common/snapchan.c $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/chan.c $(X86_DIR)/clock.c \
 	$(X86_DIR)/trap.c $(X86_DIR)/platform.c
 X86_NOOP_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/noop.c
 

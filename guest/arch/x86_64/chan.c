@@ -7,6 +7,7 @@
 #include "platform.h"
 #include "io.h"
 #include "arch.h"
+#include "snapchan.h"
 
 #define COM3 0x3e8
 
@@ -32,14 +33,19 @@ void channel_write(const char *buf, size_t len)
         uart_send(COM3, uart_depth[2], buf, len);
 }
 
-int plat_channel_read(void)
+/* snapchan.h: the received byte, -1 if none, -2 without a channel. */
+int chan_getc_nowait(void)
 {
     if (!channel_ready())
-        return -1;
-    /* `sti; hlt` is atomic: an interrupt that became pending after the
-     * check wakes the hlt instead of being lost.  Interrupts are off again
-     * once we leave. */
-    while (!(inb(COM3 + UART_LSR) & 0x01))
+        return -2;
+    return inb(COM3 + UART_LSR) & 0x01 ? inb(COM3 + UART_RBR) : -1;
+}
+
+/* Sleep until a byte arrives.  `sti; hlt` is atomic: an interrupt that
+ * became pending after the check wakes the hlt instead of being lost.
+ * Interrupts are off again once we leave. */
+void chan_wait(void)
+{
+    if (channel_ready() && !(inb(COM3 + UART_LSR) & 0x01))
         __asm__ volatile("sti; hlt; cli" ::: "memory");
-    return inb(COM3 + UART_RBR);
 }

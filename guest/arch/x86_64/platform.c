@@ -6,6 +6,7 @@
 #include "platform.h"
 #include "io.h"
 #include "arch.h"
+#include "snapchan.h"
 
 /* PVH: struct hvm_start_info (xen/include/public/arch-x86/hvm/start_info.h) */
 struct hvm_start_info {
@@ -39,6 +40,7 @@ static void map_upto(uint64_t end)
 
 static int timing;
 static uint64_t first_tsc;
+static const char *restore;             /* drift.restore=ADDR */
 
 /* w past the prefix s, or null if w does not start with s */
 static const char *skip(const char *w, const char *s)
@@ -64,6 +66,8 @@ static const char *parse_cmdline(const char *p)
                 timing = 1;
             else if ((r = skip(q, "fault=")) != 0)
                 fault = r;
+            else if ((r = skip(q, "restore=")) != 0)
+                restore = r;
         }
         while (*p && *p != ' ')
             p++;
@@ -135,7 +139,9 @@ void kmain(uint32_t start_info_pa)
                                     : "drift: no memory map from the VMM (PVH start_info)\n");
         plat_exit(ST_NOMEM);
     }
-    map_upto(end);
+    map_upto(end);                      /* the whole region: a snapshot to restore lies at its top */
+    if (restore)
+        snap_boot(restore, start, &end);
 
     if (fault)
         raise_fault(fault);

@@ -1,0 +1,245 @@
+"""Migration across CPU architectures (``drift migrate NAME --to HOST --arch ARCH``).
+
+QEMU's live migration moves a machine to an identical machine; a Drift
+program can move further, because its state is the VM's, not the CPU's:
+
+1. the source pauses at a safe point and writes a portable snapshot
+   (:func:`runtime.snapctl.take`; it waits there, paused);
+2. the program's bytecode is built into an image for the target
+   architecture, and a destination QEMU boots it in a staging directory that
+   shares the partition's logs, with the snapshot loaded into its RAM;
+3. the destination's VM checks the snapshot and resumes (it says so on the
+   channel: ``ESC restored``); only then does the source QEMU end, and the
+   staging directory becomes the partition (same name, same logs);
+4. if anything fails before that, the destination is killed and the source
+   resumes where it paused.
+
+Output continues in the same ``stdout.log``; the channel log continues too
+(clients reconnect as after a live migration); channel input the program had
+received but not read travels in the snapshot.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from . import accel, hosts, image, migrate, partition, qemu, snapctl
+from .errors import (
+    BackendError,
+    ChannelError,
+    DriftError,
+    LaunchError,
+    MigrationError,
+    PartitionStateError,
+    SnapshotError,
+    UsageError,
+)
+from .hosts import Host
+from .partition import CHANNEL_LOG, CHANNEL_SOCK, QMP_SOCK, STDERR_LOG, STDOUT_LOG, DirectBackend, StateDir
+
+RESTORE_TIMEOUT_S = 30.0
+
+
+@dataclass
+class XMigrationReport:
+    """What ``drift migrate --arch ... --json`` prints."""
+
+    name: str
+    status: str
+    source_arch: str
+    dest_arch: str
+    source_host: str
+    dest_host: str
+    #: The program's pause: from the snapshot request being served (the
+    #: source stopped at its safe point) to the destination saying it runs.
+    pause_ms: float
+    snapshot_bytes: int
+    live_heap_bytes: int
+    snapshot_ms: float
+    restore_ms: float
+    wall_ms: float
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+def _wait_record(log: Path, mark: int, record: bytes, stderr: Path, deadline: float) -> int:
+    """Wait for the control record ``record`` (e.g. ``ESC restored``) after byte ``mark`` of the
+    channel log; the offset just after it.
+
+    Raises:
+        MigrationError: the destination ended first (it refused the snapshot...), or did not answer in time.
+    """
+    while True:
+        try:
+            with log.open("rb") as f:
+                f.seek(mark)
+                data = f.read()
+        except FileNotFoundError:
+            data = b""
+        pos = 0
+        for line in data.split(b"\n")[:-1]:
+            pos += len(line) + 1
+            if line == record:
+                return mark + pos
+            if line.startswith(b"\x1bexit"):
+                why = ""
+                with contextlib.suppress(OSError, IndexError):
+                    why = stderr.read_text(errors="replace").strip().splitlines()[-1]
+                raise MigrationError(f"the destination ended ({line[1:].decode()}): {why}")
+        if time.monotonic() > deadline:
+            raise MigrationError(f"the destination did not say {record[1:].decode()!r} in time")
+        time.sleep(0.0005)
+
+
+def _send(d: StateDir, record: bytes) -> None:
+    """Send a control record on the channel of the QEMU whose state directory is ``d``."""
+    with snapctl._channel(d.path) as sock:
+        try:
+            sock.sendall(record)
+            snapctl._drained(sock, time.monotonic() + 5)
+        finally:
+            sock.close()
+
+
+def _dest_command(cfg: qemu.QemuConfig, name: str, ram_file: Path) -> list[str]:
+    """The destination's QEMU command: its RAM in ``ram_file`` (shared, so the host can write
+    the snapshot into it), the channel log appended to."""
+    control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG, name=name)
+    cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control, paused=False)
+    memfd = f"memory-backend-memfd,id=ram,size={cfg.memory_mib}M"
+    if memfd not in cmd:
+        raise LaunchError("cannot give the destination a shared RAM file (no memory-backend-memfd in its command)")
+    cmd[cmd.index(memfd)] = f"memory-backend-file,id=ram,size={cfg.memory_mib}M,mem-path={ram_file},share=on"
+    return _appending(cmd)
+
+
+def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | None = None,
+                 timeout: float = RESTORE_TIMEOUT_S) -> XMigrationReport:
+    """Move partition ``name`` to a new QEMU for ``arch`` on ``to`` through a VM snapshot.
+
+    The destination is booted first (program loaded and verified, waiting), so
+    the program's pause is only: the snapshot at a safe point, copying it out
+    of the source and into the destination's RAM, and the destination's check.
+
+    Raises:
+        PartitionNotFound, UsageError: no such partition, an unknown arch.
+        PartitionStateError: it does not run, or is being migrated.
+        HostError, ToolMissingError: ``to`` is unusable.
+        ChannelError: the program did not reach a safe point in time (it runs on).
+        SnapshotError: the snapshot could not be written (it runs on).
+        MigrationError, LaunchError: the destination failed; the source runs on.
+    """
+    backend = backend or DirectBackend()
+    to.check()
+    if arch not in snapctl.RAM_BASE:
+        raise UsageError(f"unknown architecture {arch!r}: use one of {', '.join(snapctl.RAM_BASE)}")
+    started = time.monotonic()
+    d, meta = backend.locate(name)
+    info = backend.inspect(name)
+    if info.state != "running":
+        raise PartitionStateError(f"cannot migrate {name}: it is {info.state}")
+    source_arch = str(meta.get("arch", "x86_64"))
+    source_host = str(meta.get("host") or hosts.LOCAL)
+    code = image.extract(Path(str(meta["image"])))
+    snapctl.cache_bytecode(code)
+    program_mib = int(str(meta.get("program_memory_mib") or meta.get("memory_mib") or 8))
+    img = snapctl.image_for(code, arch, program_mib)
+    manifest = image.verify(img)
+    # RAM: the program's memory (plus slack for the kernel), then room for a snapshot of it
+    room_mib = program_mib + 4
+    memory = program_mib + 4 + room_mib
+    addr = snapctl.RAM_BASE[arch] + (program_mib + 4) * snapctl.MIB
+    ram_file = Path(f"/dev/shm/drift-{name}-{os.getpid()}-{int(time.time() * 1000)}.ram")
+    cfg = qemu.QemuConfig(image=img.resolve(), arch=arch, machine=qemu.resolve_machine(arch, None),
+                          accel=accel.resolve("auto", arch), memory_mib=memory,
+                          append=f"drift.restore={addr:x},wait", memfd=True, tb_size_mib=backend.tb_size_mib)
+    with migrate._locked(d):
+        staging: StateDir | None = None
+        dest: dict[str, object] = {}
+        taken: snapctl.Taken | None = None
+        try:
+            cmd = _dest_command(cfg, name, ram_file)
+            staging = migrate._stage(d)
+            command = [*to.prefix(), *cmd]
+            dest = {**meta, "command": command, "qemu_command": cmd, "host": str(to), "arch": arch,
+                    "image": str(cfg.image), "image_sha256": manifest.image_sha256, "accel": cfg.accel,
+                    "machine": cfg.machine, "memory_mib": cfg.memory_mib, "program_memory_mib": program_mib,
+                    "starting": False, "ended_by": None}
+            for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
+                dest.pop(key, None)
+            log = staging / CHANNEL_LOG
+            mark = log.stat().st_size if log.exists() else 0
+            backend.spawn_qemu(staging, dest, command, time.monotonic() + partition.START_TIMEOUT_S)
+            mark = _wait_record(log, mark, b"\x1bready", staging / STDERR_LOG, time.monotonic() + timeout)
+            fd = os.open(ram_file, os.O_RDWR | os.O_CLOEXEC)
+            ram_file.unlink()
+            try:
+                taken = snapctl.take(name)                       # the program pauses here
+                assert taken.info is not None
+                snapped = time.monotonic()
+                if len(taken.data) > room_mib * snapctl.MIB:
+                    raise SnapshotError(f"the snapshot ({len(taken.data)} bytes) is larger than expected")
+                os.pwrite(fd, taken.data, addr - snapctl.RAM_BASE[arch])
+            finally:
+                os.close(fd)
+            _send(staging, b"\x1bgo\n")
+            _wait_record(log, mark, b"\x1brestored", staging / STDERR_LOG, time.monotonic() + timeout)
+            resumed = time.monotonic()
+        except BaseException as e:
+            with contextlib.suppress(FileNotFoundError):
+                ram_file.unlink()
+            if staging is not None:
+                migrate._end(_int(dest.get("qemu_pid")) or migrate._read_pid(staging),
+                             _int(dest.get("qemu_start")), None)
+                migrate._end_wrapper(_int(dest.get("wrapper_pid")), _int(dest.get("wrapper_start")))
+                shutil.rmtree(staging.path, ignore_errors=True)
+            if taken is not None:
+                with contextlib.suppress(DriftError):
+                    taken.finish(stop=False)             # the source goes on where it paused
+            where = f"{name} keeps running on {source_host} ({source_arch})"
+            if isinstance(e, KeyboardInterrupt):
+                raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
+            if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError, ChannelError)):
+                raise MigrationError(f"migration of {name} to {arch} on {to} failed: {e}; {where}") from None
+            if isinstance(e, OSError):
+                raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
+            raise
+        # the destination runs the program: make it the partition, end the source (never resumed)
+        taken.sock.close()
+        history = meta.get("migrations")
+        dest["migrations"] = [*(history if isinstance(history, list) else []), {
+            "at": time.time(), "from": source_host, "to": str(to), "from_arch": source_arch, "to_arch": arch,
+            "pause_ms": round((resumed - taken.pause_start) * 1000, 1)}]
+        partition.write_meta(staging, dest)
+        migrate.exchange(staging.path, d.path)
+        retired = staging
+        migrate._end(_int(meta.get("qemu_pid")), _int(meta.get("qemu_start")), None)
+        migrate._end_wrapper(_int(meta.get("wrapper_pid")), _int(meta.get("wrapper_start")))
+        shutil.rmtree(retired.path, ignore_errors=True)
+    return XMigrationReport(
+        name=name, status="completed", source_arch=source_arch, dest_arch=arch, source_host=source_host,
+        dest_host=str(to), pause_ms=round((resumed - taken.pause_start) * 1000, 1),
+        snapshot_bytes=len(taken.data), live_heap_bytes=taken.info.heap_bytes,
+        snapshot_ms=round((snapped - taken.pause_start) * 1000, 1), restore_ms=round((resumed - snapped) * 1000, 1),
+        wall_ms=round((time.monotonic() - started) * 1000, 1))
+
+
+def _appending(cmd: list[str]) -> list[str]:
+    """The channel log continues (appended, never truncated) across the move."""
+    out = []
+    for arg in cmd:
+        if arg.startswith("socket,id=ch,") and "logappend=" not in arg:
+            arg += ",logappend=on"
+        out.append(arg)
+    return out

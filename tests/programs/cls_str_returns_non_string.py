@@ -1,0 +1,6 @@
+# __str__ must return a str
+class Bad:
+    def __str__(self):
+        return 42
+
+print(str(Bad()))
