@@ -248,7 +248,7 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
     _sub(devices, "controller", type="usb", model="none")
     _sub(devices, "memballoon", model="none")
     if machine == "microvm":
-        args += ["-machine", "x-option-roms=off,rtc=off"]  # as the direct backend (merged into -machine)
+        args += ["-machine", "x-option-roms=off,rtc=on"]  # as the direct backend (merged into -machine)
     cmdline = ET.SubElement(dom, f"{{{QEMU_NAMESPACE}}}commandline")
     for arg in args:
         ET.SubElement(cmdline, f"{{{QEMU_NAMESPACE}}}arg", value=arg)

@@ -40,6 +40,7 @@ import os
 import secrets
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
@@ -355,6 +356,21 @@ class _Watch:
     passes: int = 0
     postcopy_started: bool = False
     cancelled: bool = False
+    #: Set by the SIGINT handler (Ctrl-C) while the QMP part runs.
+    interrupted: bool = False
+
+    def check(self) -> None:
+        """Raises _Interrupted after a Ctrl-C, MigrationError after ``drift migrate --cancel``."""
+        if self.interrupted:
+            raise _Interrupted("interrupted (Ctrl-C)")
+        if self.cancel.exists():
+            self.cancelled = True
+            raise MigrationError("cancelled by drift migrate --cancel")
+
+
+class _Interrupted(MigrationError):
+    """Ctrl-C during the QMP part of a migration (asyncio's own SIGINT handling is not used:
+    a cancellation landing inside a QMP call may be swallowed by qemu.qmp)."""
 
 
 async def _count_passes(src: QMPClient, watch: _Watch) -> None:
@@ -386,9 +402,7 @@ async def _follow(src: QMPClient, ends: _Ends, options: MigrateOptions, watch: _
             raise MigrationError("the destination QEMU died during the migration")
         if status not in ACTIVE:
             raise MigrationError(f"QEMU reports the migration {status}: {info.get('error-desc', 'no detail')}")
-        if watch.cancel.exists():
-            watch.cancelled = True
-            raise MigrationError("cancelled by drift migrate --cancel")
+        watch.check()
         if deadline is not None and time.monotonic() > deadline:
             raise MigrationError("the migration did not complete within --timeout")
         if (options.postcopy and not watch.postcopy_started and status == "active"
@@ -435,6 +449,7 @@ async def _drive(ends: _Ends, options: MigrateOptions, watch: _Watch, progress: 
             await _exec(dst, "migrate-set-parameters", options.parameters(source=False))
         await _exec(src, "migrate-set-parameters", options.parameters(source=True))
         passes = asyncio.get_running_loop().create_task(_count_passes(src, watch))
+        watch.check()
         uri = await ends.listen(dst)
         await _exec(src, "migrate", {"uri": uri})
         final = await _follow(src, ends, options, watch, progress, deadline)
@@ -515,12 +530,22 @@ class _Migration:
         ends = _Ends(self.d / QMP_SOCK, self.staging / QMP_SOCK, self.dest_alive,
                      self.to.migration_address() if tcp else None,
                      unix_source=f"../{self.staging.path.name}/{MIGRATE_SOCK}")
+        def interrupt(signum: int, frame: object) -> None:
+            watch.interrupted = True
+
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGINT, interrupt) if main else None
         try:
             return asyncio.run(_drive(ends, options, watch, progress))
         except QMPError as e:
             raise MigrationError(f"QMP refused the migration: {e}") from None
         except (OSError, EOFError, TimeoutError) as e:
             raise MigrationError(f"a QMP monitor failed during the migration: {e or type(e).__name__}") from None
+        finally:
+            if main:
+                signal.signal(signal.SIGINT, previous)
+            if watch.interrupted:
+                raise KeyboardInterrupt
 
     def switch(self, info: Mapping[str, Any]) -> None:
         """Make the destination the partition: record it, swap the directories, end the source.

@@ -42,7 +42,7 @@ QBOOT_ROM = Path("/usr/share/qemu/qboot.rom")
 SANDBOX = "on,obsolete=deny,elevateprivileges=deny,spawn=deny,resourcecontrol=deny"
 #: Debian/Ubuntu packages providing ``qemu-system-<arch>``.
 _APT_PACKAGES = {"x86_64": "qemu-system-x86", "aarch64": "qemu-system-arm"}
-_MACHINE_OPTIONS = {"microvm": "microvm,x-option-roms=off,rtc=off", "q35": "q35", "virt": "virt"}
+_MACHINE_OPTIONS = {"microvm": "microvm,x-option-roms=off,rtc=on", "q35": "q35", "virt": "virt"}
 #: virt's interrupt controller: the guest drives GICv2 and GICv3 (whichever the device tree names);
 #: under KVM it must be the host's.
 _GIC = {"tcg": "gic-version=2", "kvm": "gic-version=host"}

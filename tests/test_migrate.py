@@ -24,8 +24,16 @@ from runtime import Image, channel, hosts, qemu
 from runtime import migrate as migrate_module
 from runtime.errors import ChannelError, HostError, UsageError
 from runtime.migrate import MigrateOptions
-from runtime.partition import process_alive
+from runtime.partition import DirectBackend, process_alive
 
+#: Prints time.monotonic_ns() (and the wall clock) every few milliseconds, sleeping in between.
+CLOCK = """import time
+i = 0
+while i < 1000000:
+    print(time.monotonic_ns(), time.time_ns())
+    time.sleep(0.004)
+    i += 1
+"""
 PATTERN_N = 50000
 KV = Path(__file__).resolve().parent.parent / "images" / "kvstore" / "kvstore.py"
 COUNT = "i = 0\nwhile i < 250000:\n    print('line', i)\n    i += 1\n"
@@ -105,9 +113,37 @@ def images(kernel: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
     folder = tmp_path_factory.mktemp("images")
     (folder / "count.py").write_text(COUNT)
     (folder / "pattern.py").write_text(PATTERN.format(n=PATTERN_N, rounds=10**9))
+    (folder / "clock.py").write_text(CLOCK)
     return {"kv": Image.build(KV, folder / "kv.elf", memory_mib=16).path,
             "count": Image.build(folder / "count.py", memory_mib=8).path,
-            "pattern": Image.build(folder / "pattern.py", memory_mib=16).path}
+            "pattern": Image.build(folder / "pattern.py", memory_mib=16).path,
+            "clock": Image.build(folder / "clock.py", memory_mib=8).path}
+
+
+BIG_N = 200_000                     # 3.2 MB of list values rewritten every round
+
+
+def test_hundred_moves_keep_every_checksum(state: Path, kernel: Path, tmp_path: Path) -> None:
+    """The fault test of issue 5: a partition migrated back and forth 100 times (in-process
+    calls, each a new QEMU on this host) while it rewrites and verifies a 3.2 MB pattern;
+    every round's checksum, printed by the guest, is the one the host computes."""
+    (tmp_path / "big.py").write_text(PATTERN.format(n=BIG_N, rounds=10**9))
+    image = Image.build(tmp_path / "big.py", memory_mib=32).path
+    assert drift("run", str(image), "-d", "--name", "big", "--accel", "tcg").returncode == 0
+    log = state / "partitions" / "big" / "stdout.log"
+    wait_rounds(log, 1)
+    backend = DirectBackend()
+    downtimes = []
+    for _ in range(100):
+        report = migrate_module.migrate("big", hosts.LOCAL, backend=backend)
+        assert report.status == "completed"
+        downtimes.append(report.downtime_ms or 0)
+    rounds = check_rounds(log, BIG_N)
+    wait_rounds(log, rounds + 2)
+    rounds = check_rounds(log, BIG_N)
+    print(f"100 moves: {rounds} rounds intact, downtime median {sorted(downtimes)[50]} ms, max {max(downtimes)} ms")
+    assert rounds >= 5 and len(qemu_pids(state)) == 1 and os.listdir(state / "partitions") == ["big"]
+    assert drift("kill", "big").returncode == 0
 
 
 def migrate(name: str, *extra: str, to: str = "local") -> dict[str, object]:
@@ -272,7 +308,7 @@ def failed_migration(state: Path, source: int, stop: signal.Signals) -> str:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-    assert proc.returncode == 72, err
+    assert proc.returncode == 72, (err, proc.stdout.read() if proc.stdout else "")
     return err
 
 
@@ -336,6 +372,25 @@ def test_options_with_a_dirtying_program(state: Path, images: dict[str, Path]) -
     info = json.loads(drift("inspect", "pat", "--json").stdout)
     assert (info["state"], info["pid"]) == ("running", report["dest_pid"])
     assert drift("kill", "pat").returncode == 0
+
+
+def test_guest_clock_is_monotonic_across_moves(state: Path, images: dict[str, Path]) -> None:
+    """time.monotonic_ns() never goes backwards over five moves, the sleeps go on after each
+    (the local APIC timer migrates), and the wall clock (CMOS RTC) stays near the host's."""
+    assert drift("run", str(images["clock"]), "-d", "--name", "clk", "--accel", "tcg").returncode == 0
+    log = state / "partitions" / "clk" / "stdout.log"
+    wait_rounds(log, 20)
+    for _ in range(5):
+        migrate("clk")
+        seen = log.read_text().count("\n")
+        wait_rounds(log, seen + 10)
+    lines = [line.split() for line in log.read_text().splitlines(keepends=True) if line.endswith("\n")]
+    mono = [int(m) for m, _ in lines]
+    assert all(b >= a for a, b in zip(mono, mono[1:], strict=False)), "time.monotonic_ns() went backwards"
+    gaps = sorted(b - a for a, b in zip(mono, mono[1:], strict=False))
+    assert gaps[0] >= 4_000_000 and gaps[len(gaps) // 2] < 50_000_000, gaps[:3] + gaps[-3:]
+    assert abs(int(lines[-1][1]) / 1e9 - time.time()) < 5          # RTC-based, 1 s resolution
+    assert drift("kill", "clk").returncode == 0
 
 
 def test_cancel_from_another_process(state: Path, images: dict[str, Path]) -> None:

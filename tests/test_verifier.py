@@ -111,6 +111,7 @@ BAD = {
     "yield from outside a generator": (with_code(1, 0, isa.encode("YIELDFROM", 0, 0)), "yield in a function"),
     "listextend register": (with_code(1, 0, isa.encode("LISTEXTEND", 0, 0, 240)), "operand out of range"),
     "dictmerge register": (with_code(1, 0, isa.encode("DICTMERGE", 0, 230, 0)), "operand out of range"),
+    "setadd register": (with_code(1, 0, isa.encode("SETADD", 0, 240)), "operand out of range"),
     "mkcell register": (with_code(1, 0, isa.encode("MKCELL", 220, 0, 1)), "operand out of range"),
     "unknown function flags": (_with_func(flags=0x80), "unknown function flags"),
     "kw-only count beyond the names": (_with_func(nkwonly=9), "bad parameter counts"),

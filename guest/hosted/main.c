@@ -67,6 +67,17 @@ uint64_t plat_clock_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t plat_wall_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+void plat_sleep_ns(uint64_t ns) {
+  struct timespec ts = {(time_t)(ns / 1000000000u), (long)(ns % 1000000000u)};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
 _Noreturn void plat_exit(int status) { exit(status); }
 
 /* drift-vm reads the channel unbuffered: nothing is pending but a restored preload. */
@@ -163,5 +174,8 @@ int main(int argc, char **argv) {
   if (count_points) fprintf(stderr, "drift-vm: safe_points=%llu\n", (unsigned long long)vm_safe_points);
   if (timing && t_first)
     fprintf(stderr, "drift-vm: timing load_to_bytecode_ns=%llu\n", (unsigned long long)(t_first - t_start));
+  if (timing && (vm_snapshot_ns || vm_restore_ns))
+    fprintf(stderr, "drift-vm: timing snapshot_ns=%llu restore_ns=%llu\n", (unsigned long long)vm_snapshot_ns,
+            (unsigned long long)vm_restore_ns);
   return status;
 }

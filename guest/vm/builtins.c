@@ -626,11 +626,17 @@ static bool seq_find(VM *vm, Value seq, Value x, int64_t *pos, int64_t *count) {
   int k;
   bool eq;
   *pos = -1; *count = 0;
-  if (!vm_getiter(vm, seq, &it)) return false;
-  for (int64_t i = 0; (k = vm_next(vm, it, &item)) == 1; i++) {
-    if (!values_equal(vm, item, x, &eq)) return false;
+  (void)it;
+  uint32_t mark = vm->ntop;
+  Value *r = vm_push(vm, 2);            /* iterator, x: comparing may run code */
+  if (!r) return false;
+  r[1] = x;
+  k = vm_getiter(vm, seq, &r[0]) ? 1 : -1;
+  for (int64_t i = 0; k > 0 && (k = vm_next(vm, r[0], &item)) == 1; i++) {
+    if (!values_equal(vm, item, r[1], &eq)) { k = -1; break; }
     if (eq) { if (*pos < 0) *pos = i; (*count)++; }
   }
+  vm_pop(vm, mark);
   return k == 0;
 }
 
@@ -884,16 +890,46 @@ NATIVE(bi_drift_recv) {
   return sb_end(&sb, out);
 }
 
+/* ---- the time module: compile-time-bound natives "time.f" ------------------------------- */
+uint64_t vm_clock_ns(VM *vm) { return plat_clock_ns() + (uint64_t)vm->clock_offset_ns; }
+
+NATIVE(bi_time_monotonic_ns) { *out = v_int((int64_t)vm_clock_ns(vm)); return want_args(vm, "monotonic_ns", n, 0, 0); }
+NATIVE(bi_time_monotonic) { *out = v_float((double)vm_clock_ns(vm) / 1e9); return want_args(vm, "monotonic", n, 0, 0); }
+NATIVE(bi_time_perf_counter) { *out = v_float((double)vm_clock_ns(vm) / 1e9); return want_args(vm, "perf_counter", n, 0, 0); }
+NATIVE(bi_time_perf_counter_ns) { *out = v_int((int64_t)vm_clock_ns(vm)); return want_args(vm, "perf_counter_ns", n, 0, 0); }
+NATIVE(bi_time_time) { *out = v_float((double)plat_wall_ns() / 1e9); return want_args(vm, "time", n, 0, 0); }
+NATIVE(bi_time_time_ns) { *out = v_int((int64_t)plat_wall_ns()); return want_args(vm, "time_ns", n, 0, 0); }
+
+NATIVE(bi_time_sleep) {
+  if (!want_args(vm, "sleep", n, 1, 1)) return false;
+  Value v = a[0];
+  double s;
+  if (v.tag == T_INT || v.tag == T_BOOL) s = (double)v.as.i;
+  else if (v.tag == T_FLOAT) s = v.as.f;
+  else if (v.tag == T_BIGINT) return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
+  else return exc_raise(vm, E_TypeError, "'%T' object cannot be interpreted as an integer", v);
+  if (s != s) return exc_raise(vm, E_ValueError, "Invalid value NaN (not a number)");
+  if (s < 0) return exc_raise(vm, E_ValueError, "sleep length must be non-negative");
+  if (s > 9.2e9) return exc_raise(vm, E_OverflowError, "timestamp too large to convert to C _PyTime_t");
+  out_flush(vm);                                  /* what was printed shows before the pause */
+  plat_sleep_ns((uint64_t)(s * 1e9));
+  *out = v_none();
+  return true;
+}
+
 /* ---- the table: globals have self_type 0, methods the T_* of self ------------------------------- */
+/* Entries without a fourth field are not gc_safe (0): see Native in vm.h. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const Native bi_natives[] = {
   {"print", bi_print, 0}, {"len", bi_len, 0}, {"range", bi_range, 0}, {"str", bi_str, 0},
   {"repr", bi_repr, 0}, {"int", bi_int, 0}, {"float", bi_float, 0}, {"bool", bi_bool, 0},
-  {"abs", bi_abs, 0}, {"min", bi_min, 0}, {"max", bi_max, 0}, {"sum", bi_sum, 0},
-  {"list", bi_list, 0}, {"tuple", bi_tuple, 0}, {"dict", bi_dict, 0}, {"sorted", bi_sorted, 0},
+  {"abs", bi_abs, 0}, {"min", bi_min, 0, 1}, {"max", bi_max, 0, 1}, {"sum", bi_sum, 0, 1},
+  {"list", bi_list, 0, 1}, {"tuple", bi_tuple, 0, 1}, {"dict", bi_dict, 0}, {"sorted", bi_sorted, 0, 1},
   {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
-  {"map", bi_map, 0}, {"filter", bi_filter, 0}, {"iter", bi_iter, 0}, {"next", bi_next, 0},
-  {"any", bi_any, 0}, {"all", bi_all, 0},
-  {"send", m_gen_send, T_GEN}, {"close", m_gen_close, T_GEN},
+  {"map", bi_map, 0, 1}, {"filter", bi_filter, 0, 1}, {"iter", bi_iter, 0, 1}, {"next", bi_next, 0, 1},
+  {"any", bi_any, 0, 1}, {"all", bi_all, 0, 1},
+  {"send", m_gen_send, T_GEN, 1}, {"close", m_gen_close, T_GEN, 1},
   {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
   {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
   {"math.sqrt", mt_sqrt, 0}, {"math.exp", mt_exp, 0}, {"math.sin", mt_sin, 0}, {"math.cos", mt_cos, 0},
@@ -906,12 +942,15 @@ const Native bi_natives[] = {
   {"math.isqrt", mt_isqrt, 0}, {"math.factorial", mt_factorial, 0}, {"math.perm", mt_perm, 0},
   {"math.comb", mt_comb, 0}, {"sys.exit", sy_exit, 0},
   {"drift.send", bi_drift_send, 0}, {"drift.recv", bi_drift_recv, 0},
-  {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST}, {"pop", m_list_pop, T_LIST},
+  {"time.monotonic", bi_time_monotonic, 0}, {"time.monotonic_ns", bi_time_monotonic_ns, 0},
+  {"time.perf_counter", bi_time_perf_counter, 0}, {"time.perf_counter_ns", bi_time_perf_counter_ns, 0},
+  {"time.time", bi_time_time, 0}, {"time.time_ns", bi_time_time_ns, 0}, {"time.sleep", bi_time_sleep, 0},
+  {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST, 1}, {"pop", m_list_pop, T_LIST},
   {"insert", m_list_insert, T_LIST}, {"index", m_seq_index, T_LIST}, {"count", m_seq_count, T_LIST},
-  {"reverse", m_list_reverse, T_LIST}, {"sort", m_list_sort, T_LIST}, {"copy", m_list_copy, T_LIST},
+  {"reverse", m_list_reverse, T_LIST}, {"sort", m_list_sort, T_LIST, 1}, {"copy", m_list_copy, T_LIST},
   {"clear", m_list_clear, T_LIST},
   {"index", m_seq_index, T_TUPLE}, {"count", m_seq_count, T_TUPLE},
-  {"join", m_str_join, T_STR}, {"split", m_str_split, T_STR}, {"upper", m_str_upper, T_STR},
+  {"join", m_str_join, T_STR, 1}, {"split", m_str_split, T_STR}, {"upper", m_str_upper, T_STR},
   {"lower", m_str_lower, T_STR}, {"strip", m_str_strip, T_STR}, {"lstrip", m_str_lstrip, T_STR},
   {"rstrip", m_str_rstrip, T_STR}, {"startswith", m_str_startswith, T_STR},
   {"endswith", m_str_endswith, T_STR}, {"find", m_str_find, T_STR}, {"count", m_str_count, T_STR},
@@ -949,6 +988,7 @@ const Native bi_natives[] = {
   {"rindex", m_str_rindex, T_STR}, {"removeprefix", m_str_removeprefix, T_STR},
   {"removesuffix", m_str_removesuffix, T_STR}, {"expandtabs", m_str_expandtabs, T_STR}, {"format", m_str_format, T_STR},
 };
+#pragma GCC diagnostic pop
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];
 
 static int lookup(uint32_t type, const char *name, size_t n) {

@@ -120,6 +120,14 @@ static Value cached_lookup(VM *vm, Ref cls, uint32_t k) {
   return v;
 }
 
+void cls_mark_used(VM *vm, Ref cls) {
+  for (int depth = 0; cls && depth < 10000 && !(CLS(vm, cls)->flags & CF_USED); depth++) {
+    CLS(vm, cls)->flags |= CF_USED;
+    Value b = CLS(vm, cls)->base;
+    cls = b.tag == T_CLASS && !(AS(vm, b, Class)->flags & CF_BUILTIN) ? (Ref)b.as.r : 0;
+  }
+}
+
 bool cls_new(VM *vm, Str *name, Value base, Value *out) {
   int kind = -1;
   uint32_t flags = 0;
@@ -159,6 +167,7 @@ bool exc_new(VM *vm, Ref cls, Value *args, int nargs, Value *out) {
   if (!r) return false;
   Instance *in = OBJ(vm, r, Instance);
   in->cls = cls;
+  if (!(CLS(vm, cls)->flags & CF_BUILTIN)) cls_mark_used(vm, cls);
   in->x[EX_ARGS] = v_obj(T_TUPLE, t);
   in->x[EX_CAUSE] = in->x[EX_CONTEXT] = in->x[EX_TB] = v_none();
   in->x[EX_SUPPRESS] = v_bool(false);
@@ -266,7 +275,7 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   return false;
 }
 
-static bool is_callable_fn(Value v) { return v.tag == T_FUNC || v.tag == T_NATIVE; }
+static bool is_callable_fn(Value v) { return v.tag == T_FUNC || v.tag == T_CLOSURE || v.tag == T_NATIVE; }
 
 /* getattr(obj, K[k]).  Returns 1 with the value in *out, 2 when *out is a
  * property getter to call with obj, 0 on error. */
@@ -358,7 +367,7 @@ int obj_method(VM *vm, Value *self, uint32_t k, Value *fn) {
   if (obj.tag == T_INSTANCE) {
     Ref cls = AS(vm, obj, Instance)->cls;
     Value cv = cached_lookup(vm, cls, k);
-    if (AS(vm, obj, Instance)->dict && !is_wrap(vm, cv, W_PROPERTY)) {
+    if (vm->shadowed && AS(vm, obj, Instance)->dict && !is_wrap(vm, cv, W_PROPERTY)) {
       if (!inst_dict_get(vm, obj, name, fn, &found)) return 0;
       if (found) return 2;
     }
@@ -425,12 +434,18 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
         return 1;
       }
     }
+    if (cv.tag != T_UNBOUND) vm->shadowed = 1;
     if (!AS(vm, obj, Instance)->dict) {
       Ref d = dict_new(vm, 4);
       if (!d) return 0;
       AS(vm, obj, Instance)->dict = d;
     }
-    return dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val) ? 1 : 0;
+    if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val)) return 0;
+    Dict *d = OBJ(vm, AS(vm, obj, Instance)->dict, Dict);
+    DictEntry *e = dict_entries(vm, d);
+    for (uint32_t j = d->used; j-- > 0;)                 /* remember where the name went */
+      if (e[j].key.tag == T_STR && e[j].key.as.r == name.as.r) { vm->acache[k].slot = j + 1; break; }
+    return 1;
   }
   if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);
@@ -438,6 +453,7 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
       exc_raise(vm, E_TypeError, "cannot set '%S' attribute of immutable type '%S'", ns, STR(vm, c->name));
       return 0;
     }
+    if (c->flags & CF_USED) vm->shadowed = 1;
     vm->cls_ver++;
     return dict_set(vm, v_obj(T_DICT, c->dict), name, val) ? 1 : 0;
   }
@@ -559,9 +575,10 @@ bool bi_setattr(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
       if (!d) return false;
       AS(vm, obj, Instance)->dict = d;
     }
-    vm->cls_ver++;
+    if (chain_lookup(vm, AS(vm, obj, Instance)->cls, name, &cv)) vm->shadowed = 1;
     if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val)) return false;
   } else if (obj.tag == T_CLASS && !(AS(vm, obj, Class)->flags & CF_BUILTIN)) {
+    if (AS(vm, obj, Class)->flags & CF_USED) vm->shadowed = 1;
     vm->cls_ver++;
     if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Class)->dict), name, val)) return false;
   } else if (obj.tag == T_CLASS) {

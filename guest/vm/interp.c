@@ -56,13 +56,17 @@ static bool unpack(VM *vm, Value src, Value *dst, uint32_t n) {
   if (src.tag == T_TUPLE) { items = AS(vm, src, Tuple)->v; len = AS(vm, src, Tuple)->len; }
   else if (src.tag == T_LIST) { items = list_items(vm, AS(vm, src, List)); len = AS(vm, src, List)->len; }
   else {
-    Value it, item;
+    Value item;
     int r;
-    if (!vm_getiter(vm, src, &it)) return false;
-    for (len = 0; (r = vm_next(vm, it, &item)) == 1; len++) {
-      if (len == n) return exc_raise(vm, E_ValueError, "too many values to unpack (expected %d)", (int64_t)n);
+    uint32_t mark = vm->ntop;
+    Value *it = vm_push(vm, 1);            /* rooted: a generator may collect */
+    if (!it) return false;
+    if (!vm_getiter(vm, src, it)) return vm_pop(vm, mark), false;
+    for (len = 0; (r = vm_next(vm, *it, &item)) == 1; len++) {
+      if (len == n) return vm_pop(vm, mark), exc_raise(vm, E_ValueError, "too many values to unpack (expected %d)", (int64_t)n);
       dst[len] = item;
     }
+    vm_pop(vm, mark);
     if (r < 0) return false;
     if (len < n) return exc_raise(vm, E_ValueError, "not enough values to unpack (expected %d, got %d)", (int64_t)n, (int64_t)len);
     return true;
@@ -354,6 +358,7 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
       Ref r = heap_alloc(vm, T_INSTANCE, sizeof(Instance));
       if (!r) return 0;
       OBJ(vm, r, Instance)->cls = (Ref)cls.as.r;
+      cls_mark_used(vm, (Ref)cls.as.r);
       inst = v_obj(T_INSTANCE, r);
       if (!has_init || init.tag == T_NATIVE) {
         if (*nargs || nkw) return exc_raise(vm, E_TypeError, "%S() takes no arguments", OBJ(vm, AS(vm, cls, Class)->name, Str));
@@ -382,7 +387,7 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
 /* Run the program from its entry function.  Returns an exit status (status.def). */
 int vm_execute(VM *vm, bool resume) {
   vm->ntop = 0;
-  vm->cdepth = 0;
+  vm->cdepth = vm->unsafe_native = 0;
   if (!resume) {                         /* else a restored snapshot: go on from its frames */
     Func *fn = &vm->funcs[0];
     Frame *fr = &vm->frames[0];
@@ -442,9 +447,12 @@ bool vm_call_kw(VM *vm, Value f, Value *args, int nargs, int nkw, Value *out) {
     if (r == 2) { *out = vm->stack[top]; vm->ntop = saved_ntop; return true; }
     if (r <= 0) { vm->ntop = saved_ntop; return r == 0 ? false : not_callable(vm, f); }
   }
+  uint32_t unsafe = vm->unsafe_native;
   if (f.tag == T_NATIVE) {
     uint32_t ni = (uint32_t)f.as.i;
+    vm->unsafe_native = unsafe || !bi_natives[ni].gc_safe;
     ok = native_ok(vm, ni, vm->stack + nb, nargs, nkw) && bi_natives[ni].fn(vm, vm->stack + nb, nargs, vm->stack + nb + nargs, nkw, out);
+    vm->unsafe_native = unsafe;
     vm->ntop = saved_ntop;
     return ok;
   }
@@ -454,7 +462,11 @@ bool vm_call_kw(VM *vm, Value f, Value *args, int nargs, int nkw, Value *out) {
     vm->frames[vm->nframes - 1].flags = FRF_BOUNDARY;
     vm->frames[vm->nframes - 1].ret = mode;
     vm->cdepth++;
+    vm->gc_hold += unsafe;
+    vm->unsafe_native = 0;
     r = run(vm);
+    vm->unsafe_native = unsafe;
+    vm->gc_hold -= unsafe;
     vm->cdepth--;
   }
   vm->ntop = saved_ntop;
@@ -475,8 +487,13 @@ int gen_resume(VM *vm, Value gv, Value send, Value *out) {
   vm->stack[top + 1] = v_none();         /* its result slot */
   vm->ntop = 0;
   if (!gen_enter(vm, gv, top + 2, FRF_BOUNDARY, send)) { vm->ntop = saved_ntop; return -1; }
+  uint32_t unsafe = vm->unsafe_native;
   vm->cdepth++;
+  vm->gc_hold += unsafe;
+  vm->unsafe_native = 0;
   int r = run(vm);
+  vm->unsafe_native = unsafe;
+  vm->gc_hold -= unsafe;
   vm->cdepth--;
   vm->ntop = saved_ntop;
   if (r < 0) {
@@ -782,8 +799,10 @@ call_again:
     uint32_t end = A + 1 + (uint32_t)nargs + 2 * (uint32_t)nkw, fend = vm->funcs[fr->func].nregs;
     if (unlikely(end > fend)) vm->ntop = (uint32_t)(R - vm->stack) + end;   /* arguments beyond the frame stay rooted */
     CHECK(native_ok(vm, ni, &R[A + 1], nargs, nkw));
+    vm->unsafe_native = !bi_natives[ni].gc_safe;
     CHECK(bi_natives[ni].fn(vm, &R[A + 1], nargs, &R[A + 1 + nargs], nkw, &t));
     vm->ntop = 0;
+    vm->unsafe_native = 0;
     goto call_done;
   }
   if (f.tag == T_CLOSURE) goto slow_call;
@@ -1131,6 +1150,15 @@ L_TOSTR: {
   NEXT();
 }
 L_GETATTR: {
+  if (likely(RA.tag == T_INSTANCE)) {                /* inline cache: class chain and dict slot */
+    Instance *in = AS(vm, RA, Instance);
+    AttrCache *c = &vm->acache[GET_Bx(i)];
+    if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
+      Dict *d = OBJ(vm, in->dict, Dict);
+      DictEntry *e = dict_entries(vm, d) + (c->slot - 1);
+      if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { RA = e->val; NEXT(); }
+    }
+  }
   SAVE();
   int r = obj_getattr(vm, RA, GET_Bx(i), &t);
   CHECK(r);
@@ -1146,6 +1174,15 @@ L_GETATTR: {
   goto L_CALL;
 }
 L_SETATTR: {
+  if (likely(RA.tag == T_INSTANCE)) {                /* inline cache: an existing attribute */
+    Instance *in = AS(vm, RA, Instance);
+    AttrCache *c = &vm->acache[GET_Bx(i)];
+    if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
+      Dict *d = OBJ(vm, in->dict, Dict);
+      DictEntry *e = dict_entries(vm, d) + (c->slot - 1);
+      if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { e->val = R[A + 1]; NEXT(); }
+    }
+  }
   SAVE();
   int r = obj_setattr(vm, RA, GET_Bx(i), R[A + 1], &t);
   CHECK(r);
@@ -1163,6 +1200,14 @@ L_SETATTR: {
 }
 L_METHOD: {
   Value self = R[A + 1];
+  if (likely(self.tag == T_INSTANCE)) {              /* inline cache: a plain method of the class */
+    AttrCache *c = &vm->acache[GET_Bx(i)];
+    if (likely(c->cls == AS(vm, self, Instance)->cls && c->ver == vm->cls_ver && (c->v.tag == T_FUNC || c->v.tag == T_CLOSURE) &&
+               !vm->shadowed)) {
+      RA = c->v;
+      NEXT();
+    }
+  }
   SAVE();
   if (self.tag == T_INSTANCE || self.tag == T_CLASS || (self.tag == T_WRAP && AS(vm, self, Wrap)->kind == W_SUPER)) {
     int r = obj_method(vm, &self, GET_Bx(i), &t);
@@ -1257,6 +1302,7 @@ unwind:                                  /* find a handler, popping frames */
     if (h >= 0) {
       R[reg] = vm->exc_val;
       vm->ntop = 0;
+      vm->unsafe_native = 0;
       vm->exc = -1;
       vm->exc_val = v_none();
       pc = code + h;

@@ -21,8 +21,25 @@ void plat_write(int stream, const char *buf, size_t len);
  * -1 if there is no channel.  Idles the CPU while waiting. */
 int plat_channel_read(void);
 
-/* Monotonic clock in nanoseconds since an arbitrary start. */
+/* Monotonic clock in nanoseconds since an arbitrary start (boot, say).  Never goes
+ * backwards, also not across a live migration of the guest (the VMM's job: QEMU
+ * migrates the TSC/counter state and stops it while the guest is stopped).  The VM
+ * reads it through vm_clock_ns() (vm.h), which adds the VM's clock_offset_ns. */
 uint64_t plat_clock_ns(void);
+
+/* Wall-clock time: nanoseconds since 1970-01-01 00:00 UTC (`time.time()`), read once
+ * from the machine's real-time clock and advanced by plat_clock_ns() from then on;
+ * resolution may be as coarse as the RTC's (1 s on x86).  Without any real-time
+ * clock it returns plat_clock_ns() (1970 at boot).  Implementations: hosted
+ * CLOCK_REALTIME; x86_64 the CMOS RTC (timer.c); aarch64 e.g. the PL031 RTC. */
+uint64_t plat_wall_ns(void);
+
+/* Idle at least ns nanoseconds (plat_clock_ns() time) without burning the CPU:
+ * halt/wait for a timer interrupt, and loop on early wake-ups (other interrupts,
+ * e.g. the channel's).  Returns with interrupts as they were.  `time.sleep()`.
+ * Implementations: hosted nanosleep; x86_64 `hlt` with the local APIC timer in
+ * one-shot mode (timer.c); aarch64 e.g. `wfi` with the generic timer (CNTV_TVAL). */
+void plat_sleep_ns(uint64_t ns);
 
 /* End the program with the given status (see status.def).  Does not return. */
 _Noreturn void plat_exit(int status);
@@ -47,6 +64,11 @@ extern int vm_gc_stress;
  * instead of starting the program; it is checked against the bytecode first. */
 extern const uint8_t *vm_restore;
 extern size_t vm_restore_len;
+/* Guests set these (docs/snapshots.md): snapshots leave the checksum field
+ * zero for the host to fill in as it copies them out (SHA-256 under TCG is
+ * most of a pause), and a snapshot the host checked and wrote straight into
+ * guest RAM (plat_restore_wait) is not hashed again; every other check stays. */
+extern int vm_snapshot_host_seals, vm_restore_checked;
 /* Guests: vm_restore set with vm_restore_len 0 means the snapshot is not
  * there yet: once the program is loaded, vm_run() calls this, which waits
  * until the host has put it at vm_restore and returns its length. */
@@ -55,6 +77,8 @@ size_t plat_restore_wait(void);
 extern uint64_t vm_snapshot_at;
 /* Safe points passed while vm_snapshot_at was set (drift-vm --safe-points). */
 extern uint64_t vm_safe_points;
+/* How long writing the last snapshot (collection included) and restoring took. */
+extern uint64_t vm_snapshot_ns, vm_restore_ns;
 
 /* The VM wrote a snapshot (snap, len bytes, in the arena's free space; NULL
  * if it did not fit).  The platform hands it to the host.  Returns -1 to let

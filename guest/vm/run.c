@@ -55,7 +55,10 @@ int vm_run(const uint8_t *code, size_t len, void *arena, size_t size) {
   }
   if (vm_restore) {
     if (!vm_restore_len) vm_restore_len = plat_restore_wait();   /* restore into a started guest */
-    if (!snap_restore(vm, vm_restore, vm_restore_len, &why)) {
+    uint64_t t0 = plat_clock_ns();
+    bool ok = snap_restore(vm, vm_restore, vm_restore_len, &why);
+    vm_restore_ns = plat_clock_ns() - t0;
+    if (!ok) {
       say("drift: snapshot refused: ");
       say(why);
       say("\n");

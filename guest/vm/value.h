@@ -140,7 +140,7 @@ typedef struct Slice {
 
 /* A class: built-in (exception classes, object; immortal, immutable) or
  * made by a `class` statement.  Single inheritance: base is a T_CLASS or None. */
-enum { CF_BUILTIN = 1, CF_EXC = 2 };
+enum { CF_BUILTIN = 1, CF_EXC = 2, CF_USED = 4 };   /* CF_USED: it or a subclass has instances */
 typedef struct Class {
   ObjHdr h;
   Ref name;                      /* Str */

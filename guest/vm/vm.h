@@ -71,6 +71,8 @@ typedef struct AttrCache {        /* per constant: attribute lookup on a class *
   Ref cls;                        /* 0: empty */
   uint32_t ver;                   /* vm->cls_ver when filled */
   Value v;                        /* what the class chain holds (T_UNBOUND: nothing) */
+  uint32_t slot;                  /* where the last instance dict held the name: entry index + 1 (a hint) */
+  uint32_t pad;
 } AttrCache;
 
 typedef struct VM {
@@ -99,6 +101,7 @@ typedef struct VM {
   uint32_t ntop;                  /* 0, or the end of live values above the top frame
                                      (arguments and scratch of running natives) */
   uint32_t cdepth;                /* nesting of vm_call() */
+  uint32_t unsafe_native;         /* the running native is not gc_safe */
 
   /* pending exception */
   int exc;                        /* E_* kind of the pending exception, or -1 */
@@ -110,13 +113,19 @@ typedef struct VM {
   Ref dunders[D__COUNT];          /* interned "__init__", ... (immortal) */
   Value notimpl;                  /* the NotImplemented singleton (immortal) */
   uint32_t gc_hold;               /* > 0: no collection (C holds heap refs across a dunder call) */
+  uint32_t shadowed;              /* an instance attribute may hide a method: METHOD checks instance dicts */
   AttrCache *acache;              /* per constant */
+  /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
+  int64_t clock_offset_ns;
   int exit_status;
 
   /* buffered stdout */
   uint32_t outlen;
   char out[VM_OUTBUF];
 } VM;
+
+/* builtins.c: the program's monotonic clock (time.monotonic): plat_clock_ns() + clock_offset_ns */
+uint64_t vm_clock_ns(VM *vm);
 
 #define OBJ(vm, ref, T) ((T *)((vm)->mem + (ref)))
 #define AS(vm, v, T) OBJ(vm, (Ref)(v).as.r, T)
@@ -246,6 +255,7 @@ bool native_is_type(const char *name);
  * during the call, so the caller's C refs stay valid).  Each returns false
  * with an exception pending. */
 bool obj_has_dunder(VM *vm, Value v, int d);
+void cls_mark_used(VM *vm, Ref cls);                               /* an instance of cls exists */
 bool obj_richcmp(VM *vm, int op, Value a, Value b, Value *out);     /* op: 0 < 1 <= 2 > 3 >= 4 == 5 != */
 bool obj_eq(VM *vm, Value a, Value b, bool *eq);
 bool obj_hash(VM *vm, Value v, uint64_t *h);
@@ -268,7 +278,10 @@ CLASS_NATIVE(bi_property) CLASS_NATIVE(m_property_setter) CLASS_NATIVE(bi_exc_in
 
 /* builtins.c */
 typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Value *out);
-typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; } Native;
+/* gc_safe: the native keeps every Value it needs across vm_call()/vm_next()
+ * in GC roots (docs/vm.md).  Code run from a native that is not (the
+ * default) runs with collection deferred (vm->gc_hold). */
+typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; uint32_t gc_safe; } Native;
 extern const Native bi_natives[];
 #define NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
 bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unless lo <= n <= hi */

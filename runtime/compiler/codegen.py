@@ -53,7 +53,7 @@ def _imm8(node: ast.expr) -> int | None:
 
 #: Built-in modules.  ``import m`` binds ``m`` at compile time: ``m.f`` is the
 #: built-in global named "m.f" (a name no program can spell, so no clash).
-MODULES = frozenset({"drift", "math", "sys"})
+MODULES = frozenset({"drift", "math", "sys", "time"})
 
 #: How unsupported constructs are named in error messages.
 _FRIENDLY = {

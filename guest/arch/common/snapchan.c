@@ -116,6 +116,7 @@ static int drain(void)
 
 void plat_poll(void)
 {
+    vm_snapshot_host_seals = 1;                 /* the host fills in the checksum (snapctl.take) */
     drain();
 }
 
@@ -200,6 +201,7 @@ size_t plat_restore_wait(void)
     channel_write("\x1b" "ready\n", 7);
     if (await_command() != 'g')
         return 0;
+    vm_restore_checked = 1;                     /* the host checked it before writing it here */
     uint64_t len;
     memcpy(&len, vm_restore + SC_HDR_total_size, 8);
     return (size_t)(len > restore_room ? restore_room : len);

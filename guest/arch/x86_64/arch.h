@@ -18,6 +18,8 @@ extern char boot_stack_guard[], boot_stack_top[];
 extern char ist1_stack_top[], ist2_stack_top[];
 extern char isr_stubs[];
 extern char irq_wake[];                 /* PIC interrupt: EOI and return */
+extern char apic_wake[];                /* local APIC interrupt (timer.c): EOI and return */
+#define APIC_TIMER_VECTOR 0x40
 extern char __drift_payload_start[];
 
 /* console.c: 16550 UARTs (COM1, COM2, COM3) */
@@ -38,7 +40,7 @@ uint64_t tsc_to_ns(uint64_t ticks);
 /* trap.c */
 void trap_init(void);
 void raise_fault(const char *kind);     /* for drift.fault= */
-void irq_init(void);                    /* PIC + LAPIC virtual wire, IRQ 4 only */
+void irq_init(void);                    /* PIC + LAPIC virtual wire, IRQ 4 only; once */
 
 /* platform.c: the isa-debug-exit path, shared with the fault handler */
 _Noreturn void kexit(int status);

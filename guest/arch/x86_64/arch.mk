@@ -29,7 +29,7 @@ X86_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(X86_DIR)/kernel.ld \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-n
 
 X86_ARCH_SRCS := arch/common/kio.c arch/common/snapchan.c $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/chan.c $(X86_DIR)/clock.c \
-	$(X86_DIR)/trap.c $(X86_DIR)/platform.c
+	$(X86_DIR)/trap.c $(X86_DIR)/platform.c $(X86_DIR)/timer.c
 X86_NOOP_SRCS := $(X86_DIR)/boot.S $(X86_DIR)/console.c $(X86_DIR)/noop.c
 
 x86_obj = $(patsubst %,$(X86_OUT)/obj/%.o,$(basename $(1)))

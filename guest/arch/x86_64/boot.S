@@ -164,6 +164,15 @@ irq_wake:
         popq    %rax
         iretq
 
+/* ---- local APIC interrupts (the timer of timer.c): only wake a `hlt` ---- */
+        .globl  apic_wake
+apic_wake:
+        pushq   %rax
+        movabsq $0xfee000b0, %rax
+        movl    $0, (%rax)              /* EOI to the local APIC */
+        popq    %rax
+        iretq
+
 isr_common:
         pushq   %rax
         pushq   %rbx

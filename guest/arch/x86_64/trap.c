@@ -59,7 +59,8 @@ void trap_init(void)
     __asm__ volatile("ltr %w0" : : "r"(0x18));
 
     for (int v = 0; v < 256; v++) {
-        uint64_t a = v < 32 ? (uint64_t)isr_stubs + 16 * v : (uint64_t)irq_wake;
+        uint64_t a = v < 32 ? (uint64_t)isr_stubs + 16 * v
+                   : v == APIC_TIMER_VECTOR ? (uint64_t)apic_wake : (uint64_t)irq_wake;
         idt[v] = (struct idt_gate){
             .off_lo = (uint16_t)a, .sel = 0x08,
             .ist = v >= 32 ? 0 : v == 8 ? 2 : 1,  /* #DF on its own stack; IRQs on the current one */
@@ -140,6 +141,9 @@ void raise_fault(const char *k)
 #define LAPIC 0xfee00000ull
 void irq_init(void)
 {
+    static int done;
+    if (done++)
+        return;
     outb(0x20, 0x11); outb(0xa0, 0x11);         /* ICW1: init, ICW4 follows */
     outb(0x21, 0x20); outb(0xa1, 0x28);         /* ICW2: vector bases */
     outb(0x21, 0x04); outb(0xa1, 0x02);         /* ICW3: cascade on IRQ 2 */
