@@ -5,17 +5,19 @@
  */
 #include "vm.h"
 
-/* A format spec held on the C stack as a Str, for sb_format. */
-typedef struct SpecBuf { Str s; char data[64]; } SpecBuf;
+/* A format spec held on the C stack as a Str (header + up to 63 bytes), for sb_format. */
+#define SPEC_MAX 63
+typedef struct SpecBuf { _Alignas(Str) unsigned char raw[sizeof(Str) + SPEC_MAX + 1]; } SpecBuf;
 
 static Str *spec_of(SpecBuf *b, const char *p, size_t n) {
-  if (n > sizeof b->data - 1) n = sizeof b->data - 1;
-  memcpy(b->s.data, p, n);
-  b->s.data[n] = 0;
-  b->s.nbytes = (uint32_t)n;
-  b->s.nchars = utf8_count(p, n);
-  b->s.hash = 0;
-  return &b->s;
+  Str *s = (Str *)b->raw;
+  if (n > SPEC_MAX) n = SPEC_MAX;
+  memcpy(s->data, p, n);
+  s->data[n] = 0;
+  s->nbytes = (uint32_t)n;
+  s->nchars = utf8_count(p, n);
+  s->hash = 0;
+  return s;
 }
 
 /* Pad the text appended since `from` to `width` code points (left-justified if `left`). */

@@ -45,6 +45,10 @@ uint64_t plat_clock_ns(void) { static uint64_t t; return t += 1000; }
 uint64_t plat_wall_ns(void) { return plat_clock_ns(); }
 void plat_sleep_ns(uint64_t ns) { (void)ns; }
 void plat_first_instruction(void) {}
+/* Snapshots are not requested by the harness (vm_snapshot_at stays 0). */
+int plat_snapshot(const uint8_t *snap, size_t len) { (void)snap; (void)len; return -1; }
+size_t plat_channel_pending(const uint8_t **p) { *p = NULL; return 0; }
+void plat_channel_preload(const uint8_t *p, size_t n) { (void)p; (void)n; }
 
 /* The VM never calls plat_exit (vm_run returns the status); reaching it is a bug. */
 _Noreturn void plat_exit(int status) { (void)status; abort(); }
