@@ -34,7 +34,8 @@ static bool takes_keywords(uint32_t native) {
   const char *n = bi_natives[native].name;
   return name_is(n, "print") || name_is(n, "sorted") || name_is(n, "sort") || name_is(n, "dict") ||
          name_is(n, "min") || name_is(n, "max") ||
-         name_is(n, "split") || name_is(n, "rsplit") || name_is(n, "splitlines") || name_is(n, "format");
+         name_is(n, "split") || name_is(n, "rsplit") || name_is(n, "splitlines") || name_is(n, "format") ||
+         name_is(n, "enumerate") || name_is(n, "round") || name_is(n, "update");
 }
 
 
@@ -321,6 +322,7 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
   size_t room = vm->stack_size - (size_t)(W - vm->stack);
   size_t n = (size_t)*nargs + 2 * (size_t)nkw;
   if (f->tag == T_NOSELF) {                          /* METHOD found a plain attribute: drop self */
+    if (*nargs < 1) return -1;                       /* hostile bytecode: no callable below */
     W[0] = W[1];
     memmove(W + 1, W + 2, (n - 1) * sizeof(Value));
     --*nargs;
