@@ -273,6 +273,11 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
     }
     if (CLS(vm, in->cls)->flags & CF_EXC) {
       if (str_eq(name, "args")) { *out = in->x[EX_ARGS]; return true; }
+      if (str_eq(name, "value") && cls_is_sub(vm, in->cls, vm->classes[E_StopIteration])) {   /* StopIteration.value */
+        Value args = in->x[EX_ARGS];
+        *out = args.tag == T_TUPLE && AS(vm, args, Tuple)->len ? AS(vm, args, Tuple)->v[0] : v_none();
+        return true;
+      }
       if (str_eq(name, "__cause__")) { *out = in->x[EX_CAUSE]; return true; }
       if (str_eq(name, "__context__")) { *out = in->x[EX_CONTEXT]; return true; }
       if (str_eq(name, "__suppress_context__")) { *out = in->x[EX_SUPPRESS]; return true; }
