@@ -73,7 +73,8 @@ def _int(value: object) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _wait_record(log: Path, mark: int, record: bytes, stderr: Path, deadline: float) -> int:
+def _wait_record(log: Path, mark: int, record: bytes, stderr: Path, deadline: float,
+                 dest: dict[str, object] | None = None) -> int:
     """Wait for the control record ``record`` (e.g. ``ESC restored``) after byte ``mark`` of the
     channel log; the offset just after it.
 
@@ -93,6 +94,10 @@ def _wait_record(log: Path, mark: int, record: bytes, stderr: Path, deadline: fl
             if line == record:
                 return mark + pos
             if line.startswith(b"\x1bexit"):
+                alive = dest is not None and partition.process_alive(_int(dest.get("qemu_pid")),
+                                                                     _int(dest.get("qemu_start")))
+                if alive:                                    # the source's record: it finished meanwhile
+                    raise PartitionStateError("the program ended before it could move")
                 why = ""
                 with contextlib.suppress(OSError, IndexError):
                     why = stderr.read_text(errors="replace").strip().splitlines()[-1]
@@ -181,7 +186,7 @@ def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | Non
             log = staging / CHANNEL_LOG
             mark = log.stat().st_size if log.exists() else 0
             backend.spawn_qemu(staging, dest, command, time.monotonic() + partition.START_TIMEOUT_S)
-            mark = _wait_record(log, mark, b"\x1bready", staging / STDERR_LOG, time.monotonic() + timeout)
+            mark = _wait_record(log, mark, b"\x1bready", staging / STDERR_LOG, time.monotonic() + timeout, dest)
             fd = os.open(ram_file, os.O_RDWR | os.O_CLOEXEC)
             ram_file.unlink()
             try:
@@ -210,6 +215,8 @@ def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | Non
             where = f"{name} keeps running on {source_host} ({source_arch})"
             if isinstance(e, KeyboardInterrupt):
                 raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
+            if isinstance(e, PartitionStateError):
+                raise PartitionStateError(f"cannot migrate {name}: {e}") from None
             if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError, ChannelError)):
                 raise MigrationError(f"migration of {name} to {arch} on {to} failed: {e}; {where}") from None
             if isinstance(e, OSError):

@@ -154,3 +154,33 @@ def test_guest_refuses_a_forged_snapshot(state: Path, tmp_path: Path) -> None:
         r = drift("restore", str(bad), "--arch", arch, "--name", f"f-{arch}")
         assert r.returncode == STATUS["BADSNAP"], r.stderr
         assert "snapshot refused: snapshot frame: bad function" in r.stderr
+
+
+BIG = """rows = []
+i = 0
+while i < 60000:
+    rows.append((i, i + 1))
+    i += 1
+print("built")
+k = 0
+while k < 30000000:
+    k += 1
+print("done", len(rows), k)
+"""
+
+
+def test_failed_migration_leaves_the_source_running(state: Path, tmp_path: Path) -> None:
+    """A heap too big to snapshot in its arena: the move fails cleanly and the program goes on."""
+    (tmp_path / "big.py").write_text(BIG)
+    img = Image.build(tmp_path / "big.py", tmp_path / "big.elf", memory_mib=8).path
+    assert drift("run", "--detach", "--name", "b", "--accel", "tcg", str(img)).returncode == 0
+    deadline = time.monotonic() + 60
+    while "built" not in drift("logs", "b").stdout and time.monotonic() < deadline:
+        time.sleep(0.2)
+    r = drift("migrate", "b", "--to", "local", "--arch", "aarch64", "--json")
+    assert r.returncode == 72, r.stderr                          # MigrationError
+    assert "not enough free memory" in r.stderr and "keeps running" in r.stderr
+    assert not [p for p in os.listdir(state / "partitions") if p.startswith(".")]   # no staging left
+    info = _wait_stopped("b")
+    assert info["state"] == "stopped" and info["exit_status"] == 0 and info["arch"] == "x86_64"
+    assert drift("logs", "b").stdout == "built\ndone 60000 30000000\n"

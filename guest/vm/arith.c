@@ -226,6 +226,7 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   if (is_anyset(a) && is_anyset(b) && (op == OP_BOR || op == OP_BAND || op == OP_SUB || op == OP_BXOR))
     return set_binop(vm, op, a, b, out);
   if (op == OP_MOD && a.tag == T_STR) return str_percent(vm, a, b, out);
+  if (op == OP_BOR && a.tag == T_DICT && b.tag == T_DICT) return dict_or(vm, a, b, out);
   return exc_type_error_op(vm, op_symbol(op), a, b);
 }
 

@@ -326,13 +326,7 @@ NATIVE(bi_dict) {
   Ref r = dict_new(vm, 4);
   if (!r) return false;
   *out = v_obj(T_DICT, r);
-  if (n == 1) {
-    if (a[0].tag != T_DICT) return exc_raise(vm, E_TypeError, "dict() from a %T is not supported yet", a[0]);
-    for (uint32_t i = 0; i < AS(vm, a[0], Dict)->used; i++) {
-      DictEntry e = dict_entries(vm, AS(vm, a[0], Dict))[i];
-      if (e.key.tag != T_UNBOUND && !dict_set(vm, *out, e.key, e.val)) return false;
-    }
-  }
+  if (n == 1 && !dict_update_from(vm, out, a[0])) return false;   /* a dict or an iterable of pairs */
   for (int i = 0; i < nkw; i++)
     if (!dict_set(vm, *out, kw[2 * i], kw[2 * i + 1])) return false;
   return true;
@@ -932,6 +926,7 @@ const Native bi_natives[] = {
   {"send", m_gen_send, T_GEN, 1}, {"close", m_gen_close, T_GEN, 1},
   {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
   {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
+  {"enumerate", bi_enumerate, 0}, {"zip", bi_zip, 0}, {"round", bi_round, 0},
   {"math.sqrt", mt_sqrt, 0}, {"math.exp", mt_exp, 0}, {"math.sin", mt_sin, 0}, {"math.cos", mt_cos, 0},
   {"math.tan", mt_tan, 0}, {"math.atan", mt_atan, 0}, {"math.asin", mt_asin, 0}, {"math.acos", mt_acos, 0},
   {"math.fabs", mt_fabs, 0}, {"math.log", mt_log, 0}, {"math.log2", mt_log2, 0}, {"math.log10", mt_log10, 0},
@@ -965,6 +960,8 @@ const Native bi_natives[] = {
   {"staticmethod", bi_staticmethod, 0}, {"classmethod", bi_classmethod, 0}, {"property", bi_property, 0},
   {"setter", m_property_setter, T_WRAP}, {"BaseException.__init__", bi_exc_init, 0},
   {"object.__init__", bi_object_init, 0},
+  {"remove", m_list_remove, T_LIST}, {"setdefault", m_dict_setdefault, T_DICT}, {"update", m_dict_update, T_DICT},
+  {"popitem", m_dict_popitem, T_DICT},
   {"add", m_set_add, T_SET}, {"remove", m_set_remove, T_SET}, {"discard", m_set_discard, T_SET},
   {"pop", m_set_pop, T_SET}, {"clear", m_set_clear, T_SET}, {"copy", m_set_copy, T_SET},
   {"union", m_set_union, T_SET}, {"intersection", m_set_intersection, T_SET},

@@ -626,6 +626,7 @@ int vm_next(VM *vm, Value itv, Value *out) {
   Iter *it = AS(vm, itv, Iter);
   switch (it->kind) {
   case IT_MAP: case IT_FILTER: return fn_next(vm, itv, out);
+  case IT_ENUMERATE: case IT_ZIP: return iter2_next(vm, itv, out);
   case IT_RANGE:
     if (it->step > 0 ? it->cur >= it->stop : it->cur <= it->stop) return 0;
     *out = v_int(it->cur);

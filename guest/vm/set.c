@@ -186,8 +186,10 @@ bool set_update(VM *vm, Value sv, Value other) {
   }
   if (!vm_getiter(vm, other, &it)) return false;
   int r;
+  vm->gc_hold++;                                   /* sv and it live in C locals */
   while ((r = vm_next(vm, it, &key)) == 1)
-    if (!set_add(vm, sv, key)) return false;
+    if (!set_add(vm, sv, key)) { r = -1; break; }
+  vm->gc_hold--;
   return r == 0;
 }
 
@@ -244,8 +246,10 @@ static bool op_intersection(VM *vm, uint32_t type, Value a, Value b, Value *out)
   Value it;
   int k;
   if (!vm_getiter(vm, b, &it)) return false;
+  vm->gc_hold++;                                   /* a, out and it live in C locals */
   while ((k = vm_next(vm, it, &key)) == 1)
-    if (!set_contains(vm, a, key, &in) || (in && !set_add(vm, *out, key))) return false;
+    if (!set_contains(vm, a, key, &in) || (in && !set_add(vm, *out, key))) { k = -1; break; }
+  vm->gc_hold--;
   return k == 0;
 }
 
@@ -257,8 +261,10 @@ static bool op_difference(VM *vm, uint32_t type, Value a, Value b, Value *out) {
     Value it;
     int k;
     if (!set_from(vm, type, a, out) || !vm_getiter(vm, b, &it)) return false;
+    vm->gc_hold++;                                 /* out and it live in C locals */
     while ((k = vm_next(vm, it, &key)) == 1)
-      if (!value_hash(vm, key, &h) || !discard(vm, *out, key, h, &found)) return false;
+      if (!value_hash(vm, key, &h) || !discard(vm, *out, key, h, &found)) { k = -1; break; }
+    vm->gc_hold--;
     return k == 0;
   }
   Ref r = set_new(vm, type);

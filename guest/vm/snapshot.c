@@ -375,6 +375,12 @@ static bool object_ok(Check *c, Ref r) {
     case IT_DICT_KEYS: case IT_DICT_VALUES: case IT_DICT_ITEMS: return t == T_DICT && it->cur >= 0;
     case IT_REVERSED: return t == T_LIST || t == T_TUPLE;
     case IT_SET: return (t == T_SET || t == T_FROZENSET) && it->cur >= 0;
+    case IT_ENUMERATE: case IT_ZIP: {             /* seq = (iterator...) */
+      Tuple *tu = AS(vm, it->seq, Tuple);
+      if (t != T_TUPLE || (uint64_t)sizeof(Tuple) + (uint64_t)tu->len * sizeof(Value) > tu->h.size) return false;
+      for (uint32_t k = 0; k < tu->len; k++) if (tu->v[k].tag != T_ITER && tu->v[k].tag != T_GEN && tu->v[k].tag != T_INSTANCE) return false;
+      return true;
+    }
     case IT_MAP: case IT_FILTER: {                /* seq = (function, iterator...) */
       Tuple *tu = AS(vm, it->seq, Tuple);
       if (t != T_TUPLE || tu->len < 2 || (uint64_t)sizeof(Tuple) + (uint64_t)tu->len * sizeof(Value) > tu->h.size) return false;

@@ -125,7 +125,7 @@ typedef struct Range {
 } Range;
 
 enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED, IT_SET,
-       IT_MAP, IT_FILTER };   /* map/filter: seq = (function, iterator...) */
+       IT_MAP, IT_FILTER, IT_ENUMERATE, IT_ZIP };   /* enumerate/zip: seq = (iterator...), enumerate's count in cur */   /* map/filter: seq = (function, iterator...) */
 typedef struct Iter {
   ObjHdr h;
   uint32_t kind, pad;

@@ -305,7 +305,13 @@ NATIVE(m_str_rindex); NATIVE(m_str_count); NATIVE(m_str_removeprefix); NATIVE(m_
 NATIVE(m_str_expandtabs); NATIVE(m_str_format);
 /* mathmod.c: the math and sys modules */
 bool mod_constant(VM *vm, const char *name, size_t n, Value *out);   /* "math.pi" etc.; false if none */
-int sys_exit_status(VM *vm);                                       /* uncaught SystemExit: its status, else -1 */
+int sys_exit_status(VM *vm);
+/* builtins2.c */
+int iter2_next(VM *vm, Value it, Value *out);                      /* enumerate and zip steps */
+bool dict_or(VM *vm, Value a, Value b, Value *out);                /* a | b for dicts */
+bool dict_update_from(VM *vm, Value *d, Value other);              /* dict or iterable of pairs; *d rewritten */
+NATIVE(bi_enumerate); NATIVE(bi_zip); NATIVE(bi_round); NATIVE(m_list_remove); NATIVE(m_dict_setdefault);
+NATIVE(m_dict_update); NATIVE(m_dict_popitem); NATIVE(bi_dict_fromkeys);                                       /* uncaught SystemExit: its status, else -1 */
 NATIVE(mt_sqrt); NATIVE(mt_exp); NATIVE(mt_sin); NATIVE(mt_cos); NATIVE(mt_tan); NATIVE(mt_atan); NATIVE(mt_asin);
 NATIVE(mt_acos); NATIVE(mt_fabs); NATIVE(mt_log); NATIVE(mt_log2); NATIVE(mt_log10); NATIVE(mt_pow); NATIVE(mt_atan2);
 NATIVE(mt_fmod); NATIVE(mt_copysign); NATIVE(mt_hypot); NATIVE(mt_degrees); NATIVE(mt_radians); NATIVE(mt_isfinite);
