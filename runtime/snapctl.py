@@ -112,7 +112,7 @@ def _record(log: Path, start: int, word: str, deadline: float) -> list[str]:
                 raise PartitionStateError("the program ended before it reached a safe point")
         if time.monotonic() > deadline:
             raise ChannelError("the partition did not answer the snapshot request in time "
-                               "(a program waiting in drift.recv() is not at a safe point)")
+                               "(the program reached no safe point)")
         time.sleep(0.001)
 
 

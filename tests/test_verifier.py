@@ -84,6 +84,27 @@ def _with_func(**fields: int) -> bytes:
     for k, v in fields.items():
         setattr(p.functions[1], k, v)
     return bcformat.write(p)
+
+
+def with_exc(fn: int, entries: list[tuple[int, int, int, int]]) -> bytes:
+    p = program()
+    p.functions[fn].exc = entries
+    return bcformat.write(p)
+
+
+def _set_func_field(fn: int, name: str, value: int) -> bytes:
+    """GOOD with one u32 field of FUNC record ``fn`` changed (rehashed)."""
+    blob = bytearray(GOOD)
+    nsec = struct.unpack_from("<I", blob, _header_field("nsections"))[0]
+    for i in range(nsec):
+        sec = bcformat.unpack("SEC", bytes(blob), HDR + i * bcformat.CONST["SECTION_SIZE"])
+        if sec["kind"] == bcformat.SECTION["FUNCS"]:
+            off = sec["offset"] + fn * bcformat.CONST["FUNC_SIZE"]
+            struct.pack_into("<I", blob, off + dict((n, o) for n, _, o in bcformat.FIELDS["FUNC"])[name], value)
+    return rehash(bytes(blob))
+
+
+_NREGS1 = program().functions[1].nregs
 LOADK = isa.OPS["LOADK"]
 BAD = {
     "empty file": (b"", "file too short"),
@@ -102,6 +123,21 @@ BAD = {
     "unpack window": (with_code(1, 0, isa.encode("UNPACK", 3, 0, 250)), "register window exceeds the frame"),
     "attribute not a string": (with_code(0, 0, isa.encode("METHOD", 0, 0)), "attribute name is not a string constant"),
     "unused operand set": (with_code(1, 0, isa.encode("RETNONE", 3)), "operand out of range"),
+    "setattr name not a string": (with_code(0, 0, isa.encode("SETATTR", 0, 0)), "attribute name is not a string"),
+    "setattr window": (with_code(1, 0, isa.encode("SETATTR", _NREGS1 - 1, _str_const())),
+                       "register window exceeds the frame"),
+    "newclass window": (with_code(1, 0, isa.encode("NEWCLASS", _NREGS1 - 1, _str_const())),
+                        "register window exceeds the frame"),
+    "raise register": (with_code(1, 0, isa.encode("RAISE", 0, 1, 240)), "operand out of range"),
+    "reraise unused operand": (with_code(1, 0, isa.encode("RERAISE", 0, 1)), "operand out of range"),
+    "excmatch register": (with_code(1, 0, isa.encode("EXCMATCH", 0, 230, 0)), "operand out of range"),
+    "pushexc register": (with_code(1, 0, isa.encode("PUSHEXC", 0, 240)), "operand out of range"),
+    "super register": (with_code(1, 0, isa.encode("SUPER", 0, 0, 240)), "operand out of range"),
+    "exception range past the end": (with_exc(1, [(0, 5000, 0, 0)]), "exception range out of the function"),
+    "exception range empty": (with_exc(1, [(3, 3, 0, 0)]), "exception range out of the function"),
+    "exception handler out of range": (with_exc(1, [(0, 1, 9999, 0)]), "exception handler out of the function"),
+    "exception register out of range": (with_exc(1, [(0, 1, 0, 250)]), "exception handler register out of range"),
+    "exception table past the section": (_set_func_field(1, "exc_count", 1000), "function exception table out of"),
     "makefunc of a non-function": (with_code(1, 0, isa.encode("MAKEFUNC", 0, _str_const())), "MAKEFUNC of a constant"),
     "makefunc window": (with_code(1, 0, isa.encode("MAKEFUNC", 5, _func_const())), "register window exceeds the frame"),
     "callex window": (with_code(1, 0, isa.encode("CALLEX", 5)), "register window exceeds the frame"),
@@ -157,3 +193,16 @@ def test_random_mutations_never_crash(drift_vm: Path, tmp_path: Path) -> None:
         assert r.returncode in (0, STATUS["EXCEPTION"], STATUS["BADCODE"]), (r.returncode, r.stderr)
         outcomes[r.returncode] = outcomes.get(r.returncode, 0) + 1
     assert outcomes.get(STATUS["BADCODE"], 0) > 100
+
+
+def test_exception_table_handler_runs(drift_vm: Path, tmp_path: Path) -> None:
+    """A hand-made table entry: the handler receives the exception in its register."""
+    src = "def f():\n    x = 1\n    return 1 // 0\nprint(f())\n"
+    p = Compiler("t.py").module(ast.parse(src))
+    fn = p.functions[1]
+    handler = len(fn.code)
+    fn.code += [isa.encode("LOADI", 0, 7), isa.encode("RETURN", 0)]
+    fn.exc = [(0, handler, handler, 0)]
+    r = run(drift_vm, tmp_path, bcformat.write(p))
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == b"7\n"

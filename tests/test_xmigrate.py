@@ -184,3 +184,34 @@ def test_failed_migration_leaves_the_source_running(state: Path, tmp_path: Path)
     info = _wait_stopped("b")
     assert info["state"] == "stopped" and info["exit_status"] == 0 and info["arch"] == "x86_64"
     assert drift("logs", "b").stdout == "built\ndone 60000 30000000\n"
+
+
+KV = ROOT / "images" / "kvstore" / "kvstore.py"
+
+
+def _request(name: str, message: str) -> str:
+    r = drift("request", name, message)
+    assert r.returncode == 0, r.stderr
+    return r.stdout.rstrip("\n")
+
+
+def test_kvstore_waiting_for_requests_moves_across_arches(state: Path, tmp_path: Path) -> None:
+    """A server blocked in drift.recv() is snapshotted there (its CALL is the safe point): its
+    data and its channel survive x86_64 -> aarch64 -> x86_64."""
+    img = Image.build(KV, tmp_path / "kv.elf", memory_mib=16).path
+    assert drift("run", str(img), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
+    assert drift("recv", "kv", "--wait", "10").stdout == "READY\n"
+    keys = {f"k{i}": f"value {i} with spaces" for i in range(6)}
+    for key, value in keys.items():
+        assert _request("kv", f"PUT {key} {value}") == "OK"
+    for arch in ("aarch64", "x86_64"):
+        r = drift("migrate", "kv", "--to", "local", "--arch", arch, "--json")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(drift("inspect", "kv", "--json").stdout)["arch"] == arch
+        for key, value in keys.items():
+            assert _request("kv", f"GET {key}") == f"OK {value}"
+        assert _request("kv", f"PUT on-{arch} yes") == "OK"
+    assert _request("kv", "GET on-aarch64") == "OK yes"
+    assert _request("kv", "COUNT") == f"OK {len(keys) + 2}"
+    assert _request("kv", "QUIT") == "BYE"
+    assert _wait_stopped("kv")["exit_status"] == 0

@@ -33,6 +33,7 @@ enum {
 };
 
 static int channel_fd = -1;
+int plat_channel_interrupt;                     /* drift-vm never interrupts a read */
 static const char *snap_out;
 static int snap_continue;
 static const uint8_t *preload;

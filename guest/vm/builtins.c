@@ -63,7 +63,7 @@ NATIVE(bi_print) {
     if (is_str(a[i])) { out_write(vm, PLAT_STDOUT, S(vm, a[i])->data, S(vm, a[i])->nbytes); continue; }
     StrBuf sb;
     sb_begin(vm, &sb);
-    sb_str(&sb, a[i]);
+    if (!sb_str(&sb, a[i])) { sb_abandon(&sb); return false; }   /* a __str__ may raise */
     if (sb.failed) return exc_raise(vm, E_MemoryError, "");
     out_write(vm, PLAT_STDOUT, sb_data(&sb), sb.len);
     sb_abandon(&sb);
@@ -870,7 +870,15 @@ NATIVE(bi_drift_recv) {
   StrBuf sb;
   sb_begin(vm, &sb);
   for (bool esc = false, skip = false;;) {
+    plat_channel_interrupt = !sb.len && !esc && !skip;   /* nothing half-read: a snapshot may happen here */
     int c = plat_channel_read();
+    plat_channel_interrupt = 0;
+    if (c == -2) {                                        /* the host wants a snapshot while we wait */
+      int st = vm_snapshot_native(vm);
+      if (st >= 0) { out_flush(vm); plat_exit(st); }
+      sb_begin(vm, &sb);                                  /* the collection moved the heap's top */
+      continue;
+    }
     if (c < 0) return exc_raise(vm, E_RuntimeError, "no host channel (or the host closed it)");
     if (skip) { skip = c != '\n'; continue; }
     if (c == 0x1b) { sb.len = 0; esc = false; skip = true; continue; }   /* host control record: drop it and any partial message */

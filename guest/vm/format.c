@@ -106,7 +106,7 @@ static bool put_seq(StrBuf *sb, Value v, const char *open, const char *close) {
     if (i >= n) break;
     Value item = v.tag == T_LIST ? list_items(vm, AS(vm, v, List))[i] : AS(vm, v, Tuple)->v[i];
     if (item.tag == v.tag && item.as.r == v.as.r) sb_put(sb, v.tag == T_LIST ? "[...]" : "(...)", 5);
-    else put_repr(sb, item);
+    else if (!put_repr(sb, item)) { repr_depth--; return false; }   /* a __repr__ raised */
   }
   if (v.tag == T_TUPLE && n == 1) sb_putc(sb, ',');
   sb_put(sb, close, 1);
@@ -139,10 +139,10 @@ static bool put_repr(StrBuf *sb, Value v) {
       if (e.key.tag == T_UNBOUND) continue;
       if (!first) sb_put(sb, ", ", 2);
       first = false;
-      put_repr(sb, e.key);
+      if (!put_repr(sb, e.key)) { repr_depth--; return false; }
       sb_put(sb, ": ", 2);
       if (e.val.tag == T_DICT && e.val.as.r == v.as.r) sb_put(sb, "{...}", 5);
-      else put_repr(sb, e.val);
+      else if (!put_repr(sb, e.val)) { repr_depth--; return false; }
       d = AS(vm, v, Dict);
     }
     sb_putc(sb, '}');

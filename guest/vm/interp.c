@@ -322,6 +322,7 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
   size_t room = vm->stack_size - (size_t)(W - vm->stack);
   size_t n = (size_t)*nargs + 2 * (size_t)nkw;
   if (f->tag == T_NOSELF) {                          /* METHOD found a plain attribute: drop self */
+    if (*nargs < 1) return -1;                       /* hostile bytecode: no callable below */
     W[0] = W[1];
     memmove(W + 1, W + 2, (n - 1) * sizeof(Value));
     --*nargs;

@@ -18,8 +18,11 @@ enum { PLAT_STDOUT = 1, PLAT_STDERR = 2, PLAT_CHANNEL = 3 };
 void plat_write(int stream, const char *buf, size_t len);
 
 /* Block until the host sends a byte on the channel and return it (0..255);
- * -1 if there is no channel.  Idles the CPU while waiting. */
+ * -1 if there is no channel.  Idles the CPU while waiting.  When the caller
+ * has set plat_channel_interrupt, a guest returns -2 instead of waiting once
+ * a snapshot is requested (drift.recv() then serves it: vm_snapshot_native). */
 int plat_channel_read(void);
+extern int plat_channel_interrupt;
 
 /* Monotonic clock in nanoseconds since an arbitrary start (boot, say).  Never goes
  * backwards, also not across a live migration of the guest (the VMM's job: QEMU
@@ -90,8 +93,9 @@ int plat_snapshot(const uint8_t *snap, size_t len);
 void plat_poll(void);
 #define SNAP_POLL_EVERY 4096
 
-/* Ask the VM for a snapshot at its next safe point (from plat_poll). */
+/* Ask the VM for a snapshot at its next safe point (from plat_poll); whether one is pending. */
 void vm_request_snapshot(void);
+int vm_snapshot_pending(void);
 
 /* Channel input the host sent that the program has not read yet (saved in a
  * snapshot): sets *p and returns the byte count (0: none).  Not consumed. */

@@ -219,6 +219,18 @@ void vm_request_snapshot(void) {
   if (snap_vm) snap_request(snap_vm);
 }
 
+int vm_snapshot_pending(void) { return snap_req != 0; }
+
+int vm_snapshot_native(VM *vm) {
+  if (!snap_req || vm->cdepth || vm->ntop || !vm->nframes) return -1;
+  Frame *fr = &vm->frames[vm->nframes - 1];
+  if (!fr->pc) return -1;
+  fr->pc--;                                  /* the CALL of the native */
+  int st = vm_safe_point(vm, (size_t)fr->base + vm->funcs[fr->func].nregs);
+  fr->pc++;
+  return st;
+}
+
 #ifdef DRIFT_GUEST
 uint32_t snap_poll_count = SNAP_POLL_EVERY;
 #endif

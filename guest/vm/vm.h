@@ -142,6 +142,10 @@ int vm_safe_point(VM *vm, size_t live_regs);    /* -1: go on; else an exit statu
 void snap_request(VM *vm);                       /* from an interrupt handler too */
 void snap_gc_done(VM *vm);
 void snap_arm(VM *vm);
+/* From a native waiting for the host (drift.recv) with nothing half-read:
+ * serve a pending snapshot request as if at its CALL (which runs again after
+ * a restore).  -1: go on; else the status to end the program with. */
+int vm_snapshot_native(VM *vm);
 bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why);
 
 /* error.c */

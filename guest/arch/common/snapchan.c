@@ -120,6 +120,8 @@ void plat_poll(void)
     drain();
 }
 
+int plat_channel_interrupt;
+
 int plat_channel_read(void)
 {
     for (;;) {
@@ -131,6 +133,8 @@ int plat_channel_read(void)
         }
         if (!drain())
             return -1;
+        if (rx_lo == rx_hi && plat_channel_interrupt && vm_snapshot_pending())
+            return -2;
         if (rx_lo == rx_hi)
             chan_wait();
     }
