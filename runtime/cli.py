@@ -311,25 +311,36 @@ def cmd_migrate(ns: argparse.Namespace) -> int:
     from . import hosts, migrate
     from .partition import DirectBackend
 
-    if ns.backend == "libvirt" or ns.connect:
-        raise UsageError("drift migrate works on direct partitions only for now (docs/migration.md)")
+    libvirt = ns.backend == "libvirt" or bool(ns.connect)
     if ns.cancel:
         if ns.to is not None:
             raise UsageError("drift migrate --cancel takes no --to")
-        print(migrate.cancel(ns.name, backend=DirectBackend()))
+        if libvirt:
+            from . import libvirt_migrate
+            from .libvirt_backend import LibvirtBackend
+            print(libvirt_migrate.cancel(LibvirtBackend(ns.connect), ns.name))
+        else:
+            print(migrate.cancel(ns.name, backend=DirectBackend()))
         return 0
     if ns.to is None:
         raise UsageError("drift migrate needs --to HOST (or --cancel)")
     if ns.arch is not None or ns.snapshot:
+        if libvirt:
+            raise UsageError("drift migrate --arch/--snapshot works on direct partitions only")
         return _xmigrate(ns)
     options = migrate.MigrateOptions(downtime_limit_ms=ns.downtime_limit, bandwidth_mib_s=ns.bandwidth,
                                      timeout_s=ns.timeout, postcopy=ns.postcopy, multifd_channels=ns.multifd,
                                      xbzrle=ns.xbzrle or ns.xbzrle_cache is not None,
                                      xbzrle_cache_mib=ns.xbzrle_cache or 64, auto_converge=ns.auto_converge)
-    to = hosts.parse(ns.to)
-    progress = _progress_bar(ns.name, str(to)) if sys.stderr.isatty() and not ns.json else None
+    progress = _progress_bar(ns.name, ns.to) if sys.stderr.isatty() and not ns.json else None
     try:
-        report = migrate.migrate(ns.name, to, options, backend=DirectBackend(), progress=progress)
+        if libvirt:
+            from . import libvirt_migrate
+            from .libvirt_backend import LibvirtBackend
+            report = libvirt_migrate.migrate(LibvirtBackend(ns.connect), ns.name, ns.to, options, progress=progress)
+        else:
+            report = migrate.migrate(ns.name, hosts.parse(ns.to), options, backend=DirectBackend(),
+                                     progress=progress)
     finally:
         if progress is not None:
             print(file=sys.stderr)
@@ -449,7 +460,8 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     add("recv", "print the next unread message the program sent", cmd_recv).add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for one (default: do not wait)")
     m = add("migrate", "live-migrate a running partition to another QEMU (docs/migration.md)", cmd_migrate)
-    m.add_argument("--to", metavar="HOST", help="local, or netns:NAME (see drift hosts)")
+    m.add_argument("--to", metavar="HOST", help="local, or netns:NAME (see drift hosts); for a libvirt "
+                   "partition (--connect SRC) the destination libvirtd's URI, e.g. qemu+tcp://10.77.0.2/system")
     m.add_argument("--arch", choices=image.ARCH_MACHINES, default=None,
                    help="move to this CPU architecture through a VM snapshot (docs/snapshots.md)")
     m.add_argument("--snapshot", action="store_true",

@@ -231,6 +231,17 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
     return ET.tostring(dom, encoding="unicode")
 
 
+def channel_socket_of(xml: str) -> Path | None:
+    """The channel's socket path in a domain's XML (the unix serial port), None if it has none.
+    After a live migration it is ``channel.N.sock`` (runtime/libvirt_migrate.py)."""
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError:
+        return None
+    source = root.find("./devices/serial[@type='unix']/source")
+    return Path(source.attrib["path"]) if source is not None and source.get("path") else None
+
+
 def _cputune(spec: PartitionSpec) -> ET.Element | None:
     """``<cputune>`` for the spec's CPU limits (cgroups), None without limits.
 
@@ -747,7 +758,9 @@ class LibvirtBackend(Backend):
             PartitionNotFound: no such partition.
             BackendError: libvirt failed.
         """
-        return self._folder(self._domain(name), name) / CHANNEL_SOCKET
+        dom = self._domain(name)
+        found = channel_socket_of(self._call("read the XML of", name, lambda: dom.XMLDesc(0)))
+        return found if found is not None else self._folder(dom, name) / CHANNEL_SOCKET
 
     def channel_log(self, name: str) -> Path:
         """The log of everything the guest sent on the channel.

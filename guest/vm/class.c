@@ -181,9 +181,16 @@ bool exc_is_instance(VM *vm, Value v) {
 
 /* Make `exc` (an exception instance or class) the pending exception.  Always false. */
 bool exc_set_pending(VM *vm, Value exc) {
-  if (exc.tag == T_CLASS && (AS(vm, exc, Class)->flags & CF_EXC)) {
-    Value inst;
+  if (exc.tag == T_CLASS && (AS(vm, exc, Class)->flags & CF_EXC)) {   /* raise C: C() */
+    Value inst, init, r;
     if (!exc_new(vm, (Ref)exc.as.r, NULL, 0, &inst)) return false;
+    if (chain_lookup(vm, (Ref)exc.as.r, v_obj(T_STR, vm->dunders[D_init]), &init) && init.tag != T_NATIVE) {
+      vm->gc_hold++;
+      bool ok = vm_call(vm, init, &inst, 1, &r);
+      vm->gc_hold--;
+      if (!ok) return false;
+      if (r.tag != T_NONE) return exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", r);
+    }
     exc = inst;
   }
   if (!exc_is_instance(vm, exc)) return exc_raise(vm, E_TypeError, "exceptions must derive from BaseException");
@@ -860,7 +867,7 @@ bool obj_iter(VM *vm, Value obj, Value *out) {
   int k = try_dunder(vm, obj, D_iter, NULL, 0, out);
   if (k == 0) return exc_raise(vm, E_TypeError, "'%T' object is not iterable", obj);
   if (k < 0) return false;
-  if (out->tag == T_INSTANCE && !obj_has_dunder(vm, *out, D_next))
+  if (out->tag == T_INSTANCE ? !obj_has_dunder(vm, *out, D_next) : (out->tag != T_ITER && out->tag != T_GEN))
     return exc_raise(vm, E_TypeError, "iter() returned non-iterator of type '%T'", *out);
   return true;
 }

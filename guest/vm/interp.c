@@ -646,7 +646,7 @@ L_POS: SAVE(); CHECK(unary(vm, OP_POS, RB, &t)); RA = t; NEXT();
 L_INVERT: SAVE(); CHECK(unary(vm, OP_INVERT, RB, &t)); RA = t; NEXT();
 L_NOT:
   if (unlikely(RB.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, RB, &r_)); RA = v_bool(!r_); NEXT(); }
-  RA = v_bool(!truthy(vm, RB));
+  RA = v_bool(RB.tag == T_BOOL ? !RB.as.i : !truthy(vm, RB));
   NEXT();
 
 #define CMP_FAST(op, code)                                                        \
@@ -1157,7 +1157,7 @@ L_GETATTR: {
     AttrCache *c = &vm->acache[GET_Bx(i)];
     if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
       Dict *d = OBJ(vm, in->dict, Dict);
-      DictEntry *e = dict_entries(vm, d) + (c->slot - 1);
+      DictEntry *e = (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)) + (c->slot - 1);
       if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { RA = e->val; NEXT(); }
     }
   }
@@ -1181,7 +1181,7 @@ L_SETATTR: {
     AttrCache *c = &vm->acache[GET_Bx(i)];
     if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
       Dict *d = OBJ(vm, in->dict, Dict);
-      DictEntry *e = dict_entries(vm, d) + (c->slot - 1);
+      DictEntry *e = (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)) + (c->slot - 1);
       if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { e->val = R[A + 1]; NEXT(); }
     }
   }

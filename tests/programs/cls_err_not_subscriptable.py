@@ -1,0 +1,6 @@
+# subscripting an instance without __getitem__
+class A:
+    pass
+
+print("start")
+A()[0]
