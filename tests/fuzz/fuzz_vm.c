@@ -50,6 +50,7 @@ int plat_snapshot(const uint8_t *snap, size_t len) { (void)snap; (void)len; retu
 size_t plat_channel_pending(const uint8_t **p) { *p = NULL; return 0; }
 void plat_channel_preload(const uint8_t *p, size_t n) { (void)p; (void)n; }
 size_t plat_restore_wait(void) { return 0; }
+int plat_channel_interrupt;
 
 /* The VM never calls plat_exit (vm_run returns the status); reaching it is a bug. */
 _Noreturn void plat_exit(int status) { (void)status; abort(); }
