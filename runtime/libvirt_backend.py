@@ -13,6 +13,12 @@ the same devices as the ``direct`` backend (docs/guest-abi.md):
 - ``isa-debug-exit`` (0xf4), added through ``<qemu:commandline>`` as libvirt
   has no element for it.
 
+An aarch64 image gets ``arch='aarch64' machine='virt'``: stdout on the PL011
+(``system-serial``), and, through ``<qemu:commandline>``, stderr and the
+channel on ``pci-serial`` 16550s in PCI slots 1 and 2 (libvirt would move a
+conventional PCI device off the PCIe root bus) and semihosting for the exit
+(docs/guest-abi.md).
+
 The files live in one folder per partition under the backend's state
 folder (``DRIFT_LIBVIRT_STATE_DIR``, default ``/var/lib/drift/libvirt``), with
 a copy of the verified image (what boots is what was checked).  Drift's own
@@ -183,14 +189,25 @@ def _serial(devices: ET.Element, kind: str, port: int, path: Path, log: Path | N
     _sub(target, "model", name="isa-serial")
 
 
+def _a64_args(folder: Path) -> list[str]:
+    """aarch64: stderr and the channel (pci-serial in slots 1 and 2) and the semihosting exit, as QEMU arguments."""
+    return ["-chardev", f"file,id=drifterr,path={folder / STDERR_LOG},append=on",
+            "-device", f"pci-serial,chardev=drifterr,addr={qemu.PCI_SLOT_STDERR}",
+            "-chardev", f"socket,id=driftch,path={folder / CHANNEL_SOCKET},server=on,wait=off,"
+                        f"logfile={folder / CHANNEL_LOG},logappend=on",
+            "-device", f"pci-serial,chardev=driftch,addr={qemu.PCI_SLOT_CHANNEL}",
+            "-semihosting-config", qemu.SEMIHOSTING]
+
+
 def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder: Path,
-               metadata: dict[str, str]) -> str:
+               metadata: dict[str, str], arch: str = "x86_64") -> str:
     """The libvirt domain XML of a partition (see the module docstring for the devices).
 
-    ``accel_name`` is resolved (kvm or tcg), so is ``spec.machine`` (not None);
-    ``metadata`` becomes Drift's ``<metadata>`` element, one child per key.
+    ``accel_name`` is resolved (kvm or tcg), so is ``spec.machine`` (None: the
+    architecture's default); ``metadata`` becomes Drift's ``<metadata>``
+    element, one child per key; ``arch`` is the image's.
     """
-    machine = spec.machine or qemu.ARCH_MACHINES["x86_64"][0]
+    machine = qemu.resolve_machine(arch, spec.machine)
     ET.register_namespace("qemu", QEMU_NAMESPACE)
     dom = ET.Element("domain", type="kvm" if accel_name == "kvm" else "qemu")
     _sub(dom, "name", domain_name(spec.name))
@@ -205,24 +222,32 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
     if tune is not None:
         dom.append(tune)
     os_el = _sub(dom, "os")
-    _sub(os_el, "type", "hvm", arch="x86_64", machine=machine)
-    if spec.machine == "q35":
+    _sub(os_el, "type", "hvm", arch=arch, machine=machine)
+    if machine == "q35":
         # qboot: SeaBIOS would print its banner on COM1 (the program's stdout)
         _sub(os_el, "loader", str(QBOOT_ROM), type="rom", readonly="yes")
     _sub(os_el, "kernel", str(boot_image))
     if spec.append:
         _sub(os_el, "cmdline", spec.append)
+    if machine == "virt":
+        _sub(_sub(dom, "features"), "gic", version="host" if accel_name == "kvm" else "2")
     _sub(dom, "cpu", mode="host-passthrough" if accel_name == "kvm" else "maximum")
     for event in ("on_poweroff", "on_reboot", "on_crash"):
         _sub(dom, event, "destroy")
     devices = _sub(dom, "devices")
-    _serial(devices, "file", 0, folder / STDOUT_LOG)
-    _serial(devices, "file", 1, folder / STDERR_LOG)
-    _serial(devices, "unix", 2, folder / CHANNEL_SOCKET, log=folder / CHANNEL_LOG)
+    if arch == "aarch64":
+        serial = _sub(devices, "serial", type="file")
+        _sub(serial, "source", path=str(folder / STDOUT_LOG), append="on")
+        _sub(_sub(serial, "target", type="system-serial", port="0"), "model", name="pl011")
+        args = _a64_args(folder)
+    else:
+        _serial(devices, "file", 0, folder / STDOUT_LOG)
+        _serial(devices, "file", 1, folder / STDERR_LOG)
+        _serial(devices, "unix", 2, folder / CHANNEL_SOCKET, log=folder / CHANNEL_LOG)
+        args = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     _sub(devices, "controller", type="usb", model="none")
     _sub(devices, "memballoon", model="none")
-    args = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
-    if spec.machine == "microvm":
+    if machine == "microvm":
         args += ["-machine", "x-option-roms=off,rtc=on"]  # as the direct backend (merged into -machine)
     cmdline = ET.SubElement(dom, f"{{{QEMU_NAMESPACE}}}commandline")
     for arg in args:
@@ -498,7 +523,7 @@ class LibvirtBackend(Backend):
 
         Raises:
             UsageError: a bad name, machine or CPU limit.
-            LaunchError: memory or CPU count out of range.
+            LaunchError: memory or CPU count out of range, or a machine not for the image's architecture.
             ImageError: the image fails :func:`runtime.image.verify`.
             AccelError: the accelerator is unusable.
         """
@@ -509,8 +534,7 @@ class LibvirtBackend(Backend):
         _cputune(spec)
         source = spec.image.absolute()
         manifest = image.verify(source)
-        if manifest.arch != "x86_64":
-            raise LaunchError(f"{source}: running {manifest.arch} images is not supported yet (only x86_64)")
+        qemu.resolve_machine(manifest.arch, spec.machine)
         return manifest, accel.resolve(spec.accel, manifest.arch), source
 
     def start(self, spec: PartitionSpec) -> PartitionInfo:
@@ -553,7 +577,7 @@ class LibvirtBackend(Backend):
                     "memory-mib": str(spec.memory_mib), "cpus": str(spec.cpus), "append": spec.append,
                     "folder": str(folder), "started-at": repr(time.time())}
         xml = domain_xml(spec, accel_name=accel_name, boot_image=folder / BOOT_IMAGE, folder=folder,
-                         metadata=metadata)
+                         metadata=metadata, arch=manifest.arch)
         try:
             dom = conn.defineXML(xml)
         except lv.libvirtError as e:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PROGRAMS, need_tool
-from test_programs import ALL, _last_line, cpython
+from test_programs import ALL, _last_line, cpython, cpython_traceback
 
 from runtime import build, image, qemu
 from runtime.compiler import compile_file, compile_source
@@ -100,7 +100,7 @@ def test_corpus_matches_cpython(path: Path, corpus: dict[str, tuple[bytes, int, 
     assert out.decode() == want_out.decode(), err.decode()
     assert rc == want_rc, err.decode()
     assert _last_line(err) == want_last
-    if rc == 1:
+    if rc == 1 and cpython_traceback(path):  # not after sys.exit("message")
         assert err.startswith(b"Traceback (most recent call last):\n")
 
 
@@ -132,6 +132,9 @@ def test_run_a_py_for_aarch64_reports_the_status(a64_kernel: Path, tmp_path: Pat
     assert (r.returncode, r.stdout) == (STATUS["EXCEPTION"], "out\n")
     assert r.stderr.endswith("IndexError: list index out of range\n")
     assert 'File "st.py", line 3, in <module>' in r.stderr
+    src.write_text("import sys\nprint('out')\nsys.exit(7)\n")
+    r = drift("run", "--arch", "aarch64", str(src))
+    assert (r.returncode, r.stdout, r.stderr) == (7, "out\n", "")
 
 
 def test_memory_option(a64_kernel: Path, tmp_path: Path) -> None:

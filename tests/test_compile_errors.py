@@ -41,7 +41,6 @@ CASES = [
     ("g = lambda a, a: 0\n", 1, 15, "error: duplicate argument 'a' in function definition"),
     ("def f(a, /, b):\n    pass\n", 1, 1, "unsupported: positional-only parameters"),
     ("def f(a, a):\n    pass\n", 1, 10, "error: duplicate argument 'a' in function definition"),
-    ("x = b'abc'\n", 1, 5, "unsupported: bytes literals"),
     ("a, *b = [1, 2]\n", 1, 1, "unsupported: starred assignment"),
     ("while x:\n    pass\nelse:\n    pass\n", 4, 5, "unsupported: 'else' on a while loop"),
     ("return 1\n", 1, 1, "error: 'return' outside function"),

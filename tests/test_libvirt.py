@@ -22,6 +22,7 @@ from runtime import channel
 from runtime.backend import PartitionSpec
 from runtime.errors import (
     ImageError,
+    LaunchError,
     PartitionExists,
     PartitionNotFound,
     PartitionStateError,
@@ -294,3 +295,57 @@ def test_errors_and_foreign_domains(backend: LibvirtBackend, libvirt_uri: str, i
             backend.start(PartitionSpec(name="foreign", image=images["spin"]))
     finally:
         _virsh(libvirt_uri, "undefine", "drift-foreign", check=False)
+
+
+# ---- aarch64 -------------------------------------------------------------------------
+
+
+def test_domain_xml_aarch64(tmp_path: Path) -> None:
+    spec = PartitionSpec(name="a", image=tmp_path / "a.elf", memory_mib=8)
+    dom = ET.fromstring(domain_xml(spec, accel_name="tcg", boot_image=tmp_path / "image.elf", folder=tmp_path,
+                                   metadata={}, arch="aarch64"))
+    os_type = dom.find("os/type")
+    assert os_type is not None and (os_type.get("arch"), os_type.get("machine")) == ("aarch64", "virt")
+    assert dom.find("os/loader") is None
+    gic = dom.find("features/gic")
+    assert gic is not None and gic.get("version") == "2"
+    serials = dom.findall("devices/serial")
+    assert len(serials) == 1 and serials[0].find("target").get("type") == "system-serial"  # type: ignore[union-attr]
+    args = [a.get("value") for a in dom.iter(f"{{{QEMU_NAMESPACE}}}arg")]
+    assert "pci-serial,chardev=drifterr,addr=1" in args and "pci-serial,chardev=driftch,addr=2" in args
+    assert args[-2:] == ["-semihosting-config", "enable=on,target=native"]
+    with pytest.raises(LaunchError, match="cannot run aarch64"):
+        domain_xml(PartitionSpec(name="b", image=tmp_path / "b.elf", machine="q35"), accel_name="tcg",
+                   boot_image=tmp_path / "i.elf", folder=tmp_path, metadata={}, arch="aarch64")
+
+
+def test_aarch64_partition(backend: LibvirtBackend, tmp_path: Path) -> None:
+    """An aarch64 kvstore served through the channel, and an aarch64 CPU fault, as libvirt domains."""
+    _need("qemu-system-aarch64")
+    _need("aarch64-linux-gnu-gcc")
+    from runtime import Image
+
+    kv = Image.build(ROOT / "images" / "kvstore" / "kvstore.py", tmp_path / "kv64.elf", arch="aarch64",
+                     memory_mib=16).path
+    quick = tmp_path / "quick.py"
+    quick.write_text(QUICK)
+    fault_img = Image.build(quick, tmp_path / "quick64.elf", arch="aarch64").path
+    backend.start(PartitionSpec(name="kv64", image=kv, memory_mib=16))
+    backend.start(PartitionSpec(name="fault64", image=fault_img, append="drift.fault=ud"))
+    _wait(lambda: channel.recv(backend.channel_log("kv64"), backend.channel_cursor("kv64")) == "READY", "READY")
+    info = backend.inspect("kv64")
+    assert (info.arch, info.state) == ("aarch64", "running")
+    with channel.Connection(backend.channel_socket("kv64"), timeout=20) as c:
+        assert c.request("PUT k v w") == "OK"
+        assert c.request("GET k") == "OK v w"
+        assert c.request("QUIT") == "BYE"
+    _wait(lambda: backend.inspect("kv64").state != "running", "the kvstore to end")
+    assert (backend.inspect("kv64").state, backend.inspect("kv64").exit_status) == ("stopped", 0)
+    _wait(lambda: backend.inspect("fault64").state != "running", "the faulting program to end")
+    fault = backend.inspect("fault64")
+    assert (fault.state, fault.exit_status) == ("crashed", 125)
+    stderr_log = backend.stderr_log("fault64")
+    assert stderr_log is not None
+    assert "CPU fault: synchronous exception: undefined instruction" in stderr_log.read_text()
+    backend.remove("kv64")
+    backend.remove("fault64")

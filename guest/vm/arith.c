@@ -225,6 +225,11 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
     return exc_raise(vm, E_TypeError, "can only concatenate list (not \"%T\") to list", b);
   if (is_anyset(a) && is_anyset(b) && (op == OP_BOR || op == OP_BAND || op == OP_SUB || op == OP_BXOR))
     return set_binop(vm, op, a, b, out);
+  if (a.tag == T_BYTESTR && b.tag == T_BYTESTR && (op == OP_ADD || op == OP_IADD)) return bytes_concat(vm, a, b, out);
+  if (a.tag == T_BYTESTR && (op == OP_ADD || op == OP_IADD) && b.tag != T_INSTANCE)
+    return exc_raise(vm, E_TypeError, "can't concat %T to bytes", b);
+  if (op == OP_MUL && a.tag == T_BYTESTR && is_int(b)) return bytes_repeat(vm, a, b, out);
+  if (op == OP_MUL && b.tag == T_BYTESTR && is_int(a)) return bytes_repeat(vm, b, a, out);
   if (op == OP_MOD && a.tag == T_STR) return str_percent(vm, a, b, out);
   if (op == OP_BOR && a.tag == T_DICT && b.tag == T_DICT) return dict_or(vm, a, b, out);
   return exc_type_error_op(vm, op_symbol(op), a, b);

@@ -934,6 +934,8 @@ const Native bi_natives[] = {
   {"send", m_gen_send, T_GEN, 1}, {"close", m_gen_close, T_GEN, 1},
   {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
   {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
+  {"bytes", bi_bytes, 0}, {"decode", m_bytes_decode, T_BYTESTR}, {"encode", m_str_encode, T_STR},
+  {"hex", m_bytes_hex, T_BYTESTR}, {"count", m_bytes_count, T_BYTESTR}, {"find", m_bytes_find, T_BYTESTR},
   {"enumerate", bi_enumerate, 0}, {"zip", bi_zip, 0}, {"round", bi_round, 0},
   {"math.sqrt", mt_sqrt, 0}, {"math.exp", mt_exp, 0}, {"math.sin", mt_sin, 0}, {"math.cos", mt_cos, 0},
   {"math.tan", mt_tan, 0}, {"math.atan", mt_atan, 0}, {"math.asin", mt_asin, 0}, {"math.acos", mt_acos, 0},

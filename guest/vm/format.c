@@ -149,6 +149,7 @@ static bool put_repr(StrBuf *sb, Value v) {
     repr_depth--;
     return true;
   }
+  case T_BYTESTR: bytes_repr(sb, v); return true;
   case T_SET: case T_FROZENSET: {
     bool fz = v.tag == T_FROZENSET, empty = AS(vm, v, Set)->used == 0;
     if (fz) sb_put(sb, "frozenset(", 10);

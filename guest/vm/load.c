@@ -94,6 +94,22 @@ static bool load_consts(VM *vm, const uint8_t *f, Sec s, const char **why) {
       if (p >= vm->nstrings) return fail(why, "string constant index out of range");
       *v = v_obj(T_STR, vm->strings[p]);
       break;
+    case CT_BYTES: {
+      if (p >= vm->nstrings) return fail(why, "string constant index out of range");
+      Str *t = OBJ(vm, vm->strings[p], Str);
+      if (t->nbytes % 2) return fail(why, "bad bytes constant");
+      Ref b = bytes_new(vm, "", t->nbytes / 2);
+      if (!b) return fail(why, "not enough memory for constants");
+      t = OBJ(vm, vm->strings[p], Str);
+      for (uint32_t k = 0; k < t->nbytes; k++) {
+        char c = t->data[k];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+        if (d < 0) return fail(why, "bad bytes constant");
+        OBJ(vm, b, Str)->data[k / 2] = (char)(k % 2 ? (OBJ(vm, b, Str)->data[k / 2] << 4) | d : d);
+      }
+      *v = v_obj(T_BYTESTR, b);
+      break;
+    }
     case CT_BIGINT: {
       if (p >= vm->nstrings) return fail(why, "string constant index out of range");
       Str *t = OBJ(vm, vm->strings[p], Str);

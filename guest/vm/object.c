@@ -164,7 +164,7 @@ bool truthy(VM *vm, Value v) {
   case T_NONE: return false;
   case T_BOOL: case T_INT: return v.as.i != 0;
   case T_FLOAT: return v.as.f != 0.0;
-  case T_STR: return AS(vm, v, Str)->nbytes != 0;
+  case T_STR: case T_BYTESTR: return AS(vm, v, Str)->nbytes != 0;
   case T_LIST: return AS(vm, v, List)->len != 0;
   case T_TUPLE: return AS(vm, v, Tuple)->len != 0;
   case T_DICT: return AS(vm, v, Dict)->len != 0;
@@ -209,7 +209,7 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
   switch (a.tag) {
   case T_NONE: case T_UNBOUND: *eq = true; return true;
   case T_FUNC: case T_NATIVE: *eq = a.as.i == b.as.i; return true;
-  case T_STR: {
+  case T_STR: case T_BYTESTR: {
     Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
     *eq = x == y || (x->nbytes == y->nbytes && memcmp(x->data, y->data, x->nbytes) == 0);
     return true;
@@ -266,7 +266,7 @@ bool value_hash(VM *vm, Value v, uint64_t *h) {
     return true;
   case T_BIGINT: *h = big_hash(vm, v); return true;
   case T_FLOAT: *h = float_hash(v.as.f); return true;
-  case T_STR: {
+  case T_STR: case T_BYTESTR: {
     Str *s = AS(vm, v, Str);
     if (!s->hash) {
       uint64_t x = 0xcbf29ce484222325ull;
@@ -306,7 +306,7 @@ static bool order(VM *vm, Value a, Value b, int *c, bool *ok) {
   *ok = true;
   if (is_num(a) && is_num(b)) { *c = num_cmp(vm, a, b); return true; }
   if (a.tag != b.tag) { *ok = false; return true; }
-  if (a.tag == T_STR) {
+  if (a.tag == T_STR || a.tag == T_BYTESTR) {
     Str *x = AS(vm, a, Str), *y = AS(vm, b, Str);
     uint32_t n = x->nbytes < y->nbytes ? x->nbytes : y->nbytes;
     int r = memcmp(x->data, y->data, n);   /* UTF-8 byte order == code point order */
@@ -363,7 +363,7 @@ static int64_t range_len(Range *r) {
 bool seq_len(VM *vm, Value v, int64_t *n) {
   if (unlikely(v.tag == T_INSTANCE)) return obj_len(vm, v, n);
   switch (v.tag) {
-  case T_STR: *n = AS(vm, v, Str)->nchars; return true;
+  case T_STR: case T_BYTESTR: *n = AS(vm, v, Str)->nchars; return true;
   case T_LIST: *n = AS(vm, v, List)->len; return true;
   case T_TUPLE: *n = AS(vm, v, Tuple)->len; return true;
   case T_DICT: *n = AS(vm, v, Dict)->len; return true;
@@ -386,7 +386,7 @@ static bool seq_index(VM *vm, Value seq, Value key, int64_t n, int64_t *out) {
 }
 
 /* Resolve slice `sl` against length n into start/step/count (CPython's PySlice_AdjustIndices). */
-static bool slice_indices(VM *vm, Slice *sl, int64_t n, int64_t *start, int64_t *step, int64_t *count) {
+bool slice_indices(VM *vm, Slice *sl, int64_t n, int64_t *start, int64_t *step, int64_t *count) {
   Value parts[3] = {sl->start, sl->stop, sl->step};
   for (int k = 0; k < 3; k++)
     if (parts[k].tag != T_NONE && parts[k].tag != T_INT && parts[k].tag != T_BOOL)
@@ -450,6 +450,7 @@ static bool get_slice(VM *vm, Value obj, Slice *sl, Value *out) {
 }
 
 bool get_item(VM *vm, Value obj, Value key, Value *out) {
+  if (obj.tag == T_BYTESTR) return bytes_getitem(vm, obj, key, out);
   int64_t i, n;
   if (unlikely(obj.tag == T_INSTANCE)) return obj_getitem(vm, obj, key, out);
   if (key.tag == T_SLICE && obj.tag != T_DICT) return get_slice(vm, obj, AS(vm, key, Slice), out);
@@ -535,6 +536,7 @@ bool contains(VM *vm, Value c, Value item, bool *res) {
   uint32_t n;
   Value *items;
   if (unlikely(c.tag == T_INSTANCE)) return obj_contains(vm, c, item, res);
+  if (c.tag == T_BYTESTR) return bytes_contains(vm, c, item, res);
   switch (c.tag) {
   case T_STR:
     if (item.tag != T_STR) return exc_raise(vm, E_TypeError, "'in <string>' requires string as left operand, not %T", item);
@@ -577,6 +579,7 @@ bool vm_getiter(VM *vm, Value obj, Value *out) {
   case T_LIST: kind = IT_LIST; break;
   case T_TUPLE: kind = IT_TUPLE; break;
   case T_STR: kind = IT_STR; break;
+  case T_BYTESTR: kind = IT_BYTES; break;
   case T_DICT: kind = IT_DICT_KEYS; break;
   case T_SET: case T_FROZENSET: kind = IT_SET; break;
   default: return exc_raise(vm, E_TypeError, "'%T' object is not iterable", obj);
@@ -658,6 +661,12 @@ int vm_next(VM *vm, Value itv, Value *out) {
     Value *items = seq_items(vm, it->seq, &n);
     if (it->cur < 0 || it->cur >= n) return 0;
     *out = items[it->cur--];
+    return 1;
+  }
+  case IT_BYTES: {
+    Str *b = AS(vm, it->seq, Str);
+    if (it->cur >= b->nbytes) return 0;
+    *out = v_int((uint8_t)b->data[it->cur++]);
     return 1;
   }
   case IT_STR: {

@@ -264,7 +264,7 @@ static bool value_ok(Check *c, const Value *v) {
   case T_FUNC: return v->as.r < vm->nfuncs;
   case T_NATIVE: return v->as.r < bi_count;
   case T_STR: case T_LIST: case T_TUPLE: case T_DICT: case T_RANGE: case T_ITER: case T_SLICE: case T_BIGINT:
-  case T_CLASS: case T_INSTANCE: case T_WRAP: case T_SET: case T_FROZENSET: case T_CLOSURE: case T_CELL: case T_GEN:
+  case T_CLASS: case T_INSTANCE: case T_WRAP: case T_SET: case T_FROZENSET: case T_CLOSURE: case T_CELL: case T_GEN: case T_BYTESTR:
     return v->as.r <= 0xffffffffu && is_obj(c, (Ref)v->as.r, v->tag);
   case T_NOSELF: return v->as.r == 0;             /* a marker in a call window, no object */
   default: return false;                          /* ARRAY, BYTES are never values */
@@ -278,7 +278,7 @@ static bool values_ok(Check *c, const Value *v, size_t n) {
 
 static size_t min_size(uint32_t type) {
   switch (type) {
-  case T_STR: return sizeof(Str) + 1;
+  case T_STR: case T_BYTESTR: return sizeof(Str) + 1;
   case T_LIST: return sizeof(List);
   case T_TUPLE: return sizeof(Tuple);
   case T_DICT: return sizeof(Dict);
@@ -347,6 +347,10 @@ static bool object_ok(Check *c, Ref r) {
     return (uint64_t)sizeof(Str) + s->nbytes + 1 <= h->size && s->data[s->nbytes] == 0 &&
            utf8_valid((const uint8_t *)s->data, s->nbytes) && utf8_count(s->data, s->nbytes) == s->nchars;
   }
+  case T_BYTESTR: {
+    Str *s = (Str *)h;
+    return (uint64_t)sizeof(Str) + s->nbytes + 1 <= h->size && s->nchars == s->nbytes;
+  }
   case T_LIST: {
     List *l = (List *)h;
     return l->len <= l->cap && raw_ok(c, l->items, T_ARRAY, (uint64_t)l->cap * sizeof(Value)) &&
@@ -383,6 +387,7 @@ static bool object_ok(Check *c, Ref r) {
     case IT_RANGE: return it->step != 0;
     case IT_LIST: return t == T_LIST && it->cur >= 0;
     case IT_TUPLE: return t == T_TUPLE && it->cur >= 0;
+    case IT_BYTES: return t == T_BYTESTR && it->cur >= 0;
     case IT_STR: return t == T_STR && it->cur >= 0 && it->cur <= AS(vm, it->seq, Str)->nbytes;
     case IT_DICT_KEYS: case IT_DICT_VALUES: case IT_DICT_ITEMS: return t == T_DICT && it->cur >= 0;
     case IT_REVERSED: return t == T_LIST || t == T_TUPLE;

@@ -22,7 +22,7 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
   X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset") X(CLASS, "type") X(INSTANCE, "object") \
   X(WRAP, "method") X(NOSELF, "<noself>") \
-  X(CLOSURE, "function") X(CELL, "cell") X(GEN, "generator")
+  X(CLOSURE, "function") X(CELL, "cell") X(GEN, "generator") X(BYTESTR, "bytes")
 
 enum {
 #define X(name, pyname) T_##name,
@@ -125,7 +125,7 @@ typedef struct Range {
 } Range;
 
 enum { IT_RANGE, IT_LIST, IT_TUPLE, IT_STR, IT_DICT_KEYS, IT_DICT_VALUES, IT_DICT_ITEMS, IT_REVERSED, IT_SET,
-       IT_MAP, IT_FILTER, IT_ENUMERATE, IT_ZIP };   /* enumerate/zip: seq = (iterator...), enumerate's count in cur */   /* map/filter: seq = (function, iterator...) */
+       IT_MAP, IT_FILTER, IT_ENUMERATE, IT_ZIP, IT_BYTES };   /* enumerate/zip: seq = (iterator...), enumerate's count in cur */   /* map/filter: seq = (function, iterator...) */
 typedef struct Iter {
   ObjHdr h;
   uint32_t kind, pad;

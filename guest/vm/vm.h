@@ -315,7 +315,16 @@ int iter2_next(VM *vm, Value it, Value *out);                      /* enumerate 
 bool dict_or(VM *vm, Value a, Value b, Value *out);                /* a | b for dicts */
 bool dict_update_from(VM *vm, Value *d, Value other);              /* dict or iterable of pairs; *d rewritten */
 NATIVE(bi_enumerate); NATIVE(bi_zip); NATIVE(bi_round); NATIVE(m_list_remove); NATIVE(m_dict_setdefault);
-NATIVE(m_dict_update); NATIVE(m_dict_popitem); NATIVE(bi_dict_fromkeys);                                       /* uncaught SystemExit: its status, else -1 */
+NATIVE(m_dict_update); NATIVE(m_dict_popitem); NATIVE(bi_dict_fromkeys);
+/* bytes.c */
+bool slice_indices(VM *vm, Slice *sl, int64_t n, int64_t *start, int64_t *step, int64_t *count);   /* object.c */
+Ref bytes_new(VM *vm, const void *s, size_t n);
+void bytes_repr(StrBuf *sb, Value b);
+bool bytes_getitem(VM *vm, Value b, Value key, Value *out);
+bool bytes_contains(VM *vm, Value b, Value x, bool *res);
+bool bytes_concat(VM *vm, Value a, Value b, Value *out);
+bool bytes_repeat(VM *vm, Value b, Value k, Value *out);
+NATIVE(bi_bytes); NATIVE(m_bytes_decode); NATIVE(m_str_encode); NATIVE(m_bytes_hex); NATIVE(m_bytes_count); NATIVE(m_bytes_find);                                       /* uncaught SystemExit: its status, else -1 */
 NATIVE(mt_sqrt); NATIVE(mt_exp); NATIVE(mt_sin); NATIVE(mt_cos); NATIVE(mt_tan); NATIVE(mt_atan); NATIVE(mt_asin);
 NATIVE(mt_acos); NATIVE(mt_fabs); NATIVE(mt_log); NATIVE(mt_log2); NATIVE(mt_log10); NATIVE(mt_pow); NATIVE(mt_atan2);
 NATIVE(mt_fmod); NATIVE(mt_copysign); NATIVE(mt_hypot); NATIVE(mt_degrees); NATIVE(mt_radians); NATIVE(mt_isfinite);

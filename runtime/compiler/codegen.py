@@ -157,6 +157,8 @@ class Compiler(ExcGen):
             return self.const("FLOAT", struct.unpack("<Q", struct.pack("<d", v))[0])
         if isinstance(v, str):
             return self.const("STR", self.string(v))
+        if isinstance(v, bytes):
+            return self.const("BYTES", self.string(v.hex()))
         raise self.error(node, f"{type(v).__name__} literals")
 
     def global_slot(self, name: str) -> int:

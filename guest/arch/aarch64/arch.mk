@@ -17,9 +17,11 @@ A64_ARCH_OPT ?= -Oz
 A64_HOT_SRCS := vm/interp.c vm/dict.c
 # -mgeneral-regs-only is not used: the VM computes with doubles (boot.S turns
 # FP/SIMD on before any C runs).  -mstrict-align: device memory (and memory
-# before the MMU is on) faults on unaligned accesses.
+# before the MMU is on) faults on unaligned accesses.  -ffp-contract=off: GCC
+# would fuse a*b+c into one fmadd (one rounding instead of two), and floats
+# must come out bit-identical to x86_64 (and CPython), also across a migration.
 A64_CFLAGS = -std=gnu11 $(A64_OPT) $(A64_LTO) -g $(WARN) -ffreestanding -fbuiltin -fno-pic -fno-pie \
-	-mcmodel=small -mstrict-align -fno-stack-protector -mbranch-protection=none \
+	-mcmodel=small -mstrict-align -ffp-contract=off -fno-stack-protector -mbranch-protection=none \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables -fno-common -mno-outline-atomics \
 	-ffunction-sections -fdata-sections -fno-tree-loop-distribute-patterns \
 	-Ivm -Ilib -Iarch/common -I$(A64_DIR) -DDRIFT_GUEST=1 -MMD -MP
