@@ -261,6 +261,16 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   if (obj.tag == T_INSTANCE) {
     Instance *in = AS(vm, obj, Instance);
     if (str_eq(name, "__class__")) { *out = v_obj(T_CLASS, in->cls); return true; }
+    if (str_eq(name, "__dict__")) {                 /* the attribute dict itself: writes through it may shadow */
+      if (!in->dict) {
+        Ref d = dict_new(vm, 4);
+        if (!d) return false;
+        AS(vm, obj, Instance)->dict = d;
+      }
+      vm->shadowed = 1;
+      *out = v_obj(T_DICT, AS(vm, obj, Instance)->dict);
+      return true;
+    }
     if (CLS(vm, in->cls)->flags & CF_EXC) {
       if (str_eq(name, "args")) { *out = in->x[EX_ARGS]; return true; }
       if (str_eq(name, "__cause__")) { *out = in->x[EX_CAUSE]; return true; }
