@@ -277,6 +277,11 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
       if (str_eq(name, "__context__")) { *out = in->x[EX_CONTEXT]; return true; }
       if (str_eq(name, "__suppress_context__")) { *out = in->x[EX_SUPPRESS]; return true; }
       if (str_eq(name, "__traceback__")) { *out = v_none(); return true; }
+      if (str_eq(name, "code") && cls_is_sub(vm, in->cls, vm->classes[E_SystemExit])) {   /* SystemExit.code */
+        Tuple *t = AS(vm, in->x[EX_ARGS], Tuple);
+        *out = in->x[EX_ARGS].tag != T_TUPLE ? in->x[EX_ARGS] : t->len == 0 ? v_none() : t->len == 1 ? t->v[0] : in->x[EX_ARGS];
+        return true;
+      }
     }
   } else if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);
