@@ -57,6 +57,7 @@ static bool dunders_boot(VM *vm);
 static bool find_dunder(VM *vm, Value v, int d, Value *fn);
 static bool sb_dunder(StrBuf *sb, Value fn, Value self, const char *what);
 static bool is_notimpl(VM *vm, Value v);
+static Ref vtype_of(VM *vm, Value v);
 
 /* Make `object` and the exception classes (load time, before heap_lo rises). */
 bool cls_boot(VM *vm) {
@@ -273,10 +274,20 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
     }
     if (CLS(vm, in->cls)->flags & CF_EXC) {
       if (str_eq(name, "args")) { *out = in->x[EX_ARGS]; return true; }
+      if (str_eq(name, "value") && cls_is_sub(vm, in->cls, vm->classes[E_StopIteration])) {   /* StopIteration.value */
+        Value args = in->x[EX_ARGS];
+        *out = args.tag == T_TUPLE && AS(vm, args, Tuple)->len ? AS(vm, args, Tuple)->v[0] : v_none();
+        return true;
+      }
       if (str_eq(name, "__cause__")) { *out = in->x[EX_CAUSE]; return true; }
       if (str_eq(name, "__context__")) { *out = in->x[EX_CONTEXT]; return true; }
       if (str_eq(name, "__suppress_context__")) { *out = in->x[EX_SUPPRESS]; return true; }
       if (str_eq(name, "__traceback__")) { *out = v_none(); return true; }
+      if (str_eq(name, "code") && cls_is_sub(vm, in->cls, vm->classes[E_SystemExit])) {   /* SystemExit.code */
+        Tuple *t = AS(vm, in->x[EX_ARGS], Tuple);
+        *out = in->x[EX_ARGS].tag != T_TUPLE ? in->x[EX_ARGS] : t->len == 0 ? v_none() : t->len == 1 ? t->v[0] : in->x[EX_ARGS];
+        return true;
+      }
     }
   } else if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);
@@ -285,9 +296,10 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   } else if (obj.tag == T_NATIVE && str_eq(name, "__name__")) {
     const char *n = bi_natives[obj.as.i].name;
     return str_value(vm, n, strlen(n), out);
-  } else if (obj.tag == T_FUNC && str_eq(name, "__name__")) {
-    *out = v_obj(T_STR, vm->strings[vm->funcs[obj.as.i].name]);
-    return true;
+  } else if (obj.tag == T_FUNC || obj.tag == T_CLOSURE || obj.tag == T_GEN) {
+    uint32_t fi = obj.tag == T_FUNC ? (uint32_t)obj.as.i : obj.tag == T_CLOSURE ? AS(vm, obj, FuncObj)->func : AS(vm, obj, Gen)->func;
+    if (str_eq(name, "__name__")) { *out = v_obj(T_STR, vm->strings[vm->funcs[fi].name]); return true; }
+    if (str_eq(name, "__qualname__")) { *out = v_obj(T_STR, vm->strings[vm->funcs[fi].qualname]); return true; }
   }
   return false;
 }
@@ -483,7 +495,11 @@ bool obj_type(VM *vm, Value v, Value *out) {
   if (v.tag == T_INSTANCE) { *out = v_obj(T_CLASS, AS(vm, v, Instance)->cls); return true; }
   const char *n = v.tag == T_CLASS ? "type" : type_name(v);
   int ix = bi_lookup_global(n, strlen(n));
-  if (ix < 0) return exc_raise(vm, E_NotImplementedError, "type() of a '%s' value", n);
+  if (ix < 0) {
+    Ref vt = vtype_of(vm, v);
+    if (vt) { *out = v_obj(T_CLASS, vt); return true; }
+    return exc_raise(vm, E_NotImplementedError, "type() of a '%s' value", n);
+  }
   *out = v_native((uint32_t)ix);
   return true;
 }
@@ -496,6 +512,7 @@ bool obj_isinstance(VM *vm, Value v, Value cls, bool *res) {
     return true;
   }
   if (cls.tag == T_CLASS) {
+    if (v.tag != T_INSTANCE && vtype_of(vm, v) == (Ref)cls.as.r) { *res = true; return true; }
     *res = (Ref)cls.as.r == vm->classes[OBJECT_CLASS] || (v.tag == T_INSTANCE && cls_is_sub(vm, cls_of(vm, v), (Ref)cls.as.r));
     return true;
   }
@@ -714,6 +731,16 @@ static const char *const dunder_names[] = {
 #undef X
 };
 
+static const char *const vtype_names[4] = {"NoneType", "function", "builtin_function_or_method", "generator"};
+
+/* The vtypes[] class for a value's type, or 0. */
+static Ref vtype_of(VM *vm, Value v) {
+  const char *t = type_name(v);
+  for (int k = 0; k < 4; k++)
+    if (vm->vtypes[k] && strlen(t) == strlen(vtype_names[k]) && !memcmp(t, vtype_names[k], strlen(t))) return vm->vtypes[k];
+  return 0;
+}
+
 /* Intern the dunder names and make NotImplemented (load time: immortal). */
 static bool dunders_boot(VM *vm) {
   for (int d = 0; d < D__COUNT; d++)
@@ -724,6 +751,12 @@ static bool dunders_boot(VM *vm) {
   if (!inst) return false;
   OBJ(vm, inst, Instance)->cls = r;
   vm->notimpl = v_obj(T_INSTANCE, inst);
+  for (int k = 0; k < 4; k++) {                  /* type(x) for values with no built-in type name */
+    const char *n = vtype_names[k];
+    if (!(name = str_new(vm, n, strlen(n))) ||
+        !(vm->vtypes[k] = class_make(vm, name, v_obj(T_CLASS, vm->classes[OBJECT_CLASS]), -1, CF_BUILTIN)))
+      return false;
+  }
   return true;
 }
 

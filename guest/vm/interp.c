@@ -999,7 +999,7 @@ L_DICTMERGE: {
     DictEntry e = dict_entries(vm, AS(vm, RB, Dict))[k];
     bool found;
     if (e.key.tag == T_UNBOUND) continue;
-    if (e.key.tag != T_STR) { exc_raise(vm, E_TypeError, "%s%s() keywords must be strings", callee_mod(RC), callee_desc(vm, RC)); goto error; }
+    if (e.key.tag != T_STR) { exc_raise(vm, E_TypeError, "keywords must be strings"); goto error; }
     CHECK(dict_get(vm, AS(vm, RA, Dict), e.key, &t, &found));
     if (found) { exc_raise(vm, E_TypeError, "%s%s() got multiple values for keyword argument '%S'", callee_mod(RC), callee_desc(vm, RC), AS(vm, e.key, Str)); goto error; }
     CHECK(dict_set(vm, RA, e.key, e.val));
@@ -1170,7 +1170,7 @@ L_GETATTR: {
     uint32_t top = fr->base + vm->funcs[fr->func].nregs;
     if (top + 4 > vm->stack_size) { pending_ret = 0; exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); goto error; }
     vm->stack[top] = t;
-    vm->stack[top + 1] = RA;
+    vm->stack[top + 1] = RA.tag == T_WRAP ? AS(vm, RA, Wrap)->b : RA;   /* super().prop: the getter gets self */
     i = OP_CALL | (top - fr->base) << 8 | 1u << 16;
   }
   goto L_CALL;
