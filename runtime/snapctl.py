@@ -1,7 +1,7 @@
 """Taking and restoring VM snapshots of partitions (docs/snapshots.md).
 
-Taking: the host sends the control record ``ESC snap`` on the partition's
-channel; at its next safe point the guest writes the snapshot into its own
+Taking: the host sends a break on the partition's channel (QMP
+``chardev-send-break``, which the guest polls for); at its next safe point the guest writes the snapshot into its own
 RAM and answers ``ESC snap ADDR LEN`` (in the channel log); the host copies
 those bytes out with QMP ``pmemsave`` -- it never interprets the heap -- checks
 the header, then answers ``ESC resume`` or ``ESC stop``.  Between the two the
@@ -150,7 +150,7 @@ def take(name: str, timeout: float = SNAP_TIMEOUT_S) -> Taken:
     with _channel(d.path) as sock:
         keep = False
         try:
-            sock.sendall(b"\x1bsnap\n")
+            qmp(d / QMP_SOCK, [("chardev-send-break", {"id": "ch"})])   # the guest polls for it
             words = _record(log, mark, "snap", time.monotonic() + timeout)
             paused = time.monotonic()
             taken = Taken(b"", None, paused, sock)

@@ -64,3 +64,17 @@ def test_uncaught_memory_error_is_a_traceback(drift_vm: Path, tmp_path: Path) ->
     assert r.returncode == 1
     assert r.stderr.startswith(b"Traceback (most recent call last):\n")
     assert r.stderr.strip().splitlines()[-1] == b"MemoryError"
+
+
+def test_memory_and_recursion_errors_in_the_guest(tmp_path: Path, kernel: Path) -> None:
+    """The same program booted under QEMU (TCG) with 8 MiB: the guest survives."""
+    import sys
+
+    from conftest import need_tool
+    need_tool("qemu-system-x86_64")
+    app = tmp_path / "m.py"
+    app.write_text(PROGRAM)
+    r = subprocess.run([sys.executable, "-m", "runtime", "run", "--accel", "tcg", "--memory", "8", "--timeout", "120",
+                        str(app)], capture_output=True, timeout=240)
+    assert r.returncode == 0, r.stderr.decode()
+    assert r.stdout == EXPECTED

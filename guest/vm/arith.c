@@ -232,6 +232,8 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   if (op == OP_MUL && b.tag == T_BYTESTR && is_int(a)) return bytes_repeat(vm, b, a, out);
   if (op == OP_MOD && a.tag == T_STR) return str_percent(vm, a, b, out);
   if (op == OP_BOR && a.tag == T_DICT && b.tag == T_DICT) return dict_or(vm, a, b, out);
+  if ((is_setlike_view(a) || is_setlike_view(b)) && (op == OP_BOR || op == OP_BAND || op == OP_SUB || op == OP_BXOR))
+    return view_setop(vm, op, a, b, out);
   return exc_type_error_op(vm, op_symbol(op), a, b);
 }
 

@@ -811,11 +811,13 @@ NATIVE(m_dict_get) {
 /* keys/values/items: kind is an IT_DICT_* iterator kind.  Returns a list (see docs/language.md). */
 static bool dict_view(VM *vm, Value *a, int n, uint32_t kind, Value *out) {
   if (!want_args(vm, "keys", n - 1, 0, 0)) return false;
-  Ref r = heap_alloc(vm, T_ITER, sizeof(Iter));
+  uint32_t tag = kind == IT_DICT_KEYS ? T_DKEYS : kind == IT_DICT_VALUES ? T_DVALUES : T_DITEMS;
+  Ref r = heap_alloc(vm, tag, sizeof(Iter));      /* a live view of the dict (builtins2.c) */
   if (!r) return false;
   OBJ(vm, r, Iter)->kind = kind;
   OBJ(vm, r, Iter)->seq = a[0];
-  return to_list(vm, v_obj(T_ITER, r), out);
+  *out = v_obj(tag, r);
+  return true;
 }
 NATIVE(m_dict_keys) { return dict_view(vm, a, n, IT_DICT_KEYS, out); }
 NATIVE(m_dict_values) { return dict_view(vm, a, n, IT_DICT_VALUES, out); }

@@ -279,3 +279,50 @@ bool dict_or(VM *vm, Value a, Value b, Value *out) {
   *out = v_obj(T_DICT, d);
   return dict_update_from(vm, out, a) && dict_update_from(vm, out, b);
 }
+
+/* ---- dict views: dict_keys, dict_values, dict_items (live, over the dict) ------------ */
+bool is_setlike_view(Value v) { return v.tag == T_DKEYS || v.tag == T_DITEMS; }
+
+/* x in view: keys by lookup, items by lookup and value equality, values by scan. */
+bool view_contains(VM *vm, Value view, Value x, bool *res) {
+  Value d = AS(vm, view, Iter)->seq, v;
+  if (view.tag == T_DKEYS) return dict_get(vm, AS(vm, d, Dict), x, &v, res);
+  if (view.tag == T_DITEMS) {
+    *res = false;
+    if (x.tag != T_TUPLE || AS(vm, x, Tuple)->len != 2) return true;
+    bool found;
+    if (!dict_get(vm, AS(vm, d, Dict), AS(vm, x, Tuple)->v[0], &v, &found)) return false;
+    return !found || values_equal(vm, v, AS(vm, x, Tuple)->v[1], res);
+  }
+  *res = false;
+  for (uint32_t i = 0; i < AS(vm, d, Dict)->used && !*res; i++) {
+    DictEntry e = dict_entries(vm, AS(vm, d, Dict))[i];
+    if (e.key.tag != T_UNBOUND && !values_equal(vm, e.val, x, res)) return false;
+  }
+  return true;
+}
+
+/* A set of the view's items (keys or (key, value) tuples), or of any iterable. */
+static bool to_set(VM *vm, Value v, Value *out) {
+  if (is_anyset(v)) { *out = v; return true; }
+  return bi_set(vm, &v, 1, NULL, 0, out);
+}
+
+bool view_equal(VM *vm, Value a, Value b, bool *eq) {
+  Value x, y;
+  *eq = false;
+  if (!(is_setlike_view(a) || is_anyset(a)) || !(is_setlike_view(b) || is_anyset(b))) return true;
+  vm->gc_hold++;                                   /* x lives in a C local */
+  bool ok = to_set(vm, a, &x) && to_set(vm, b, &y) && set_equal(vm, x, y, eq);
+  vm->gc_hold--;
+  return ok;
+}
+
+bool view_setop(VM *vm, int op, Value a, Value b, Value *out) {
+  Value x, y;
+  vm->gc_hold++;                                   /* x lives in a C local */
+  bool ok = (a.tag == T_SET ? (x = a, true) : bi_set(vm, &a, 1, NULL, 0, &x)) && to_set(vm, b, &y) &&
+            set_binop(vm, op, x, y, out);
+  vm->gc_hold--;
+  return ok;
+}

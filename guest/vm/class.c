@@ -261,12 +261,27 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   if (obj.tag == T_INSTANCE) {
     Instance *in = AS(vm, obj, Instance);
     if (str_eq(name, "__class__")) { *out = v_obj(T_CLASS, in->cls); return true; }
+    if (str_eq(name, "__dict__")) {                 /* the attribute dict itself: writes through it may shadow */
+      if (!in->dict) {
+        Ref d = dict_new(vm, 4);
+        if (!d) return false;
+        AS(vm, obj, Instance)->dict = d;
+      }
+      vm->shadowed = 1;
+      *out = v_obj(T_DICT, AS(vm, obj, Instance)->dict);
+      return true;
+    }
     if (CLS(vm, in->cls)->flags & CF_EXC) {
       if (str_eq(name, "args")) { *out = in->x[EX_ARGS]; return true; }
       if (str_eq(name, "__cause__")) { *out = in->x[EX_CAUSE]; return true; }
       if (str_eq(name, "__context__")) { *out = in->x[EX_CONTEXT]; return true; }
       if (str_eq(name, "__suppress_context__")) { *out = in->x[EX_SUPPRESS]; return true; }
       if (str_eq(name, "__traceback__")) { *out = v_none(); return true; }
+      if (str_eq(name, "code") && cls_is_sub(vm, in->cls, vm->classes[E_SystemExit])) {   /* SystemExit.code */
+        Tuple *t = AS(vm, in->x[EX_ARGS], Tuple);
+        *out = in->x[EX_ARGS].tag != T_TUPLE ? in->x[EX_ARGS] : t->len == 0 ? v_none() : t->len == 1 ? t->v[0] : in->x[EX_ARGS];
+        return true;
+      }
     }
   } else if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);

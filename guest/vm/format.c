@@ -150,6 +150,27 @@ static bool put_repr(StrBuf *sb, Value v) {
     return true;
   }
   case T_BYTESTR: bytes_repr(sb, v); return true;
+  case T_DKEYS: case T_DVALUES: case T_DITEMS: {   /* dict_keys([...]): the items in order */
+    const char *t = type_name(v);
+    Dict *d = AS(vm, AS(vm, v, Iter)->seq, Dict);
+    if (repr_depth > 100) { sb_put(sb, "...", 3); return true; }
+    repr_depth++;
+    sb_put(sb, t, strlen(t));
+    sb_put(sb, "([", 2);
+    bool first = true, ok = true;
+    for (uint32_t i = 0; ok && i < d->used && !sb->failed; i++) {
+      DictEntry e = dict_entries(vm, d)[i];
+      if (e.key.tag == T_UNBOUND) continue;
+      if (!first) sb_put(sb, ", ", 2);
+      first = false;
+      if (v.tag == T_DITEMS) { sb_putc(sb, '('); ok = put_repr(sb, e.key); sb_put(sb, ", ", 2); ok = ok && put_repr(sb, e.val); sb_putc(sb, ')'); }
+      else ok = put_repr(sb, v.tag == T_DKEYS ? e.key : e.val);
+      d = AS(vm, AS(vm, v, Iter)->seq, Dict);
+    }
+    sb_put(sb, "])", 2);
+    repr_depth--;
+    return ok;
+  }
   case T_SET: case T_FROZENSET: {
     bool fz = v.tag == T_FROZENSET, empty = AS(vm, v, Set)->used == 0;
     if (fz) sb_put(sb, "frozenset(", 10);

@@ -80,7 +80,7 @@ static void scan(GC *gc, Ref r) {
     visit_ref(gc, &s->table);
     break;
   }
-  case T_ITER: visit_value(gc, &OBJ(vm, r, Iter)->seq); break;
+  case T_ITER: case T_DKEYS: case T_DVALUES: case T_DITEMS: visit_value(gc, &OBJ(vm, r, Iter)->seq); break;
   case T_SLICE: {
     Slice *s = OBJ(vm, r, Slice);
     visit_value(gc, &s->start); visit_value(gc, &s->stop); visit_value(gc, &s->step);

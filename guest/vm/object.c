@@ -169,6 +169,7 @@ bool truthy(VM *vm, Value v) {
   case T_TUPLE: return AS(vm, v, Tuple)->len != 0;
   case T_DICT: return AS(vm, v, Dict)->len != 0;
   case T_SET: case T_FROZENSET: return AS(vm, v, Set)->used != 0;
+  case T_DKEYS: case T_DVALUES: case T_DITEMS: return AS(vm, AS(vm, v, Iter)->seq, Dict)->len != 0;
   case T_RANGE: { Range *r = AS(vm, v, Range); return r->step > 0 ? r->start < r->stop : r->start > r->stop; }
   default: return true;
   }
@@ -205,6 +206,7 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
   if (unlikely(a.tag == T_INSTANCE || b.tag == T_INSTANCE)) return obj_eq(vm, a, b, eq);
   if (is_num(a) && is_num(b)) { *eq = num_cmp(vm, a, b) == 0; return true; }
   if (is_anyset(a) && is_anyset(b)) return set_equal(vm, a, b, eq);
+  if (is_setlike_view(a) || is_setlike_view(b)) return view_equal(vm, a, b, eq);
   if (a.tag != b.tag) { *eq = false; return true; }
   switch (a.tag) {
   case T_NONE: case T_UNBOUND: *eq = true; return true;
@@ -368,6 +370,7 @@ bool seq_len(VM *vm, Value v, int64_t *n) {
   case T_TUPLE: *n = AS(vm, v, Tuple)->len; return true;
   case T_DICT: *n = AS(vm, v, Dict)->len; return true;
   case T_SET: case T_FROZENSET: *n = AS(vm, v, Set)->used; return true;
+  case T_DKEYS: case T_DVALUES: case T_DITEMS: *n = AS(vm, AS(vm, v, Iter)->seq, Dict)->len; return true;
   case T_RANGE: *n = range_len(AS(vm, v, Range)); return true;
   default: return exc_raise(vm, E_TypeError, "object of type '%T' has no len()", v);
   }
@@ -537,6 +540,7 @@ bool contains(VM *vm, Value c, Value item, bool *res) {
   Value *items;
   if (unlikely(c.tag == T_INSTANCE)) return obj_contains(vm, c, item, res);
   if (c.tag == T_BYTESTR) return bytes_contains(vm, c, item, res);
+  if (c.tag == T_DKEYS || c.tag == T_DVALUES || c.tag == T_DITEMS) return view_contains(vm, c, item, res);
   switch (c.tag) {
   case T_STR:
     if (item.tag != T_STR) return exc_raise(vm, E_TypeError, "'in <string>' requires string as left operand, not %T", item);
@@ -580,6 +584,7 @@ bool vm_getiter(VM *vm, Value obj, Value *out) {
   case T_TUPLE: kind = IT_TUPLE; break;
   case T_STR: kind = IT_STR; break;
   case T_BYTESTR: kind = IT_BYTES; break;
+  case T_DKEYS: case T_DVALUES: case T_DITEMS: kind = AS(vm, obj, Iter)->kind; obj = AS(vm, obj, Iter)->seq; break;
   case T_DICT: kind = IT_DICT_KEYS; break;
   case T_SET: case T_FROZENSET: kind = IT_SET; break;
   default: return exc_raise(vm, E_TypeError, "'%T' object is not iterable", obj);

@@ -264,7 +264,7 @@ static bool value_ok(Check *c, const Value *v) {
   case T_FUNC: return v->as.r < vm->nfuncs;
   case T_NATIVE: return v->as.r < bi_count;
   case T_STR: case T_LIST: case T_TUPLE: case T_DICT: case T_RANGE: case T_ITER: case T_SLICE: case T_BIGINT:
-  case T_CLASS: case T_INSTANCE: case T_WRAP: case T_SET: case T_FROZENSET: case T_CLOSURE: case T_CELL: case T_GEN: case T_BYTESTR:
+  case T_CLASS: case T_INSTANCE: case T_WRAP: case T_SET: case T_FROZENSET: case T_CLOSURE: case T_CELL: case T_GEN: case T_BYTESTR: case T_DKEYS: case T_DVALUES: case T_DITEMS:
     return v->as.r <= 0xffffffffu && is_obj(c, (Ref)v->as.r, v->tag);
   case T_NOSELF: return v->as.r == 0;             /* a marker in a call window, no object */
   default: return false;                          /* ARRAY, BYTES are never values */
@@ -283,7 +283,7 @@ static size_t min_size(uint32_t type) {
   case T_TUPLE: return sizeof(Tuple);
   case T_DICT: return sizeof(Dict);
   case T_RANGE: return sizeof(Range);
-  case T_ITER: return sizeof(Iter);
+  case T_ITER: case T_DKEYS: case T_DVALUES: case T_DITEMS: return sizeof(Iter);
   case T_SLICE: return sizeof(Slice);
   case T_ARRAY: case T_BYTES: return sizeof(ObjHdr);
   case T_BIGINT: return sizeof(BigInt) + 4;
@@ -379,6 +379,7 @@ static bool object_ok(Check *c, Ref r) {
     return live == d->len && filled <= d->used;   /* so probing always finds an empty slot */
   }
   case T_RANGE: return ((Range *)h)->step != 0;
+  case T_DKEYS: case T_DVALUES: case T_DITEMS: return value_ok(c, &((Iter *)h)->seq) && ((Iter *)h)->seq.tag == T_DICT;
   case T_ITER: {
     Iter *it = (Iter *)h;
     if (!value_ok(c, &it->seq)) return false;

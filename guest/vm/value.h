@@ -22,7 +22,8 @@ typedef uint32_t Ref;            /* byte offset into the arena; 0 is "no object"
   X(ITER, "iterator") X(SLICE, "slice") X(ARRAY, "<array>") X(BYTES, "<raw>") \
   X(BIGINT, "int") X(SET, "set") X(FROZENSET, "frozenset") X(CLASS, "type") X(INSTANCE, "object") \
   X(WRAP, "method") X(NOSELF, "<noself>") \
-  X(CLOSURE, "function") X(CELL, "cell") X(GEN, "generator") X(BYTESTR, "bytes")
+  X(CLOSURE, "function") X(CELL, "cell") X(GEN, "generator") X(BYTESTR, "bytes") \
+  X(DKEYS, "dict_keys") X(DVALUES, "dict_values") X(DITEMS, "dict_items")   /* views: an Iter whose seq is the dict */
 
 enum {
 #define X(name, pyname) T_##name,

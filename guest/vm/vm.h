@@ -324,6 +324,10 @@ bool bytes_getitem(VM *vm, Value b, Value key, Value *out);
 bool bytes_contains(VM *vm, Value b, Value x, bool *res);
 bool bytes_concat(VM *vm, Value a, Value b, Value *out);
 bool bytes_repeat(VM *vm, Value b, Value k, Value *out);
+bool is_setlike_view(Value v);                                       /* dict_keys or dict_items */
+bool view_equal(VM *vm, Value a, Value b, bool *eq);
+bool view_contains(VM *vm, Value view, Value x, bool *res);
+bool view_setop(VM *vm, int op, Value a, Value b, Value *out);       /* view | & - ^ iterable: a set */
 NATIVE(bi_bytes); NATIVE(m_bytes_decode); NATIVE(m_str_encode); NATIVE(m_bytes_hex); NATIVE(m_bytes_count); NATIVE(m_bytes_find);                                       /* uncaught SystemExit: its status, else -1 */
 NATIVE(mt_sqrt); NATIVE(mt_exp); NATIVE(mt_sin); NATIVE(mt_cos); NATIVE(mt_tan); NATIVE(mt_atan); NATIVE(mt_asin);
 NATIVE(mt_acos); NATIVE(mt_fabs); NATIVE(mt_log); NATIVE(mt_log2); NATIVE(mt_log10); NATIVE(mt_pow); NATIVE(mt_atan2);

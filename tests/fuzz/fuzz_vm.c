@@ -49,6 +49,8 @@ void plat_first_instruction(void) {}
 int plat_snapshot(const uint8_t *snap, size_t len) { (void)snap; (void)len; return -1; }
 size_t plat_channel_pending(const uint8_t **p) { *p = NULL; return 0; }
 void plat_channel_preload(const uint8_t *p, size_t n) { (void)p; (void)n; }
+size_t plat_restore_wait(void) { return 0; }
+int plat_channel_interrupt;
 
 /* The VM never calls plat_exit (vm_run returns the status); reaching it is a bug. */
 _Noreturn void plat_exit(int status) { (void)status; abort(); }

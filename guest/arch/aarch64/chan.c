@@ -28,19 +28,22 @@ void channel_write(const char *buf, size_t len)
         uart_send(&uart_chan, buf, len);
 }
 
-/* snapchan.h: the received byte, -1 if none, -2 without a channel. */
-int chan_getc_nowait(void)
+/* snapchan.h: the line status register (-2 without a channel), the next byte. */
+int chan_lsr(void)
 {
-    if (!uart_chan.base)
-        return -2;
-    return uart_chan.base[UART_LSR] & 0x01 ? uart_chan.base[UART_RBR] : -1;
+    return uart_chan.base ? uart_chan.base[UART_LSR] : -2;
 }
 
-/* Sleep until a byte arrives: a byte arriving after the check leaves the
- * interrupt pending, which ends the wfi at once: no wake-up is lost. */
+int chan_rbr(void)
+{
+    return uart_chan.base[UART_RBR];
+}
+
+/* Sleep until the UART interrupts (the caller found no byte): an interrupt
+ * pending since its check ends the wfi at once, so no wake-up is lost. */
 void chan_wait(void)
 {
-    if (uart_chan.base && !(uart_chan.base[UART_LSR] & 0x01)) {
+    if (uart_chan.base) {
         __asm__ volatile("wfi" ::: "memory");
         gic_ack();
     }

@@ -2,14 +2,17 @@
  * snapchan.c -- the guest side of the host channel's input and of
  * snapshots, the same for every arch (docs/snapshots.md, docs/guest-abi.md).
  *
- * Input: the arch's UART is polled (chan_getc_nowait) into a buffer, from
- * which plat_channel_read() serves the program.  A line starting with a raw
+ * Input: when the program reads, the arch's UART is drained into a buffer,
+ * from which plat_channel_read() serves it.  A line starting with a raw
  * ESC is a control record: "snap", "resume" and "stop" are taken here, any
  * other (e.g. "resync") is passed on to the program's reader, which drops it.
  *
- * Snapshot requests: the interpreter calls plat_poll() every
- * SNAP_POLL_EVERY safe points (one decrement on the fast path, no device
- * access); "ESC snap" makes the VM write a snapshot at the next safe point.
+ * Snapshot requests: a break on the channel (QMP chardev-send-break; or the
+ * record "ESC snap" when the program reads).  The interpreter calls
+ * plat_poll() every SNAP_POLL_EVERY safe points (one decrement on the fast
+ * path), which reads only the line status register: input stays in the UART
+ * until the program reads it.  The VM then writes a snapshot at its next
+ * safe point.
  * plat_snapshot() then tells the host where it lies in guest RAM ("ESC snap
  * ADDR LEN": the host reads it out, e.g. with QMP pmemsave) and waits for
  * "ESC resume" (go on) or "ESC stop" (end with SNAPSTOP).
@@ -105,19 +108,40 @@ static void feed(uint8_t c)
     line_start = c == '\n';
 }
 
+static unsigned breaks;                 /* breaks seen whose NUL byte is still in the FIFO */
+
+/* The line status; a break (the host's snapshot request: QMP
+ * chardev-send-break) requests a snapshot.  Reading LSR clears BI. */
+static int line_status(void)
+{
+    int l = chan_lsr();
+    if (l >= 0 && (l & 0x10)) {
+        breaks++;
+        vm_request_snapshot();
+    }
+    return l;
+}
+
 /* Take whatever the UART holds.  Returns 0 if there is no channel. */
 static int drain(void)
 {
-    int c;
-    while ((c = chan_getc_nowait()) >= 0)
-        feed((uint8_t)c);
-    return c != -2;
+    int l;
+    while ((l = line_status()) >= 0 && (l & 0x01)) {
+        int c = chan_rbr();
+        if (c == 0 && breaks)
+            breaks--;                           /* the NUL a break leaves in the FIFO */
+        else
+            feed((uint8_t)c);
+    }
+    return l != -2;
 }
 
+/* Between bytecodes: only the line status, so input stays in the UART until
+ * the program reads it (the host's send waits for that). */
 void plat_poll(void)
 {
     vm_snapshot_host_seals = 1;                 /* the host fills in the checksum (snapctl.take) */
-    drain();
+    line_status();
 }
 
 int plat_channel_interrupt;

@@ -8,9 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* arch (chan.c): a received channel byte, -1 if none is waiting, -2 if
- * there is no channel; and sleep until one arrives (hlt / wfi). */
-int chan_getc_nowait(void);
+/* arch (chan.c): the channel UART's line status register (-2 if there is
+ * no channel), its next received byte, and sleep until it interrupts. */
+int chan_lsr(void);
+int chan_rbr(void);
 void chan_wait(void);
 void channel_write(const char *buf, size_t len);
 

@@ -33,19 +33,23 @@ void channel_write(const char *buf, size_t len)
         uart_send(COM3, uart_depth[2], buf, len);
 }
 
-/* snapchan.h: the received byte, -1 if none, -2 without a channel. */
-int chan_getc_nowait(void)
+/* snapchan.h: the line status register (-2 without a channel), the next byte. */
+int chan_lsr(void)
 {
-    if (!channel_ready())
-        return -2;
-    return inb(COM3 + UART_LSR) & 0x01 ? inb(COM3 + UART_RBR) : -1;
+    return channel_ready() ? inb(COM3 + UART_LSR) : -2;
 }
 
-/* Sleep until a byte arrives.  `sti; hlt` is atomic: an interrupt that
- * became pending after the check wakes the hlt instead of being lost.
- * Interrupts are off again once we leave. */
+int chan_rbr(void)
+{
+    return inb(COM3 + UART_RBR);
+}
+
+/* Sleep until the UART interrupts (the caller found no byte, interrupts
+ * off): `sti; hlt` is atomic, so an interrupt that became pending after its
+ * check wakes the hlt instead of being lost.  Interrupts are off again once
+ * we leave. */
 void chan_wait(void)
 {
-    if (channel_ready() && !(inb(COM3 + UART_LSR) & 0x01))
+    if (channel_ready())
         __asm__ volatile("sti; hlt; cli" ::: "memory");
 }
