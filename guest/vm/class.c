@@ -57,6 +57,7 @@ static bool dunders_boot(VM *vm);
 static bool find_dunder(VM *vm, Value v, int d, Value *fn);
 static bool sb_dunder(StrBuf *sb, Value fn, Value self, const char *what);
 static bool is_notimpl(VM *vm, Value v);
+static Ref vtype_of(VM *vm, Value v);
 
 /* Make `object` and the exception classes (load time, before heap_lo rises). */
 bool cls_boot(VM *vm) {
@@ -488,7 +489,11 @@ bool obj_type(VM *vm, Value v, Value *out) {
   if (v.tag == T_INSTANCE) { *out = v_obj(T_CLASS, AS(vm, v, Instance)->cls); return true; }
   const char *n = v.tag == T_CLASS ? "type" : type_name(v);
   int ix = bi_lookup_global(n, strlen(n));
-  if (ix < 0) return exc_raise(vm, E_NotImplementedError, "type() of a '%s' value", n);
+  if (ix < 0) {
+    Ref vt = vtype_of(vm, v);
+    if (vt) { *out = v_obj(T_CLASS, vt); return true; }
+    return exc_raise(vm, E_NotImplementedError, "type() of a '%s' value", n);
+  }
   *out = v_native((uint32_t)ix);
   return true;
 }
@@ -501,6 +506,7 @@ bool obj_isinstance(VM *vm, Value v, Value cls, bool *res) {
     return true;
   }
   if (cls.tag == T_CLASS) {
+    if (v.tag != T_INSTANCE && vtype_of(vm, v) == (Ref)cls.as.r) { *res = true; return true; }
     *res = (Ref)cls.as.r == vm->classes[OBJECT_CLASS] || (v.tag == T_INSTANCE && cls_is_sub(vm, cls_of(vm, v), (Ref)cls.as.r));
     return true;
   }
@@ -719,6 +725,16 @@ static const char *const dunder_names[] = {
 #undef X
 };
 
+static const char *const vtype_names[4] = {"NoneType", "function", "builtin_function_or_method", "generator"};
+
+/* The vtypes[] class for a value's type, or 0. */
+static Ref vtype_of(VM *vm, Value v) {
+  const char *t = type_name(v);
+  for (int k = 0; k < 4; k++)
+    if (vm->vtypes[k] && strlen(t) == strlen(vtype_names[k]) && !memcmp(t, vtype_names[k], strlen(t))) return vm->vtypes[k];
+  return 0;
+}
+
 /* Intern the dunder names and make NotImplemented (load time: immortal). */
 static bool dunders_boot(VM *vm) {
   for (int d = 0; d < D__COUNT; d++)
@@ -729,6 +745,12 @@ static bool dunders_boot(VM *vm) {
   if (!inst) return false;
   OBJ(vm, inst, Instance)->cls = r;
   vm->notimpl = v_obj(T_INSTANCE, inst);
+  for (int k = 0; k < 4; k++) {                  /* type(x) for values with no built-in type name */
+    const char *n = vtype_names[k];
+    if (!(name = str_new(vm, n, strlen(n))) ||
+        !(vm->vtypes[k] = class_make(vm, name, v_obj(T_CLASS, vm->classes[OBJECT_CLASS]), -1, CF_BUILTIN)))
+      return false;
+  }
   return true;
 }
 

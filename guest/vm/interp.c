@@ -1170,7 +1170,7 @@ L_GETATTR: {
     uint32_t top = fr->base + vm->funcs[fr->func].nregs;
     if (top + 4 > vm->stack_size) { pending_ret = 0; exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); goto error; }
     vm->stack[top] = t;
-    vm->stack[top + 1] = RA;
+    vm->stack[top + 1] = RA.tag == T_WRAP ? AS(vm, RA, Wrap)->b : RA;   /* super().prop: the getter gets self */
     i = OP_CALL | (top - fr->base) << 8 | 1u << 16;
   }
   goto L_CALL;

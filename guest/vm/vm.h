@@ -112,6 +112,7 @@ typedef struct VM {
   uint32_t cls_ver;               /* bumped when any class changes and by the collector */
   Ref dunders[D__COUNT];          /* interned "__init__", ... (immortal) */
   Value notimpl;                  /* the NotImplemented singleton (immortal) */
+  Ref vtypes[4];                  /* classes for type(x) of NoneType, function, builtin, generator values */
   uint32_t gc_hold;               /* > 0: no collection (C holds heap refs across a dunder call) */
   uint32_t shadowed;              /* an instance attribute may hide a method: METHOD checks instance dicts */
   AttrCache *acache;              /* per constant */
