@@ -36,7 +36,6 @@ CASES = [
     ("yield 1\n", 1, 1, "error: 'yield' outside function"),
     ("x = [(yield) for i in y]\n", 1, 7, "error: 'yield' inside list comprehension"),
     ("async def f():\n    pass\n", 1, 1, "unsupported: async functions"),
-    ("@dec\ndef f():\n    pass\n", 1, 2, "unsupported: decorators"),
     ("def f(a, /):\n    pass\n", 1, 1, "unsupported: positional-only parameters"),
     ("g = lambda a, a: 0\n", 1, 15, "error: duplicate argument 'a' in function definition"),
     ("def f(a, /, b):\n    pass\n", 1, 1, "unsupported: positional-only parameters"),

@@ -274,6 +274,11 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
     }
     if (CLS(vm, in->cls)->flags & CF_EXC) {
       if (str_eq(name, "args")) { *out = in->x[EX_ARGS]; return true; }
+      if (str_eq(name, "value") && cls_is_sub(vm, in->cls, vm->classes[E_StopIteration])) {   /* StopIteration.value */
+        Value args = in->x[EX_ARGS];
+        *out = args.tag == T_TUPLE && AS(vm, args, Tuple)->len ? AS(vm, args, Tuple)->v[0] : v_none();
+        return true;
+      }
       if (str_eq(name, "__cause__")) { *out = in->x[EX_CAUSE]; return true; }
       if (str_eq(name, "__context__")) { *out = in->x[EX_CONTEXT]; return true; }
       if (str_eq(name, "__suppress_context__")) { *out = in->x[EX_SUPPRESS]; return true; }
@@ -291,9 +296,10 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   } else if (obj.tag == T_NATIVE && str_eq(name, "__name__")) {
     const char *n = bi_natives[obj.as.i].name;
     return str_value(vm, n, strlen(n), out);
-  } else if (obj.tag == T_FUNC && str_eq(name, "__name__")) {
-    *out = v_obj(T_STR, vm->strings[vm->funcs[obj.as.i].name]);
-    return true;
+  } else if (obj.tag == T_FUNC || obj.tag == T_CLOSURE || obj.tag == T_GEN) {
+    uint32_t fi = obj.tag == T_FUNC ? (uint32_t)obj.as.i : obj.tag == T_CLOSURE ? AS(vm, obj, FuncObj)->func : AS(vm, obj, Gen)->func;
+    if (str_eq(name, "__name__")) { *out = v_obj(T_STR, vm->strings[vm->funcs[fi].name]); return true; }
+    if (str_eq(name, "__qualname__")) { *out = v_obj(T_STR, vm->strings[vm->funcs[fi].qualname]); return true; }
   }
   return false;
 }

@@ -999,7 +999,7 @@ L_DICTMERGE: {
     DictEntry e = dict_entries(vm, AS(vm, RB, Dict))[k];
     bool found;
     if (e.key.tag == T_UNBOUND) continue;
-    if (e.key.tag != T_STR) { exc_raise(vm, E_TypeError, "%s%s() keywords must be strings", callee_mod(RC), callee_desc(vm, RC)); goto error; }
+    if (e.key.tag != T_STR) { exc_raise(vm, E_TypeError, "keywords must be strings"); goto error; }
     CHECK(dict_get(vm, AS(vm, RA, Dict), e.key, &t, &found));
     if (found) { exc_raise(vm, E_TypeError, "%s%s() got multiple values for keyword argument '%S'", callee_mod(RC), callee_desc(vm, RC), AS(vm, e.key, Str)); goto error; }
     CHECK(dict_set(vm, RA, e.key, e.val));

@@ -297,6 +297,8 @@ bool value_hash(VM *vm, Value v, uint64_t *h) {
   }
   case T_FROZENSET: *h = set_hash(vm, v); return true;
   case T_FUNC: case T_NATIVE: *h = (uint64_t)v.as.i * 0x9e3779b97f4a7c15ull + v.tag; return true;
+  case T_CLOSURE: *h = (uint64_t)AS(vm, v, FuncObj)->func * 0x9e3779b97f4a7c15ull + v.tag; return true;   /* stable: */
+  case T_GEN: *h = (uint64_t)AS(vm, v, Gen)->func * 0x9e3779b97f4a7c15ull + v.tag; return true;          /* not the Ref */
   default: return exc_raise(vm, E_TypeError, "unhashable type: '%T'", v);
   }
 }

@@ -237,7 +237,24 @@ class Compiler(ExcGen):
     def function_def(self, node: ast.FunctionDef, store: bool = True) -> int:
         """Compile a def; store the function in its name (or return the register holding it)."""
         if node.decorator_list:
-            raise self.error(node.decorator_list[0], "decorators")
+            if not store:
+                raise self.error(node.decorator_list[0], "decorators")
+            mark = self.f.top
+            decs = []
+            for d in node.decorator_list:              # evaluated before the function, applied after
+                decs.append(self.alloc())
+                self.expr_into(d, decs[-1])
+            r = self.compile_function(node, node.name, node.args, node.body)
+            for dr in reversed(decs):
+                base = self.alloc(2)
+                self.emit("MOVE", base, dr)
+                self.emit("MOVE", base + 1, r)
+                self.line = node.lineno
+                self.emit("CALL", base, 1, 0)
+                r = base
+            self.store_name(node.name, r, node)
+            self.f.top = mark
+            return r
         r = self.compile_function(node, node.name, node.args, node.body)
         if not store:
             return r

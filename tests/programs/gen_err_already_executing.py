@@ -1,0 +1,6 @@
+def selfish():
+    yield next(g)
+
+
+g = selfish()
+next(g)
