@@ -396,11 +396,21 @@ async def _follow(src: QMPClient, ends: _Ends, options: MigrateOptions, watch: _
         ram: Mapping[str, Any] = info["ram"] if isinstance(info.get("ram"), dict) else {}
         if progress is not None:
             progress({**info, "passes": watch.passes})
-        if status == "completed":
+        if status == "completed" and "total-time" in info:
+            # QEMU sets "completed" a moment before it computes total-time and downtime (still 0
+            # then): ask again briefly so that the report has the real figures.
+            for _ in range(50):
+                if info.get("total-time") or info.get("downtime"):
+                    break
+                await asyncio.sleep(_POLL_S / 4)
+                info = await _exec(src, "query-migrate")
             return info
+        # A source that was itself a destination reports its *incoming* migration's "completed"
+        # (without times) until the outgoing one has connected: not this migration's end.
+        stale = status == "completed"
         if not ends.dest_alive():
             raise MigrationError("the destination QEMU died during the migration")
-        if status not in ACTIVE:
+        if status not in ACTIVE and not stale:
             raise MigrationError(f"QEMU reports the migration {status}: {info.get('error-desc', 'no detail')}")
         watch.check()
         if deadline is not None and time.monotonic() > deadline:
