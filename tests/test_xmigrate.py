@@ -25,10 +25,12 @@ from runtime.partition import process_alive
 from runtime.status import STATUS
 
 LONGRUN = ROOT / "tests" / "snapshot_programs" / "longrun.py"
-COUNT = """i = 0
+#: Long enough under TCG (~seconds) that a snapshot lands mid-run however fast the VM gets.
+COUNT_INNER = 8000
+COUNT = f"""i = 0
 while i < 3000:
     s = 0
-    for k in range(600):
+    for k in range({COUNT_INNER}):
         s += k * i
     print('line', i, s)
     i += 1
@@ -57,6 +59,14 @@ def state(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPa
             continue
         if process_alive(pid, None) and b"qemu-system" in Path(f"/proc/{pid}/cmdline").read_bytes():
             os.kill(pid, signal.SIGKILL)
+
+
+def _wait_output(name: str, text: str, timeout: float = 60) -> None:
+    """Wait until the partition's stdout contains `text` (it is mid-run)."""
+    deadline = time.monotonic() + timeout
+    while text not in drift("logs", name).stdout:
+        assert time.monotonic() < deadline, f"{name} never printed {text!r}"
+        time.sleep(0.1)
 
 
 def _wait_stopped(name: str, timeout: float = 120) -> dict[str, object]:
@@ -95,7 +105,7 @@ def test_snapshot_stop_and_restore_elsewhere(state: Path, tmp_path: Path) -> Non
     (tmp_path / "count.py").write_text(COUNT)
     img = Image.build(tmp_path / "count.py", tmp_path / "count.elf", memory_mib=8).path
     assert drift("run", "--detach", "--name", "c", "--accel", "tcg", str(img)).returncode == 0
-    time.sleep(0.5)
+    _wait_output("c", "line 20 ")
     snap = tmp_path / "c.dsnap"
     r = drift("snapshot", "c", "-o", str(snap), "--stop", "--json")
     assert r.returncode == 0, r.stderr
@@ -106,7 +116,7 @@ def test_snapshot_stop_and_restore_elsewhere(state: Path, tmp_path: Path) -> Non
     before = drift("logs", "c").stdout
     r = drift("restore", str(snap), "--arch", "aarch64", "--name", "c2")
     assert r.returncode == 0, r.stderr
-    want = "".join(f"line {i} {sum(k * i for k in range(600))}\n" for i in range(3000))
+    want = "".join(f"line {i} {sum(k * i for k in range(COUNT_INNER))}\n" for i in range(3000))
     assert before + r.stdout == want
 
 
@@ -115,7 +125,7 @@ def test_corrupt_and_mismatched_snapshots_refused(state: Path, tmp_path: Path) -
     (tmp_path / "other.py").write_text(OTHER)
     img = Image.build(tmp_path / "count.py", tmp_path / "count.elf", memory_mib=8).path
     assert drift("run", "--detach", "--name", "c", "--accel", "tcg", str(img)).returncode == 0
-    time.sleep(0.3)
+    _wait_output("c", "line 20 ")
     snap = tmp_path / "c.dsnap"
     assert drift("snapshot", "c", "-o", str(snap)).returncode == 0     # it goes on
     data = snap.read_bytes()
@@ -142,7 +152,7 @@ def test_guest_refuses_a_forged_snapshot(state: Path, tmp_path: Path) -> None:
     (tmp_path / "count.py").write_text(COUNT)
     img = Image.build(tmp_path / "count.py", tmp_path / "count.elf", memory_mib=8).path
     assert drift("run", "--detach", "--name", "c", "--accel", "tcg", str(img)).returncode == 0
-    time.sleep(0.3)
+    _wait_output("c", "line 20 ")
     snap = tmp_path / "c.dsnap"
     assert drift("snapshot", "c", "-o", str(snap), "--stop").returncode == 0
     forged = bytearray(snap.read_bytes())
