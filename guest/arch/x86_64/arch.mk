@@ -7,7 +7,7 @@
 X86_DIR   := arch/x86_64
 X86_OUT   := $(B)/x86_64
 X86_CC    ?= gcc
-# Size first (-Oz: the hello image must stay under 64 KiB), except the
+# Size first (-Oz: images stay small; see docs/benchmarks.md), except the
 # interpreter's hot paths (X86_HOT_SRCS), built with -O2.
 X86_OPT      ?= -Oz
 X86_HOT_OPT  ?= -O2 -falign-functions=1 -falign-jumps=1 -falign-loops=1 -falign-labels=1
