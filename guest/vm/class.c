@@ -767,6 +767,8 @@ static bool find_dunder(VM *vm, Value v, int d, Value *fn) {
   return chain_lookup(vm, AS(vm, v, Instance)->cls, v_obj(T_STR, vm->dunders[d]), fn);
 }
 
+bool obj_find_dunder(VM *vm, Value v, int d, Value *fn) { return find_dunder(vm, v, d, fn); }
+
 bool obj_has_dunder(VM *vm, Value v, int d) {
   Value fn;
   return find_dunder(vm, v, d, &fn);

@@ -833,7 +833,7 @@ call_done:                                          /* a call completed in C: re
   if (unlikely(pending_ret)) {                      /* a synthesized call */
     uint32_t m = pending_ret;
     pending_ret = 0;
-    if ((m & 0xff) == FR_TOREG) R[m >> 8] = t;
+    if ((m & 0xff) == FR_TOREG || (m & 0xff) >= FR_STR) R[m >> 8] = t;
     else if ((m & 0xff) == FR_INIT && t.tag != T_NONE) { exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", t); goto error; }
     NEXT();
   }
@@ -904,6 +904,12 @@ do_return:
       else if ((m & 0xff) == FR_INIT && t.tag != T_NONE) {
         exc_raise(vm, E_TypeError, "__init__() should return None, not '%T'", t);
         goto error;
+      } else if ((m & 0xff) >= FR_STR) {                          /* __str__/__repr__ for TOSTR */
+        if (t.tag != T_STR) {
+          exc_raise(vm, E_TypeError, "%s returned non-string (type %T)", (m & 0xff) == FR_STR ? "__str__" : "__repr__", t);
+          goto error;
+        }
+        R[m >> 8] = t;
       }
     }
   }
@@ -1145,6 +1151,18 @@ L_TOSTR: {
   StrBuf sb;
   if (RB.tag == T_STR && C == 0) { RA = RB; NEXT(); }
   SAVE();
+  if (unlikely(RB.tag == T_INSTANCE)) {              /* a user __str__/__repr__ runs as an interpreter call */
+    bool is_str = !C && obj_find_dunder(vm, RB, D_str, &t);
+    if ((is_str || obj_find_dunder(vm, RB, D_repr, &t)) && (t.tag == T_FUNC || t.tag == T_CLOSURE)) {
+      uint32_t top = fr->base + vm->funcs[fr->func].nregs;
+      if (top + 4 > vm->stack_size) { exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); goto error; }
+      pending_ret = (is_str ? FR_STR : FR_REPR) | A << 8;
+      vm->stack[top] = t;
+      vm->stack[top + 1] = RB;
+      i = OP_CALL | (top - fr->base) << 8 | 1u << 16;
+      goto L_CALL;
+    }
+  }
   sb_begin(vm, &sb);
   CHECK(C ? sb_repr(&sb, RB) : sb_str(&sb, RB));
   CHECK(sb_end(&sb, &t));

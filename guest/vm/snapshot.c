@@ -497,7 +497,7 @@ static bool frames_ok(VM *vm, const uint8_t *f, uint32_t nframes, uint32_t nregs
     if (base + fn->nregs > *top) *top = base + fn->nregs;   /* a caller's dead temporaries may lie above nregs */
     if (k + 1 < nframes) {                        /* a caller: where its callee's result goes */
       uint32_t ret = rd32(e + SN_FRAME_SIZE + SN_FRAME_ret);
-      if ((ret & 0xff) > FR_DISCARD || ((ret & 0xff) == FR_TOREG && (ret >> 8) >= fn->nregs))
+      if ((ret & 0xff) > FR_REPR || (((ret & 0xff) == FR_TOREG || (ret & 0xff) >= FR_STR) && (ret >> 8) >= fn->nregs))
         return fail(why, "snapshot frame: bad result destination");
     } else if ((uint64_t)base + fn->nregs > nregs)
       return fail(why, "snapshot: register stack smaller than the top frame");

@@ -52,7 +52,7 @@ typedef struct Frame {
   Ref gen;                        /* the Gen this frame runs, or 0 (a GC root) */
   uint32_t flags;                 /* FRF_*: BOUNDARY: returning from it returns to C */
 } Frame;
-enum { FR_NORMAL, FR_TOREG, FR_INIT, FR_DISCARD };   /* Frame.ret & 0xff */
+enum { FR_NORMAL, FR_TOREG, FR_INIT, FR_DISCARD, FR_STR, FR_REPR };  /* STR/REPR: like TOREG, result must be a str */   /* Frame.ret & 0xff */
 
 /* Special method names, interned at load (class.c). */
 #define DUNDERS(X) X(init) X(str) X(repr) X(eq) X(ne) X(lt) X(le) X(gt) X(ge) X(hash) X(len) \
@@ -260,6 +260,7 @@ bool native_is_type(const char *name);
  * during the call, so the caller's C refs stay valid).  Each returns false
  * with an exception pending. */
 bool obj_has_dunder(VM *vm, Value v, int d);
+bool obj_find_dunder(VM *vm, Value v, int d, Value *fn);          /* the method, if the class chain has it */
 void cls_mark_used(VM *vm, Ref cls);                               /* an instance of cls exists */
 bool obj_richcmp(VM *vm, int op, Value a, Value b, Value *out);     /* op: 0 < 1 <= 2 > 3 >= 4 == 5 != */
 bool obj_eq(VM *vm, Value a, Value b, bool *eq);
