@@ -78,3 +78,13 @@ def test_memory_and_recursion_errors_in_the_guest(tmp_path: Path, kernel: Path) 
                         str(app)], capture_output=True, timeout=240)
     assert r.returncode == 0, r.stderr.decode()
     assert r.stdout == EXPECTED
+
+
+def test_subclassing_builtin_types_is_reported(drift_vm: Path, tmp_path: Path) -> None:
+    """A documented difference: classes cannot derive from list/dict/int..."""
+    dbc = tmp_path / "s.dbc"
+    dbc.write_bytes(compile_source("class MyList(list):\n    pass\n", "s.py"))
+    r = subprocess.run([str(drift_vm), str(dbc)], capture_output=True, timeout=60)
+    assert r.returncode == 1
+    last = r.stderr.strip().splitlines()[-1]
+    assert last == b"NotImplementedError: subclassing the built-in type 'list' is not supported"

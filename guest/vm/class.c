@@ -133,6 +133,8 @@ bool cls_new(VM *vm, Str *name, Value base, Value *out) {
   int kind = -1;
   uint32_t flags = 0;
   if (base.tag == T_NONE) base = v_obj(T_CLASS, vm->classes[OBJECT_CLASS]);
+  if (base.tag == T_NATIVE)                        /* list, dict, int...: not classes in Drift */
+    return exc_raise(vm, E_NotImplementedError, "subclassing the built-in type '%s' is not supported", bi_natives[base.as.i].name);
   if (base.tag != T_CLASS) return exc_raise(vm, E_TypeError, "bases must be types");
   Class *b = AS(vm, base, Class);
   kind = b->exc_kind;
