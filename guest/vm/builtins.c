@@ -938,6 +938,8 @@ const Native bi_natives[] = {
   {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
   {"bytes", bi_bytes, 0}, {"decode", m_bytes_decode, T_BYTESTR}, {"encode", m_str_encode, T_STR},
   {"hex", m_bytes_hex, T_BYTESTR}, {"count", m_bytes_count, T_BYTESTR}, {"find", m_bytes_find, T_BYTESTR},
+  {"bit_length", m_int_bit_length, T_INT}, {"bit_length", m_int_bit_length, T_BIGINT},
+  {"bit_length", m_int_bit_length, T_BOOL}, {"is_integer", m_float_is_integer, T_FLOAT},
   {"enumerate", bi_enumerate, 0}, {"zip", bi_zip, 0}, {"round", bi_round, 0},
   {"math.sqrt", mt_sqrt, 0}, {"math.exp", mt_exp, 0}, {"math.sin", mt_sin, 0}, {"math.cos", mt_cos, 0},
   {"math.tan", mt_tan, 0}, {"math.atan", mt_atan, 0}, {"math.asin", mt_asin, 0}, {"math.acos", mt_acos, 0},

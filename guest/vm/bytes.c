@@ -9,14 +9,14 @@
 
 static Str *B(VM *vm, Value v) { return AS(vm, v, Str); }
 
-/* A new bytes object holding a copy of s[0..n); 0 on MemoryError. */
+/* A new bytes object holding a copy of s[0..n) (zeros if s is NULL); 0 on MemoryError. */
 Ref bytes_new(VM *vm, const void *s, size_t n) {
   if (n > 0x7fffffffu) { exc_raise(vm, E_MemoryError, ""); return 0; }
   Ref r = heap_alloc(vm, T_BYTESTR, sizeof(Str) + n + 1);
   if (!r) return 0;
   Str *b = OBJ(vm, r, Str);
   b->nbytes = b->nchars = (uint32_t)n;
-  if (n) memcpy(b->data, s, n);
+  if (n && s) memcpy(b->data, s, n);             /* s NULL: zeroed, for the caller to fill */
   return r;
 }
 
@@ -51,7 +51,7 @@ void bytes_repr(StrBuf *sb, Value v) {
 bool bytes_concat(VM *vm, Value a, Value b, Value *out) {
   uint64_t n = (uint64_t)B(vm, a)->nbytes + B(vm, b)->nbytes;
   if (n > 0x7fffffff) return exc_raise(vm, E_MemoryError, "");
-  Ref r = bytes_new(vm, "", (size_t)n);
+  Ref r = bytes_new(vm, NULL, (size_t)n);
   if (!r) return false;
   memcpy(OBJ(vm, r, Str)->data, B(vm, a)->data, B(vm, a)->nbytes);
   memcpy(OBJ(vm, r, Str)->data + B(vm, a)->nbytes, B(vm, b)->data, B(vm, b)->nbytes);
@@ -64,7 +64,7 @@ bool bytes_repeat(VM *vm, Value b, Value kv, Value *out) {
   int64_t k = kv.as.i < 0 ? 0 : kv.as.i;
   uint32_t n = B(vm, b)->nbytes;
   if (n && (uint64_t)k > 0x7fffffffu / n) return exc_raise(vm, E_MemoryError, "");
-  Ref r = bytes_new(vm, "", (size_t)(n * k));
+  Ref r = bytes_new(vm, NULL, (size_t)(n * k));
   if (!r) return false;
   for (int64_t i = 0; i < k; i++) memcpy(OBJ(vm, r, Str)->data + i * n, B(vm, b)->data, n);
   *out = v_obj(T_BYTESTR, r);
@@ -78,7 +78,7 @@ bool bytes_getitem(VM *vm, Value b, Value key, Value *out) {
     Slice *sl = AS(vm, key, Slice);
     int64_t start, step, count;
     if (!slice_indices(vm, sl, n, &start, &step, &count)) return false;
-    Ref r = bytes_new(vm, "", (size_t)count);
+    Ref r = bytes_new(vm, NULL, (size_t)count);
     if (!r) return false;
     for (int64_t k = 0; k < count; k++) OBJ(vm, r, Str)->data[k] = B(vm, b)->data[start + k * step];
     *out = v_obj(T_BYTESTR, r);
@@ -122,7 +122,7 @@ NATIVE(bi_bytes) {
   if (x.tag == T_INT || x.tag == T_BOOL) {
     if (x.as.i < 0) return exc_raise(vm, E_ValueError, "negative count");
     if (x.as.i > 0x7fffffff) return exc_raise(vm, E_MemoryError, "");
-    Ref r = bytes_new(vm, "", (size_t)x.as.i);
+    Ref r = bytes_new(vm, NULL, (size_t)x.as.i);
     if (r) memset(OBJ(vm, r, Str)->data, 0, (size_t)x.as.i);
     *out = v_obj(T_BYTESTR, r);
     return r != 0;
@@ -142,7 +142,7 @@ NATIVE(bi_bytes) {
   }
   if (k == 0) {
     List *lst = AS(vm, r[1], List);
-    Ref b = bytes_new(vm, "", lst->len);
+    Ref b = bytes_new(vm, NULL, lst->len);
     if (!b) k = -1;
     else {
       lst = AS(vm, r[1], List);

@@ -98,7 +98,7 @@ static bool load_consts(VM *vm, const uint8_t *f, Sec s, const char **why) {
       if (p >= vm->nstrings) return fail(why, "string constant index out of range");
       Str *t = OBJ(vm, vm->strings[p], Str);
       if (t->nbytes % 2) return fail(why, "bad bytes constant");
-      Ref b = bytes_new(vm, "", t->nbytes / 2);
+      Ref b = bytes_new(vm, NULL, t->nbytes / 2);
       if (!b) return fail(why, "not enough memory for constants");
       t = OBJ(vm, vm->strings[p], Str);
       for (uint32_t k = 0; k < t->nbytes; k++) {

@@ -74,3 +74,17 @@ NATIVE(bi_format) {
   if (n == 1) return sb_str(&sb, a[0]) && sb_end(&sb, out);
   return sb_format(&sb, a[0], AS(vm, a[1], Str)) && sb_end(&sb, out);
 }
+
+/* int.bit_length(), float.is_integer() */
+NATIVE(m_int_bit_length) {
+  if (!bi_nargs(vm, "bit_length", n - 1, 0, 0)) return false;
+  *out = v_int(int_bit_length(vm, a[0]));
+  return true;
+}
+
+NATIVE(m_float_is_integer) {
+  if (!bi_nargs(vm, "is_integer", n - 1, 0, 0)) return false;
+  double x = a[0].as.f;
+  *out = v_bool(x - x == 0 && (x >= 0x1p52 || x <= -0x1p52 || (double)(int64_t)x == x));
+  return true;
+}

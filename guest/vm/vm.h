@@ -293,7 +293,7 @@ extern const Native bi_natives[];
 bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unless lo <= n <= hi */
 bool bi_index(VM *vm, Value v, int64_t *i);                     /* an int argument that fits int64 */
 /* numeric.c */
-NATIVE(bi_hex); NATIVE(bi_oct); NATIVE(bi_bin); NATIVE(bi_hash); NATIVE(bi_pow); NATIVE(bi_format);
+NATIVE(bi_hex); NATIVE(bi_oct); NATIVE(bi_bin); NATIVE(bi_hash); NATIVE(bi_pow); NATIVE(bi_format); NATIVE(m_int_bit_length); NATIVE(m_float_is_integer);
 /* set.c */
 NATIVE(bi_set); NATIVE(bi_frozenset); NATIVE(m_set_add); NATIVE(m_set_remove); NATIVE(m_set_discard);
 NATIVE(m_set_pop); NATIVE(m_set_clear); NATIVE(m_set_copy); NATIVE(m_set_union); NATIVE(m_set_intersection);
