@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -176,6 +177,20 @@ def test_guest_timing_is_reported(a64_kernel: Path, tmp_path: Path) -> None:
     img = image_of(a64_kernel, tmp_path, "print(1)\n")
     rc, _, err = run_plain(plain_qemu(img, "-append", "drift.timing", err=str(tmp_path / "err")), tmp_path)
     assert rc == 1 and "entry_to_bytecode_ns=" in err and "cnt_hz=" in err, err
+
+
+@pytest.mark.parametrize("gic", ["2", "3"])
+def test_sleep_idles_the_cpu(a64_kernel: Path, tmp_path: Path, gic: str) -> None:
+    """time.sleep waits with wfi on the virtual timer: QEMU's CPU time stays far below the time slept."""
+    img = image_of(a64_kernel, tmp_path, "import time\nt = time.monotonic()\ntime.sleep(1.5)\n"
+                                         "print(time.monotonic() - t >= 1.5)\n")
+    cmd = plain_qemu(img)
+    cmd[cmd.index("virt")] = f"virt,gic-version={gic}"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert run_plain(cmd, tmp_path)[:2] == (1, "True\n")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    assert cpu < 0.75, f"QEMU used {cpu:.2f} s of CPU for a 1.5 s sleep"
 
 
 def test_gic_v3_and_without_semihosting(a64_kernel: Path, tmp_path: Path) -> None:

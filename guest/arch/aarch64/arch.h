@@ -56,6 +56,13 @@ uintptr_t pci_serial(unsigned slot, unsigned *intid);
 /* chan.c: the host channel */
 void channel_init(void);
 void channel_write(const char *buf, size_t len);
+uint8_t chan_irq_off(void);             /* its interrupt off (while sleeping) ... */
+void chan_irq_restore(uint8_t ier);     /* ... and back */
+
+/* gic.c: interrupts that end a wfi (never taken) */
+#define INTID_VTIMER 27                 /* the generic timer's virtual timer (PPI 11) */
+void gic_enable(unsigned intid);        /* sets the GIC up on first use */
+void gic_ack(void);                     /* acknowledge and end what is pending, if anything */
 
 /* clock.c */
 uint64_t cnt_hz(void);

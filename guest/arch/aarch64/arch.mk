@@ -30,7 +30,7 @@ A64_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(A64_DIR)/kernel.ld \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack -Wl,-n
 
 A64_ARCH_SRCS := arch/common/kio.c arch/common/snapchan.c $(A64_DIR)/boot.S $(A64_DIR)/console.c $(A64_DIR)/chan.c \
-	$(A64_DIR)/pci.c $(A64_DIR)/fdt.c $(A64_DIR)/clock.c $(A64_DIR)/trap.c $(A64_DIR)/exit.c \
+	$(A64_DIR)/pci.c $(A64_DIR)/gic.c $(A64_DIR)/fdt.c $(A64_DIR)/clock.c $(A64_DIR)/trap.c $(A64_DIR)/exit.c \
 	$(A64_DIR)/platform.c $(A64_DIR)/timer.c
 A64_NOOP_SRCS := arch/common/kio.c $(A64_DIR)/boot.S $(A64_DIR)/console.c $(A64_DIR)/trap.c \
 	$(A64_DIR)/exit.c $(A64_DIR)/noop.c lib/string.c

@@ -1,8 +1,8 @@
 /*
- * timer.c -- sleeping and the wall clock.  plat_sleep_ns waits with `wfe`
- * woken by the generic timer's event stream (CNTKCTL_EL1.EVNTEN: an event
- * every 2^16 virtual-counter ticks, ~1 ms at 62.5 MHz), so no interrupt
- * needs setting up and the CPU idles between checks of the counter.
+ * timer.c -- sleeping and the wall clock.  plat_sleep_ns waits with `wfi`
+ * for the generic timer's virtual timer (CNTV_CVAL_EL0 at the deadline, its
+ * PPI enabled at the GIC but never taken, gic.c), so the CPU idles until
+ * then (the channel's interrupt is off meanwhile).
  * plat_wall_ns reads QEMU virt's PL031 RTC (whole seconds) once and follows
  * the counter from there.
  */
@@ -14,13 +14,18 @@
 
 void plat_sleep_ns(uint64_t ns)
 {
-    uint64_t end = plat_clock_ns() + ns, k;
-    __asm__ volatile("mrs %0, cntkctl_el1" : "=r"(k));
-    /* EVNTEN (bit 2), EVNTI = 15 (bits 7:4): an event whenever counter bit 15 flips 0 -> 1 */
-    __asm__ volatile("msr cntkctl_el1, %0; isb" : : "r"((k & ~0xf0ull) | 0xf4ull));
-    while (plat_clock_ns() < end)
-        __asm__ volatile("wfe" ::: "memory");
-    __asm__ volatile("msr cntkctl_el1, %0; isb" : : "r"(k));
+    uint64_t end = plat_clock_ns() + ns, now;
+    uint8_t ier = chan_irq_off();
+    gic_enable(INTID_VTIMER);
+    while ((now = plat_clock_ns()) < end) {
+        uint64_t ticks = (uint64_t)((unsigned __int128)(end - now) * cnt_hz() / 1000000000u) + 1;
+        __asm__ volatile("msr cntv_cval_el0, %0; msr cntv_ctl_el0, %1; isb"
+                         : : "r"(cntvct() + ticks), "r"(1ull) : "memory");     /* ENABLE, not masked */
+        __asm__ volatile("wfi" ::: "memory");
+        gic_ack();
+    }
+    __asm__ volatile("msr cntv_ctl_el0, xzr; isb" ::: "memory");
+    chan_irq_restore(ier);
 }
 
 static int wall_known;                  /* 0: not read yet; 1: read (or no RTC: 1970 at boot) */
