@@ -61,7 +61,8 @@ START_TIMEOUT_S = partition.START_TIMEOUT_S
 DEFAULT_DOWNTIME_MS = 50
 #: ``max-bandwidth`` when none is asked for: in effect unlimited.
 UNLIMITED_BANDWIDTH = 1 << 40
-QMP_TIMEOUT_S = 5.0
+#: Per QMP command: a source busy migrating a fast-dirtying TCG guest can answer slowly.
+QMP_TIMEOUT_S = 15.0
 #: How long the end of a migration may take on each side (cancelling, the destination starting the guest).
 SETTLE_S = 10.0
 KILL_WAIT_S = 5.0
