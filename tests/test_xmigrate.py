@@ -83,8 +83,10 @@ def test_cross_arch_migrations_mid_run(state: Path, tmp_path: Path) -> None:
     want = subprocess.run([sys.executable, str(LONGRUN)], capture_output=True, check=True).stdout.decode()
     r = drift("run", "--detach", "--name", "lr", "--accel", "tcg", str(img))
     assert r.returncode == 0, r.stderr
-    time.sleep(1.0)
+    lines = 0
     for arch, source in (("aarch64", "x86_64"), ("x86_64", "aarch64"), ("aarch64", "x86_64"), ("x86_64", "aarch64")):
+        lines += 100                         # hop once the program has made progress on this side
+        _wait_output("lr", f"\n{lines} ")
         r = drift("migrate", "lr", "--to", "local", "--arch", arch, "--json")
         assert r.returncode == 0, r.stderr
         report = json.loads(r.stdout)
@@ -92,7 +94,7 @@ def test_cross_arch_migrations_mid_run(state: Path, tmp_path: Path) -> None:
         assert (report["source_arch"], report["dest_arch"]) == (source, arch)
         assert report["snapshot_bytes"] <= 1.5 * report["live_heap_bytes"] + 64 * 1024
         assert report["live_heap_bytes"] > 500_000 and report["pause_ms"] > 0
-        time.sleep(0.7)
+        lines = len(drift("logs", "lr").stdout.splitlines())
     info = _wait_stopped("lr")
     assert info["state"] == "stopped" and info["exit_status"] == 0, info
     assert info["arch"] == "x86_64"

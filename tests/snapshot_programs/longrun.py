@@ -17,6 +17,6 @@ def churn(depth, step):
     return total
 
 
-for step in range(4000):
+for step in range(12000):
     print(step, churn(150, step), len(table), table[step % 6000][2])
 print("done")
