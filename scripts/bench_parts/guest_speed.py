@@ -11,7 +11,7 @@ from .common import BENCH_DIR, OUT, best_of, build_image, geomean, qemu_cmd
 from .speed import PROGRAMS, compile_program
 
 TITLE = "the speed suite booted under QEMU (TCG) against drift-vm"
-MEMORY_MIB = 64
+MEMORY_MIB = 128
 
 
 def run(quick: bool) -> dict[str, object]:
