@@ -12,6 +12,7 @@ from pathlib import Path
 
 from runtime import build, qemu
 
+from .boot import bench_boot
 from .common import BENCH_DIR, OUT, best_of, build_image, qemu_cmd, timed
 
 TITLE = "aarch64 guest: image size, boot against its noop kernel, entry to first bytecode, channel, speed vs x86_64"
@@ -29,20 +30,6 @@ def a64_cmd(kernel: Path, memory: str = "16M", append: str = "", stderr: str | N
         cmd += ["-chardev", f"file,id=err,path={stderr}",
                 "-device", f"pci-serial,chardev=err,addr={qemu.PCI_SLOT_STDERR}"]
     return cmd + ["-kernel", str(kernel)] + (["-append", append] if append else [])
-
-
-def bench_boot(img: Path, noop: Path, runs: int) -> dict[str, float]:
-    hello_t: list[float] = []
-    noop_t: list[float] = []
-    for _ in range(runs):                       # interleaved, so both see the same machine
-        t, p = timed(a64_cmd(noop))
-        assert p.returncode == 1 and p.stdout == b"noop\n", p
-        noop_t.append(t)
-        t, p = timed(a64_cmd(img))
-        assert p.returncode == 1 and b"Hello, Drift!" in p.stdout, p
-        hello_t.append(t)
-    h, n = statistics.median(hello_t), statistics.median(noop_t)
-    return {"hello_ms": h * 1e3, "noop_ms": n * 1e3, "ratio": h / n}
 
 
 def bench_guest_timing(img: Path, runs: int) -> dict[str, float]:
@@ -107,7 +94,7 @@ def run(quick: bool) -> dict[str, object]:
         "kernel_bytes": kernel.stat().st_size,
         "x86_64_image_bytes": build_image("images/hello", "hello").stat().st_size,
         "runs": runs,
-        "boot": bench_boot(img, kernel.parent / "noop.elf", runs),
+        "boot": bench_boot(img, kernel.parent / "noop.elf", runs, a64_cmd),
         "guest_timing": bench_guest_timing(img, max(3, runs // 2)),
         "channel": bench_channel(kv, 50 if quick else 500),
         "speed": bench_speed(1 if quick else 2),
