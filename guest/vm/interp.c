@@ -984,6 +984,7 @@ L_LISTAPPEND:
 L_LISTEXTEND: {
   SAVE();
   if (RA.tag != T_LIST) { exc_raise(vm, E_TypeError, "LISTEXTEND to a non-list"); goto error; }
+  if (A == B) { exc_raise(vm, E_TypeError, "LISTEXTEND: the list and the iterable share a register"); goto error; }  /* hostile bytecode: R[B] becomes the iterator */
   Value it, item;
   int r;
   if (RB.tag != T_LIST && RB.tag != T_TUPLE && RB.tag != T_STR && RB.tag != T_DICT && RB.tag != T_RANGE &&
