@@ -118,8 +118,8 @@ static bool float_op(VM *vm, int op, double a, double b, Value *out) {
     }
     break;
   case OP_POW:                    /* CPython's float_pow */
-    if (a == 0.0 && b < 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
-    if (a < 0 && b == b && b - b == 0 && b != fm_floor(b))
+    if (a == 0.0 && b < 0 && b - b == 0) return exc_raise(vm, E_ZeroDivisionError, "0.0 cannot be raised to a negative power");
+    if (a < 0 && a - a == 0 && b == b && b - b == 0 && b != fm_floor(b))
       return exc_raise(vm, E_ValueError, "negative number cannot be raised to a fractional power (Drift has no complex numbers)");
     r = fm_pow(a, b);
     if (r - r != 0 && r == r && a - a == 0 && b - b == 0)

@@ -195,15 +195,17 @@ double fm_pow(double x, double y) {
     x = -x;
   }
   double r;
-  if (y == 1) r = x;
+  if (x == 1.0) r = 1.0;                           /* (-1)**y: the product below would split a huge y */
+  else if (y == 1) r = x;
   else if (y == 2) r = x * x;
   else if (y == 0.5) r = fm_sqrt(x);
   else if (y == -1) r = 1 / x;
   else {
-    dd t = dd_mul_d(dd_log(x), y);
-    if (t.hi > 709.8) r = inf;
-    else if (t.hi < -745.2) r = 0.0;
-    else { int k; dd e = dd_exp(t, &k); r = scaled(e, k); }
+    dd l = dd_log(x);
+    double th = l.hi * y;                          /* the range check in plain doubles: a huge y */
+    if (th > 709.8) r = inf;                       /* would make the double-double product NaN */
+    else if (th < -745.2) r = 0.0;
+    else { int k; dd e = dd_exp(dd_mul_d(l, y), &k); r = scaled(e, k); }
   }
   return neg ? -r : r;
 }
