@@ -12,38 +12,6 @@ static int timing;
 static const char *restore;             /* drift.restore=ADDR */
 static uint64_t first_cnt;
 
-/* w past the prefix s, or null if w does not start with s */
-static const char *skip(const char *w, const char *s)
-{
-    while (*s)
-        if (*w++ != *s++)
-            return 0;
-    return w;
-}
-
-/* Kernel command line: space-separated words, unknown ones ignored.
- * Sets `timing`; returns the value of drift.fault= (or null). */
-static const char *parse_cmdline(const char *p, const char *end)
-{
-    const char *fault = 0, *q, *r;
-    for (;;) {
-        while (p < end && *p == ' ')
-            p++;
-        if (p >= end || !*p)
-            return fault;
-        if ((q = skip(p, "drift.")) != 0) {
-            if ((r = skip(q, "timing")) != 0 && (*r == ' ' || !*r))
-                timing = 1;
-            else if ((r = skip(q, "fault=")) != 0)
-                fault = r;
-            else if ((r = skip(q, "restore=")) != 0)
-                restore = r;
-        }
-        while (p < end && *p && *p != ' ')
-            p++;
-    }
-}
-
 void plat_first_instruction(void)
 {
     if (!first_cnt)
@@ -75,7 +43,10 @@ void kmain(const void *dtb)
     channel_init();
 
     struct fdt_prop args = fdt_get("chosen", "bootargs");
-    const char *fault = args.len ? parse_cmdline((const char *)args.data, (const char *)args.data + args.len) : 0;
+    BootArgs boot = parse_cmdline((const char *)args.data, (const char *)args.data + args.len);
+    const char *fault = boot.fault;
+    timing = boot.timing;
+    restore = boot.restore;
 
     /* the payload: a .dbc file; its header says how long it is */
     const uint8_t *code = (const uint8_t *)__drift_payload_start;

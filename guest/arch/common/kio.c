@@ -94,3 +94,34 @@ void channel_exit_record(int status)
     rec[n++] = '\n';
     plat_write(PLAT_CHANNEL, rec, n);
 }
+
+/* w past the prefix s, or null if w does not start with s */
+static const char *skip(const char *w, const char *s)
+{
+    while (*s)
+        if (*w++ != *s++)
+            return 0;
+    return w;
+}
+
+BootArgs parse_cmdline(const char *p, const char *end)
+{
+    BootArgs a = {0, 0, 0};
+    const char *q, *r;
+    for (;;) {
+        while (p < end && *p == ' ')
+            p++;
+        if (p >= end || !*p)
+            return a;
+        if ((q = skip(p, "drift.")) != 0) {
+            if ((r = skip(q, "timing")) != 0 && (*r == ' ' || !*r))
+                a.timing = 1;
+            else if ((r = skip(q, "fault=")) != 0)
+                a.fault = r;
+            else if ((r = skip(q, "restore=")) != 0)
+                a.restore = r;
+        }
+        while (p < end && *p && *p != ' ')
+            p++;
+    }
+}

@@ -7,6 +7,7 @@
 #include "io.h"
 #include "arch.h"
 #include "snapchan.h"
+#include "klib.h"
 
 /* PVH: struct hvm_start_info (xen/include/public/arch-x86/hvm/start_info.h) */
 struct hvm_start_info {
@@ -42,38 +43,6 @@ static int timing;
 static uint64_t first_tsc;
 static const char *restore;             /* drift.restore=ADDR */
 
-/* w past the prefix s, or null if w does not start with s */
-static const char *skip(const char *w, const char *s)
-{
-    while (*s)
-        if (*w++ != *s++)
-            return 0;
-    return w;
-}
-
-/* Kernel command line: space-separated words, unknown ones ignored.
- * Sets `timing`; returns the value of drift.fault= (or null). */
-static const char *parse_cmdline(const char *p)
-{
-    const char *fault = 0, *q, *r;
-    for (;;) {
-        while (*p == ' ')
-            p++;
-        if (!*p)
-            return fault;
-        if ((q = skip(p, "drift.")) != 0) {
-            if ((r = skip(q, "timing")) != 0 && (*r == ' ' || !*r))
-                timing = 1;
-            else if ((r = skip(q, "fault=")) != 0)
-                fault = r;
-            else if ((r = skip(q, "restore=")) != 0)
-                restore = r;
-        }
-        while (*p && *p != ' ')
-            p++;
-    }
-}
-
 void plat_first_instruction(void)
 {
     if (!first_tsc)
@@ -106,9 +75,14 @@ void kmain(uint32_t start_info_pa)
 
     const struct hvm_start_info *si = (const void *)(uintptr_t)start_info_pa;
     int ok = start_info_pa < mapped_end - sizeof *si && si->magic == HVM_START_MAGIC;
-    const char *fault = 0;
-    if (ok && si->cmdline_paddr < mapped_end)   /* 0: no command line */
-        fault = parse_cmdline((const char *)(uintptr_t)si->cmdline_paddr);
+    BootArgs boot = {0, 0, 0};
+    if (ok && si->cmdline_paddr < mapped_end) { /* 0: no command line */
+        const char *cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
+        boot = parse_cmdline(cmdline, cmdline + strlen(cmdline));
+    }
+    const char *fault = boot.fault;
+    timing = boot.timing;
+    restore = boot.restore;
 
     /* the payload: a .dbc file; its header says how long it is */
     const uint8_t *code = (const uint8_t *)__drift_payload_start;
