@@ -41,7 +41,6 @@ CASES = [
     ("def f(a, /, b):\n    pass\n", 1, 1, "unsupported: positional-only parameters"),
     ("def f(a, a):\n    pass\n", 1, 10, "error: duplicate argument 'a' in function definition"),
     ("a, *b = [1, 2]\n", 1, 1, "unsupported: starred assignment"),
-    ("while x:\n    pass\nelse:\n    pass\n", 4, 5, "unsupported: 'else' on a while loop"),
     ("return 1\n", 1, 1, "error: 'return' outside function"),
     ("break\n", 1, 1, "error: 'break' outside loop"),
     ("x = (\n", 1, 5, "error: '(' was never closed"),

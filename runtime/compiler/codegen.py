@@ -641,20 +641,19 @@ class Compiler(ExcGen):
                 self.patch(pc)
 
     def s_While(self, s: ast.While) -> None:
-        if s.orelse:
-            raise self.error(s.orelse[0], "'else' on a while loop")
         loop = _Loop(len(self.f.code), depth=len(self.f.blocks))
         exits = self.jump_if(s.test, False)
         self.f.loops.append(loop)
         self.block(s.body)
         self.f.loops.pop()
         self.jump_to(loop.start)
-        for pc in exits + loop.breaks:
+        for pc in exits:
+            self.patch(pc)
+        self.block(s.orelse)  # 'else': run when the test fails, not after a break
+        for pc in loop.breaks:
             self.patch(pc)
 
     def s_For(self, s: ast.For) -> None:
-        if s.orelse:
-            raise self.error(s.orelse[0], "'else' on a for loop")
         it = self.alloc(2)
         self.expr_into(s.iter, it)
         self.emit("GETITER", it, it)
@@ -667,7 +666,9 @@ class Compiler(ExcGen):
         self.block(s.body)
         self.f.loops.pop()
         self.jump_to(loop.start)
-        for pc in [exit_pc] + loop.breaks:
+        self.patch(exit_pc)
+        self.block(s.orelse)  # 'else': run when the iterator is exhausted, not after a break
+        for pc in loop.breaks:
             self.patch(pc)
 
     def s_Break(self, s: ast.Break) -> None:
