@@ -548,9 +548,13 @@ class _Migration:
         previous = signal.signal(signal.SIGINT, interrupt) if main else None
         try:
             return asyncio.run(_drive(ends, options, watch, progress))
-        except QMPError as e:
-            raise MigrationError(f"QMP refused the migration: {e}") from None
-        except (OSError, EOFError, TimeoutError) as e:
+        except (QMPError, OSError, EOFError, TimeoutError) as e:
+            # A monitor that goes away mid-command ("QMPClient is disconnecting") usually
+            # means its QEMU ended: say which one, when it is the destination.
+            if not self.dest_alive():
+                raise MigrationError("the destination QEMU died during the migration") from None
+            if isinstance(e, QMPError):
+                raise MigrationError(f"QMP refused the migration: {e}") from None
             raise MigrationError(f"a QMP monitor failed during the migration: {e or type(e).__name__}") from None
         finally:
             if main:
