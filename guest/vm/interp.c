@@ -1018,6 +1018,15 @@ L_SETADD:
   if (RA.tag != T_SET) { exc_raise(vm, E_TypeError, "SETADD to a non-set"); goto error; }
   CHECK(set_add(vm, RA, RB));
   NEXT();
+L_UNBIND:
+  RA = v_unbound();
+  NEXT();
+L_CHKLOCAL:
+  if (likely(RA.tag != T_UNBOUND)) NEXT();
+  SAVE();
+  exc_raise(vm, E_UnboundLocalError, "cannot access local variable '%S' where it is not associated with a value",
+            name_str(vm, &vm->funcs[fr->func], A));
+  goto error;
 L_MKCELL: {
   Ref r = heap_alloc(vm, T_CELL, sizeof(Cell));
   SAVE();

@@ -78,6 +78,7 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
     if (hi > lo && hi > fn->nregs) { *why = "register window exceeds the frame"; return false; }
     if (op == OP_MAKEFUNC && vm->consts[b].tag != T_FUNC) { *why = "MAKEFUNC of a constant that is not a function"; return false; }
     if (op == OP_LOADCELL && b >= fn->nnames) { *why = "LOADCELL of an unnamed register"; return false; }
+    if (op == OP_CHKLOCAL && a >= fn->nnames) { *why = "CHKLOCAL of an unnamed register"; return false; }
     if ((op == OP_YIELD || op == OP_YIELDFROM) && !(fn->flags & FMT_FFLAG_GENERATOR)) {
       *why = "yield in a function that is not a generator";
       return false;

@@ -17,6 +17,7 @@ from .. import bcformat, isa
 from ..bcformat import CTAG
 from ..errors import CompileError
 from .excgen import Block, ExcGen
+from .flow import unsafe_reads
 from .scope import COMPREHENSIONS, Scope, analyze, where
 
 MAX_REGS = bcformat.CONST["MAX_REGS"]
@@ -96,6 +97,7 @@ class _Func:
     frees: set[str] = field(default_factory=set)  # captured from enclosing functions (registers hold cells)
     qualname: str = ""
     generator: bool = False
+    unsafe: set[int] = field(default_factory=set)  # ids of Name reads that need CHKLOCAL (flow.py)
 
 
 class Compiler(ExcGen):
@@ -309,6 +311,10 @@ class Compiler(ExcGen):
                 self.emit("MKCELL", f.locals[n], f.locals[n], 1)
             else:
                 self.emit("MKCELL", f.locals[n], 0, 0)
+        plain = {n for n in f.locals if n not in seen and self.is_local(n)}
+        f.unsafe, names = unsafe_reads(node, [x.arg for x in params], plain)
+        for n in sorted(names, key=lambda x: f.locals[x]):   # read maybe before assigned: start unbound
+            self.emit("UNBIND", f.locals[n])
         if isinstance(body, list):
             self.block(_skip_docstring(body))
             self.emit("RETNONE")
@@ -732,6 +738,8 @@ class Compiler(ExcGen):
         """Compile ``node``; its value ends in ``dst`` (or a register returned)."""
         self.line = getattr(node, "lineno", self.line)
         if dst is None and isinstance(node, ast.Name) and self.is_local(node.id):
+            if id(node) in self.f.unsafe:
+                self.emit("CHKLOCAL", self.f.locals[node.id])
             return self.f.locals[node.id]
         method = getattr(self, "e_" + type(node).__name__, None)
         if method is None:
@@ -775,6 +783,8 @@ class Compiler(ExcGen):
             return cr
         r = self.target(dst)
         if self.is_local(n.id):
+            if id(n) in self.f.unsafe:
+                self.emit("CHKLOCAL", self.f.locals[n.id])
             if r != self.f.locals[n.id]:
                 self.emit("MOVE", r, self.f.locals[n.id])
         elif self.is_cell(n.id):

@@ -53,6 +53,7 @@ class Block:
     saved: int = 0
     body: list[ast.stmt] = field(default_factory=list)
     mgr: int = 0
+    unbind: int | None = None  # handler of 'except E as name' (a plain local): unbound when left
 
 
 class ExcGen:
@@ -81,6 +82,7 @@ class ExcGen:
         def error(self, node: ast.AST, what: str, kind: str = "unsupported") -> CompileError: ...
         def target(self, dst: int | None) -> int: ...
         def function_def(self, node: ast.FunctionDef, store: bool = True) -> int: ...
+        def is_local(self, name: str) -> bool: ...
 
     # ---- regions and blocks ---------------------------------------------------------
     def open_block(self, block: Block) -> Block:
@@ -116,6 +118,8 @@ class ExcGen:
                 suspended.append(b)
             if b.kind == "handler":
                 self.emit("POPEXC", b.saved)
+                if b.unbind is not None:
+                    self.emit("UNBIND", b.unbind)
             elif b.kind in ("finally", "with"):
                 saved_blocks = self.f.blocks
                 self.f.blocks = blocks[:k]
@@ -197,8 +201,13 @@ class ExcGen:
                 self.f.top = mark
             if h.name is not None:
                 self.store_name(h.name, exc, h)
+                if self.is_local(h.name):               # as CPython: the name is unbound after the handler
+                    inner.unbind = self.f.locals[h.name]
             self.block(h.body)
             self.emit("POPEXC", saved)
+            if inner.unbind is not None:
+                self.emit("UNBIND", inner.unbind)
+                inner.unbind = None
             ends.append(self.emit_jump("JMP"))
             if skip is not None:
                 self.patch(skip)

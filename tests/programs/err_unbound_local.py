@@ -1,0 +1,10 @@
+# An uncaught UnboundLocalError: traceback and CPython's message
+x = 10
+
+
+def f():
+    print(x)
+    x = 1
+
+
+f()
