@@ -371,9 +371,7 @@ def _xmigrate(ns: argparse.Namespace) -> int:
 def cmd_snapshot(ns: argparse.Namespace) -> int:
     from . import snapctl
 
-    if ns.backend == "libvirt" or ns.connect:
-        raise UsageError("drift snapshot works on direct partitions only for now (docs/snapshots.md)")
-    taken = snapctl.take(ns.name, timeout=ns.timeout)
+    taken = snapctl.take(ns.name, timeout=ns.timeout, backend=_backend(ns))
     out = Path(ns.output)
     try:
         out.write_bytes(taken.data)
@@ -395,15 +393,15 @@ def cmd_restore(ns: argparse.Namespace) -> int:
     from . import hosts, snapctl
     from .api import Partition
 
-    if ns.to is not None and hosts.parse(ns.to) != hosts.LOCAL:
-        raise UsageError("drift restore --to: only the local host for now (drift migrate --arch moves to others)")
+    backend = _backend(ns)
+    host = hosts.parse(ns.to) if ns.to is not None else None
     code = _bytecode_of(Path(ns.image)) if ns.image else None
     name, info = snapctl.restore(Path(ns.file), arch=ns.arch, name=ns.name, memory_mib=ns.memory,
-                                 accel=ns.accel, code=code)
+                                 accel=ns.accel, code=code, backend=backend, host=host)
     if ns.detach:
         print(name)
         return 0
-    p = Partition(name)
+    p = Partition(name, backend)
     p.copy_logs(sys.stdout.buffer, sys.stderr.buffer, follow=True)
     end = p.wait()
     p.remove(force=True)
@@ -494,12 +492,16 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     rs.add_argument("--arch", choices=image.ARCH_MACHINES, default=None,
                     help="architecture to resume on (default: the one that wrote it)")
     rs.add_argument("--name", default=None, help="partition name (default: FILE's stem + -restored)")
-    rs.add_argument("--to", metavar="HOST", default=None, help="where to run it (local only for now)")
+    rs.add_argument("--to", metavar="HOST", default=None,
+                    help="local (default) or netns:NAME; a libvirt partition runs on --connect's libvirtd")
     rs.add_argument("--image", default=None, metavar="IMAGE|PROGRAM",
                     help="the program (image, .dbc or .py) if this machine has not seen it")
     rs.add_argument("--memory", type=int, default=None, metavar="MiB")
     rs.add_argument("--accel", default="auto")
     rs.add_argument("--detach", action="store_true", help="start it in the background and print its name")
+    rs.add_argument("--backend", choices=("direct", "libvirt"), default=None,
+                    help="where it runs (default direct; --connect implies libvirt)")
+    rs.add_argument("--connect", metavar="URI", default=None, help="libvirt URI; implies libvirt")
     rs.set_defaults(func=cmd_restore)
     h = sub.add_parser("hosts", help="list the hosts partitions can be migrated to")
     h.add_argument("--json", action="store_true")

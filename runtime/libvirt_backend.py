@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import json
 import os
 import shutil
 import time
@@ -78,10 +79,17 @@ CHANNEL_SOCKET = "channel.sock"
 CHANNEL_LOG = "channel.log"
 CHANNEL_CURSOR = "channel.cursor"
 BOOT_IMAGE = "image.elf"
+#: The QEMU chardev id of an aarch64 domain's channel (x86_64: libvirt's, ``char`` + the serial's alias).
+A64_CHANNEL_ID = "driftch"
+#: Between PREFIX + NAME and a number: the domain of a partition moved by ``drift migrate --arch`` within
+#: one libvirtd (``drift-NAME@2``: the name ``drift-NAME`` was the source's).  Not allowed in partition names.
+GENERATION_MARK = "@"
 #: The guest's crash report starts with this (guest/arch/x86_64/trap.c); it always exits CPUFAULT.
 CPU_FAULT_MARK = b"drift: CPU fault"
 CPU_FAULT_STATUS = 125
 
+#: virDomainMemoryPeek's largest read over libvirt's remote protocol.
+PEEK_MAX = 4 << 20
 _SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1
 _TAIL_BYTES = 8192
 _STOP_POLL_S = 0.05
@@ -189,28 +197,33 @@ def _serial(devices: ET.Element, kind: str, port: int, path: Path, log: Path | N
     _sub(target, "model", name="isa-serial")
 
 
-def _a64_args(folder: Path) -> list[str]:
+def _a64_args(folder: Path, sock: Path) -> list[str]:
     """aarch64: stderr and the channel (pci-serial in slots 1 and 2) and the semihosting exit, as QEMU arguments."""
     return ["-chardev", f"file,id=drifterr,path={folder / STDERR_LOG},append=on",
             "-device", f"pci-serial,chardev=drifterr,addr={qemu.PCI_SLOT_STDERR}",
-            "-chardev", f"socket,id=driftch,path={folder / CHANNEL_SOCKET},server=on,wait=off,"
+            "-chardev", f"socket,id={A64_CHANNEL_ID},path={sock},server=on,wait=off,"
                         f"logfile={folder / CHANNEL_LOG},logappend=on",
-            "-device", f"pci-serial,chardev=driftch,addr={qemu.PCI_SLOT_CHANNEL}",
+            "-device", f"pci-serial,chardev={A64_CHANNEL_ID},addr={qemu.PCI_SLOT_CHANNEL}",
             "-semihosting-config", qemu.SEMIHOSTING]
 
 
 def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder: Path,
-               metadata: dict[str, str], arch: str = "x86_64") -> str:
+               metadata: dict[str, str], arch: str = "x86_64", dname: str | None = None,
+               channel_sock: Path | None = None) -> str:
     """The libvirt domain XML of a partition (see the module docstring for the devices).
 
     ``accel_name`` is resolved (kvm or tcg), so is ``spec.machine`` (None: the
     architecture's default); ``metadata`` becomes Drift's ``<metadata>``
-    element, one child per key; ``arch`` is the image's.
+    element, one child per key; ``arch`` is the image's.  ``dname`` is the
+    domain's name (default ``drift-NAME``), ``channel_sock`` the channel's
+    socket (default ``FOLDER/channel.sock``).  ``spec.devices`` (a snapshot's
+    ``loader``) go in as ``-device`` arguments through ``<qemu:commandline>``.
     """
     machine = qemu.resolve_machine(arch, spec.machine)
+    sock = channel_sock or folder / CHANNEL_SOCKET
     ET.register_namespace("qemu", QEMU_NAMESPACE)
     dom = ET.Element("domain", type="kvm" if accel_name == "kvm" else "qemu")
-    _sub(dom, "name", domain_name(spec.name))
+    _sub(dom, "name", dname or domain_name(spec.name))
     _sub(dom, "uuid", str(uuid.uuid4()))
     _sub(dom, "title", f"Drift partition {spec.name}")
     record = ET.SubElement(_sub(dom, "metadata"), f"{{{NAMESPACE}}}partition")
@@ -239,16 +252,18 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
         serial = _sub(devices, "serial", type="file")
         _sub(serial, "source", path=str(folder / STDOUT_LOG), append="on")
         _sub(_sub(serial, "target", type="system-serial", port="0"), "model", name="pl011")
-        args = _a64_args(folder)
+        args = _a64_args(folder, sock)
     else:
         _serial(devices, "file", 0, folder / STDOUT_LOG)
         _serial(devices, "file", 1, folder / STDERR_LOG)
-        _serial(devices, "unix", 2, folder / CHANNEL_SOCKET, log=folder / CHANNEL_LOG)
+        _serial(devices, "unix", 2, sock, log=folder / CHANNEL_LOG)
         args = ["-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     _sub(devices, "controller", type="usb", model="none")
     _sub(devices, "memballoon", model="none")
     if machine == "microvm":
         args += ["-machine", "x-option-roms=off,rtc=on"]  # as the direct backend (merged into -machine)
+    for device in spec.devices:
+        args += ["-device", device]
     cmdline = ET.SubElement(dom, f"{{{QEMU_NAMESPACE}}}commandline")
     for arg in args:
         ET.SubElement(cmdline, f"{{{QEMU_NAMESPACE}}}arg", value=arg)
@@ -264,7 +279,41 @@ def channel_socket_of(xml: str) -> Path | None:
     except ET.ParseError:
         return None
     source = root.find("./devices/serial[@type='unix']/source")
-    return Path(source.attrib["path"]) if source is not None and source.get("path") else None
+    if source is not None and source.get("path"):
+        return Path(source.attrib["path"])
+    for arg in root.iter(f"{{{QEMU_NAMESPACE}}}arg"):   # aarch64: the chardev in <qemu:commandline>
+        value = arg.get("value") or ""
+        if value.startswith(f"socket,id={A64_CHANNEL_ID},"):
+            for option in value.split(","):
+                if option.startswith("path="):
+                    return Path(option[len("path="):])
+    return None
+
+
+def channel_chardev_of(xml: str) -> str | None:
+    """The QEMU chardev id of the channel in a running domain's XML (for QMP ``chardev-send-break``):
+    ``char`` + the unix serial's alias (x86_64), :data:`A64_CHANNEL_ID` (aarch64); None if it has none."""
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError:
+        return None
+    alias = root.find("./devices/serial[@type='unix']/alias")
+    if alias is not None and alias.get("name"):
+        return f"char{alias.attrib['name']}"
+    for arg in root.iter(f"{{{QEMU_NAMESPACE}}}arg"):
+        if (arg.get("value") or "").startswith(f"socket,id={A64_CHANNEL_ID},"):
+            return A64_CHANNEL_ID
+    return None
+
+
+def partition_of(dname: str) -> str | None:
+    """The partition name of a domain called ``drift-NAME`` or ``drift-NAME@N``; None for other names."""
+    if not dname.startswith(PREFIX):
+        return None
+    name, mark, generation = dname[len(PREFIX):].partition(GENERATION_MARK)
+    if mark and not generation.isdigit():
+        return None
+    return name if NAME_RE.fullmatch(name) else None
 
 
 def _cputune(spec: PartitionSpec) -> ET.Element | None:
@@ -385,7 +434,8 @@ class LibvirtBackend(Backend):
             raise BackendError(f"libvirt could not {what} partition {name!r}: {message}") from None
 
     def _domain(self, name: str) -> Any:
-        """The ``virDomain`` of a Drift partition.
+        """The ``virDomain`` of a Drift partition: ``drift-NAME``, or ``drift-NAME@N`` after a
+        ``drift migrate --arch`` within one libvirtd (a destination still being set up is not it).
 
         Raises:
             PartitionNotFound: no such domain, or one Drift did not make (no Drift metadata).
@@ -393,10 +443,35 @@ class LibvirtBackend(Backend):
         """
         if not NAME_RE.fullmatch(name):
             raise PartitionNotFound(f"no partition {name!r} on {self.uri} (not a valid partition name)")
+        lv = self._lib()
         conn = self.connection()
-        dom = self._call("find", name, lambda: conn.lookupByName(domain_name(name)))
-        self._metadata(dom, name)
-        return dom
+        try:
+            dom = conn.lookupByName(domain_name(name))
+        except lv.libvirtError as e:
+            if e.get_error_code() != lv.VIR_ERR_NO_DOMAIN:
+                raise BackendError(f"libvirt could not find partition {name!r}: {e.get_error_message()}") from None
+        else:
+            if self._metadata(dom, name).get("staging") != "1":
+                return dom
+        for other in self.domains_of(name):
+            if other.name() != domain_name(name):
+                with contextlib.suppress(PartitionNotFound):
+                    if self._metadata(other, name).get("staging") != "1":
+                        return other
+        raise PartitionNotFound(f"no partition {name!r} on {self.uri}")
+
+    def domains_of(self, name: str) -> list[Any]:
+        """Every domain called ``drift-NAME`` or ``drift-NAME@N`` (Drift's or not, staging or not).
+
+        Raises:
+            BackendError: libvirt failed.
+        """
+        lv = self._lib()
+        try:
+            domains = self.connection().listAllDomains(0)
+        except lv.libvirtError as e:
+            raise BackendError(f"libvirt could not list domains on {self.uri}: {e.get_error_message()}") from None
+        return [d for d in domains if partition_of(str(d.name())) == name]
 
     def _metadata(self, dom: Any, name: str) -> dict[str, str]:
         """Drift's metadata of a domain, as strings.
@@ -430,13 +505,14 @@ class LibvirtBackend(Backend):
 
     # ---- state ------------------------------------------------------------------------
 
-    def _pid(self, name: str, boot_image: Path) -> int | None:
-        """QEMU's pid: libvirt's pid file, else a scan of /proc (local hosts only); None if unknown."""
+    def _pid(self, dname: str, boot_image: Path) -> int | None:
+        """QEMU's pid for domain ``dname``: libvirt's pid file, else a scan of /proc (local hosts only);
+        None if unknown."""
         candidates: list[int] = []
         if self.run_dir is not None:
             with contextlib.suppress(OSError, ValueError):
-                candidates.append(int((self.run_dir / "qemu" / f"{domain_name(name)}.pid").read_text()))
-        needle = f"guest={domain_name(name)},".encode()
+                candidates.append(int((self.run_dir / "qemu" / f"{dname}.pid").read_text()))
+        needle = f"guest={dname},".encode()
         kernel = str(boot_image).encode()
         for pid in candidates:
             with contextlib.suppress(OSError):
@@ -464,6 +540,8 @@ class LibvirtBackend(Backend):
         drift_state, why = _SHUTOFF_REASONS.get(reason, ("stopped", f"shut off (libvirt reason {reason})"))
         status = channel.exit_status(folder / CHANNEL_LOG) if reason == 3 else None
         if status is not None:
+            if status == STATUS["SNAPSTOP"]:     # moved on (drift snapshot --stop), as the direct backend says
+                return "stopped", describe(status), status
             if status > STATUS["USER_MAX"]:
                 return "crashed", describe(status), status
             return "stopped", None, status
@@ -483,15 +561,16 @@ class LibvirtBackend(Backend):
         state, reason = self._call("query", name, lambda: dom.state())
         drift_state, why, status = self._classify(int(state), int(reason), folder)
         started_at = _number(meta.get("started-at"), 0.0)
-        boot_image = folder / BOOT_IMAGE
+        boot_image = Path(meta.get("boot-image") or folder / BOOT_IMAGE)
+        dname = str(dom.name())
         pid = None
         uptime = None
         if drift_state in ("running", "paused"):
-            pid = self._pid(name, boot_image)
+            pid = self._pid(dname, boot_image)
             if pid is not None and self.run_dir is not None:
                 # started again outside Drift (virsh start): the pid file is much newer than the record
                 with contextlib.suppress(OSError):
-                    mtime = (self.run_dir / "qemu" / f"{domain_name(name)}.pid").stat().st_mtime
+                    mtime = (self.run_dir / "qemu" / f"{dname}.pid").stat().st_mtime
                     if mtime > started_at + _RESTART_SLACK_S:
                         started_at = mtime
             uptime = max(0.0, time.time() - started_at)
@@ -501,8 +580,9 @@ class LibvirtBackend(Backend):
             arch=meta.get("arch", "x86_64"), accel=meta.get("accel", ""),
             memory_mib=int(_number(meta.get("memory-mib"), 0)), cpus=int(_number(meta.get("cpus"), 1)),
             started_at=started_at, uptime_s=uptime, pid=pid, qmp_status=qmp, exit_status=status,
-            reason=why, console_log=str(folder / STDOUT_LOG), channel=str(folder / CHANNEL_SOCKET),
-            extra={"domain": domain_name(name), "uri": self.uri, "machine": meta.get("machine", ""),
+            reason=why, console_log=str(folder / STDOUT_LOG),
+            channel=meta.get("channel-socket") or str(folder / CHANNEL_SOCKET),
+            extra={"domain": dname, "uri": self.uri, "machine": meta.get("machine", ""),
                    "image_sha256": meta.get("image-sha256", ""), "boot_image": str(boot_image),
                    "stderr_log": str(folder / STDERR_LOG), "channel_log": str(folder / CHANNEL_LOG),
                    "libvirt": f"{_STATE_NAMES.get(int(state), str(state))} (reason {int(reason)})"},
@@ -542,7 +622,9 @@ class LibvirtBackend(Backend):
 
         The image is verified, copied into the partition's folder and booted
         from there.  The domain is started paused and then resumed, so a
-        program that ends at once still counts as started.
+        program that ends at once still counts as started.  A ``loader``
+        device in ``spec.devices`` (``drift restore``) has its file copied into
+        the folder too.
 
         Raises:
             UsageError: a bad name, machine or CPU limit (or a CPU burst).
@@ -554,34 +636,65 @@ class LibvirtBackend(Backend):
                 its socket path is too long, or libvirt/QEMU refused to start the domain.
             BackendError: libvirt is unreachable or refused the definition.
         """
+        return self._info(self.boot(spec), spec.name)
+
+    def boot(self, spec: PartitionSpec, *, join: Path | None = None, generation: int = 1,
+             staging: bool = False) -> Any:
+        """Define and start a partition's domain; its ``virDomain`` (see :meth:`start`).
+
+        ``join``: the folder of an existing partition NAME, which the new domain
+        shares (the destination of ``drift migrate --arch``): its logs are
+        appended to and nothing in it is removed; the domain is ``drift-NAME``
+        if that name is free on this libvirtd, else ``drift-NAME@GENERATION``, and
+        its image copy and channel socket carry ``generation`` in their names.
+        ``staging``: the domain is not listed or found as the partition until
+        :meth:`promote`.
+
+        Raises:
+            as :meth:`start`; with ``join``, PartitionExists only if ``drift-NAME@GENERATION`` is taken too.
+        """
         manifest, accel_name, source = self._prepare(spec)
         machine = qemu.resolve_machine(manifest.arch, spec.machine)
         spec = dataclasses.replace(spec, machine=machine)
         lv = self._lib()
         conn = self.connection()
+        taken = {str(d.name()) for d in self.domains_of(spec.name)}
         dname = domain_name(spec.name)
-        try:
-            conn.lookupByName(dname)
-        except lv.libvirtError as e:
-            if e.get_error_code() != lv.VIR_ERR_NO_DOMAIN:
-                raise BackendError(f"libvirt could not look up {dname}: {e.get_error_message()}") from None
-        else:
-            raise PartitionExists(f"partition {spec.name!r} exists on {self.uri} (libvirt domain {dname}): "
-                                  "`drift rm` it first")
+        if join is not None and dname in taken:
+            dname = f"{dname}{GENERATION_MARK}{generation}"
+        if dname in taken or (join is None and taken):
+            raise PartitionExists(f"partition {spec.name!r} exists on {self.uri} (libvirt domain "
+                                  f"{dname if dname in taken else sorted(taken)[0]}): `drift rm` it first")
         if spec.machine == "q35" and self.run_dir is not None and not QBOOT_ROM.exists():
             raise ToolMissingError(f"{QBOOT_ROM} is missing (package qemu-system-x86, or qemu-system-data)")
-        folder = self.state_dir / spec.name
-        self._make_folder(folder, source)
+        folder = join if join is not None else self.state_dir / spec.name
+        tag = f".{generation}" if generation > 1 else ""
+        boot_image = folder / f"image{tag}.elf"
+        sock = folder / f"channel{tag}.sock"
+        if join is None:
+            self._make_folder(folder, source)
+        self._check_socket(sock)
+        try:
+            if join is not None:
+                shutil.copyfile(source, boot_image)
+            spec = dataclasses.replace(spec, devices=tuple(self._own_files(spec.devices, folder, tag)))
+        except OSError as e:
+            if join is None:
+                shutil.rmtree(folder, ignore_errors=True)
+            raise LaunchError(f"cannot prepare the partition folder {folder}: {e.strerror or e}") from None
         metadata = {"name": spec.name, "image": str(source), "image-sha256": manifest.image_sha256,
                     "arch": manifest.arch, "accel": accel_name, "machine": machine,
                     "memory-mib": str(spec.memory_mib), "cpus": str(spec.cpus), "append": spec.append,
-                    "folder": str(folder), "started-at": repr(time.time())}
-        xml = domain_xml(spec, accel_name=accel_name, boot_image=folder / BOOT_IMAGE, folder=folder,
-                         metadata=metadata, arch=manifest.arch)
+                    "folder": str(folder), "started-at": repr(time.time()), "generation": str(generation),
+                    "boot-image": str(boot_image), "channel-socket": str(sock)}
+        if staging:
+            metadata["staging"] = "1"
+        xml = domain_xml(spec, accel_name=accel_name, boot_image=boot_image, folder=folder,
+                         metadata=metadata, arch=manifest.arch, dname=dname, channel_sock=sock)
         try:
             dom = conn.defineXML(xml)
         except lv.libvirtError as e:
-            shutil.rmtree(folder, ignore_errors=True)
+            self._unprepare(folder, join, tag)
             if e.get_error_code() in (lv.VIR_ERR_OPERATION_FAILED, lv.VIR_ERR_DOM_EXIST):
                 raise PartitionExists(f"partition {spec.name!r} exists on {self.uri}: {e.get_error_message()}") \
                     from None
@@ -590,9 +703,69 @@ class LibvirtBackend(Backend):
             dom.createWithFlags(lv.VIR_DOMAIN_START_PAUSED)
             dom.resume()
         except lv.libvirtError as e:
-            self._discard(dom, folder)
+            self.discard(dom)
+            self._unprepare(folder, join, tag)
             raise LaunchError(f"libvirt could not start {dname}: {e.get_error_message()}") from None
-        return self._info(dom, spec.name)
+        return dom
+
+    @staticmethod
+    def _own_files(devices: tuple[str, ...], folder: Path, tag: str) -> list[str]:
+        """``devices`` with each ``loader``'s ``file=`` copied into the folder (``snapshot[.N].dsnap``):
+        the domain then needs nothing outside its folder.  Raises OSError if the copy fails."""
+        out = []
+        for device in devices:
+            options = device.split(",")
+            if options[0] == "loader":
+                for i, option in enumerate(options):
+                    if option.startswith("file="):
+                        own = folder / f"snapshot{tag}.dsnap"
+                        shutil.copyfile(option[len("file="):], own)
+                        options[i] = f"file={own}"
+            out.append(",".join(options))
+        return out
+
+    @staticmethod
+    def _unprepare(folder: Path, join: Path | None, tag: str) -> None:
+        """Undo a failed :meth:`boot`'s files: the whole new folder, or only what it added to a joined one."""
+        if join is None:
+            shutil.rmtree(folder, ignore_errors=True)
+            return
+        for leftover in (f"image{tag}.elf", f"channel{tag}.sock", f"snapshot{tag}.dsnap"):
+            with contextlib.suppress(OSError):
+                (folder / leftover).unlink()
+
+    def promote(self, dom: Any, name: str) -> None:
+        """Make a staging domain (:meth:`boot` ``staging=True``) the partition ``name`` (its metadata).
+
+        Raises:
+            PartitionNotFound, BackendError: libvirt failed.
+        """
+        lv = self._lib()
+        meta = self._metadata(dom, name)
+        meta.pop("staging", None)
+        record = ET.Element(f"{{{NAMESPACE}}}partition")
+        for key, value in meta.items():
+            _sub(record, f"{{{NAMESPACE}}}{key}", value)
+        text = ET.tostring(record, encoding="unicode")
+        flags = lv.VIR_DOMAIN_AFFECT_LIVE | lv.VIR_DOMAIN_AFFECT_CONFIG
+        self._call("update the metadata of", name,
+                   lambda: dom.setMetadata(lv.VIR_DOMAIN_METADATA_ELEMENT, text, "drift", NAMESPACE, flags))
+
+    def discard(self, dom: Any) -> None:
+        """Destroy (if running) and undefine a domain, leaving its folder (best effort)."""
+        lv = self._lib()
+        with contextlib.suppress(lv.libvirtError):
+            if dom.isActive():
+                dom.destroy()
+        with contextlib.suppress(lv.libvirtError):
+            dom.undefine()
+
+    @staticmethod
+    def _check_socket(sock: Path) -> None:
+        """Raises LaunchError if ``sock`` is too long for a Unix socket path."""
+        if len(os.fsencode(sock)) > _SUN_PATH_MAX:
+            raise LaunchError(f"{sock}: too long for a Unix socket ({_SUN_PATH_MAX} bytes at most): "
+                              "use a shorter state folder (DRIFT_LIBVIRT_STATE_DIR)")
 
     def _make_folder(self, folder: Path, source: Path) -> None:
         """A fresh partition folder with the image copy and empty logs.
@@ -600,10 +773,7 @@ class LibvirtBackend(Backend):
         Raises:
             LaunchError: it cannot be written, or the socket path is too long.
         """
-        sock = folder / CHANNEL_SOCKET
-        if len(os.fsencode(sock)) > _SUN_PATH_MAX:
-            raise LaunchError(f"{sock}: too long for a Unix socket ({_SUN_PATH_MAX} bytes at most): "
-                              "use a shorter state folder (DRIFT_LIBVIRT_STATE_DIR)")
+        self._check_socket(folder / CHANNEL_SOCKET)
         try:
             if folder.exists():  # left over from a partition whose domain is gone
                 shutil.rmtree(folder)
@@ -613,16 +783,6 @@ class LibvirtBackend(Backend):
                 (folder / log).touch()
         except OSError as e:
             raise LaunchError(f"cannot prepare the partition folder {folder}: {e.strerror or e}") from None
-
-    def _discard(self, dom: Any, folder: Path) -> None:
-        """Undefine a domain that failed to start and remove its folder (best effort)."""
-        lv = self._lib()
-        with contextlib.suppress(lv.libvirtError):
-            if dom.isActive():
-                dom.destroy()
-        with contextlib.suppress(lv.libvirtError):
-            dom.undefine()
-        shutil.rmtree(folder, ignore_errors=True)
 
     def list(self) -> list[PartitionInfo]:
         """Every Drift partition on the URI (domains ``drift-*`` with Drift metadata), sorted by name.
@@ -639,11 +799,12 @@ class LibvirtBackend(Backend):
             raise BackendError(f"libvirt could not list domains on {self.uri}: {e.get_error_message()}") from None
         found: list[PartitionInfo] = []
         for dom in domains:
-            dname = str(dom.name())
-            if not dname.startswith(PREFIX):
+            name = partition_of(str(dom.name()))
+            if name is None:
                 continue
             with contextlib.suppress(PartitionNotFound):  # not Drift's, or removed meanwhile
-                found.append(self._info(dom, dname[len(PREFIX):]))
+                if self._metadata(dom, name).get("staging") != "1":   # a cross-arch move's destination
+                    found.append(self._info(dom, name))
         return sorted(found, key=lambda info: info.name)
 
     def inspect(self, name: str) -> PartitionInfo:
@@ -803,3 +964,60 @@ class LibvirtBackend(Backend):
             BackendError: libvirt failed.
         """
         return self._folder(self._domain(name), name) / CHANNEL_CURSOR
+
+    # ---- snapshots (runtime/snapctl.py) -----------------------------------------------------
+
+    def metadata(self, name: str) -> dict[str, str]:
+        """Drift's record of partition ``name`` (image, arch, memory, folder...), as strings.
+
+        Raises:
+            PartitionNotFound: no such partition.
+            BackendError: libvirt failed.
+        """
+        return self._metadata(self._domain(name), name)
+
+    def send_break(self, name: str) -> None:
+        """Send a break on the partition's channel (QMP ``chardev-send-break`` through
+        ``virDomainQemuMonitorCommand``: libvirt has no API for it); the guest polls for it and
+        writes a snapshot at its next safe point.
+
+        Raises:
+            PartitionNotFound: no such partition.
+            PartitionStateError: it is not running.
+            ToolMissingError: the ``libvirt_qemu`` module (part of libvirt-python) is missing.
+            BackendError: libvirt or QEMU refused the command.
+        """
+        dom = self._domain(name)
+        if self._state(dom, name) not in (_RUNNING, _BLOCKED):
+            raise PartitionStateError(f"partition {name!r} is not running")
+        chardev = channel_chardev_of(self._call("read the XML of", name, lambda: dom.XMLDesc(0)))
+        if chardev is None:
+            raise BackendError(f"the domain {dom.name()} has no Drift channel (a unix serial port)")
+        try:
+            import libvirt_qemu
+        except ImportError as e:
+            raise ToolMissingError(f"libvirt_qemu is not importable ({e}): reinstall libvirt-python") from None
+        command = json.dumps({"execute": "chardev-send-break", "arguments": {"id": chardev}})
+        answer = self._call("send a break to", name, lambda: libvirt_qemu.qemuMonitorCommand(dom, command, 0))
+        if "error" in json.loads(answer):
+            raise BackendError(f"QEMU refused the break on {chardev} of {dom.name()}: {answer}")
+
+    def read_guest_memory(self, name: str, addr: int, size: int) -> bytes:
+        """``size`` bytes of the guest's physical memory at ``addr`` (``virDomainMemoryPeek``, in pieces
+        of at most :data:`PEEK_MAX` bytes: the remote protocol's limit).
+
+        Raises:
+            PartitionNotFound: no such partition.
+            PartitionStateError: it is not running.
+            BackendError: libvirt refused (e.g. an address outside guest RAM).
+        """
+        lv = self._lib()
+        dom = self._domain(name)
+        parts: list[bytes] = []
+
+        def peek(at: int, n: int) -> Callable[[], bytes]:
+            return lambda: bytes(dom.memoryPeek(at, n, lv.VIR_MEMORY_PHYSICAL))
+
+        for at in range(addr, addr + size, PEEK_MAX):
+            parts.append(self._call("read the memory of", name, peek(at, min(PEEK_MAX, addr + size - at))))
+        return b"".join(parts)

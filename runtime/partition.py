@@ -38,6 +38,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qemu.qmp import ExecInterruptedError, QMPClient, QMPError, StateError
 
@@ -45,6 +46,9 @@ from . import accel, cgroups, image, qemu
 from .backend import NAME_RE, STATES, Backend, PartitionInfo, PartitionSpec, validate_name
 from .errors import BackendError, LaunchError, PartitionExists, PartitionNotFound, PartitionStateError
 from .status import STATUS, describe
+
+if TYPE_CHECKING:
+    from .hosts import Host
 
 #: Environment variable overriding where partitions' state lives.
 STATE_ENV = "DRIFT_STATE_DIR"
@@ -484,14 +488,16 @@ class DirectBackend(Backend):
 
     # ---- starting ----
 
-    def start(self, spec: PartitionSpec) -> PartitionInfo:
-        """Boot ``spec`` in the background; returns once the guest's CPUs run.
+    def start(self, spec: PartitionSpec, *, host: Host | None = None) -> PartitionInfo:
+        """Boot ``spec`` in the background (on ``host``, default local: see runtime.hosts);
+        returns once the guest's CPUs run.
 
         Raises:
             UsageError: an invalid name or CPU limits.
             ImageError: the image is missing or does not match its manifest.
             AccelError: the accelerator is unusable (e.g. ``kvm`` without KVM).
-            ToolMissingError: QEMU is not installed.
+            ToolMissingError: QEMU is not installed (or ``ip``, for a namespace host).
+            HostError: ``host`` is a network namespace that does not exist.
             PartitionStateError: CPU limits asked for, but the host's cgroup v2
                 cannot apply them.
             PartitionExists: the name is taken.
@@ -510,6 +516,9 @@ class DirectBackend(Backend):
         control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,
                                name=spec.name)
         cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control, paused=True)
+        if host is not None and host.kind != "local":
+            host.check()
+            cmd = [*host.prefix(), *cmd]
         cgroup_base = cgroups.base() if limits.any() else None
         d = self._create(spec.name)
         meta: dict[str, object] = {
@@ -519,6 +528,8 @@ class DirectBackend(Backend):
             "machine": cfg.machine, "memory_mib": cfg.memory_mib, "cpus": cfg.cpus, "command": cmd,
             "started_at": time.time(), "ended_by": None, "cgroup": None,
             "cpu_limits": cgroups.settings(limits)}
+        if host is not None and host.kind != "local":
+            meta["host"] = str(host)
         try:
             self._launch(d, meta, cgroup_base, limits)
         except BaseException:

@@ -13,7 +13,12 @@ and a partition boots it with the snapshot loaded into the top of guest RAM
 (QEMU's generic ``loader`` device) and ``drift.restore=ADDR`` on the kernel
 command line.  The guest VM checks it all again and resumes the program.
 
-Direct backend only (QMP and the channel socket of ``runtime.partition``).
+Both backends: a ``direct`` partition is reached through its own QMP socket;
+a ``libvirt`` one through libvirt (the break with ``virDomainQemuMonitorCommand``,
+the copy-out with ``virDomainMemoryPeek``, the loader through
+``<qemu:commandline>``: runtime/libvirt_backend.py).  A snapshot is the
+program's state, not the machine's, so one taken under either backend
+restores under either, on either architecture.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +36,8 @@ from . import build, image, paths, snapshot
 from .errors import ChannelError, PartitionStateError, SnapshotError, UsageError
 
 if TYPE_CHECKING:
-    from .backend import PartitionSpec
+    from .backend import Backend, PartitionSpec
+    from .hosts import Host
 
 #: Where guest RAM starts on each architecture's QEMU machine (microvm / virt).
 RAM_BASE = {"x86_64": 0, "aarch64": 0x4000_0000}
@@ -117,40 +123,103 @@ def _record(log: Path, start: int, word: str, deadline: float) -> list[str]:
 
 
 @contextmanager
-def _channel(d: Path) -> Iterator[socket.socket]:
+def _channel(d: Path, sock_path: Path | None = None) -> Iterator[socket.socket]:
+    """A connection to the channel socket ``sock_path`` (default: a direct partition's in ``d``).
+
+    Raises:
+        ChannelError: it cannot be reached.
+    """
     from .partition import CHANNEL_SOCK, reachable
 
-    with reachable(d / CHANNEL_SOCK) as path:
-        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        try:
-            s.connect(path)
-        except OSError as e:
-            s.close()
-            raise ChannelError(f"cannot reach the channel of the partition: {e}") from None
+    try:
+        with reachable(sock_path or d / CHANNEL_SOCK) as path:
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                s.connect(path)
+            except OSError:
+                s.close()
+                raise
+    except OSError as e:
+        raise ChannelError(f"cannot reach the channel of the partition: {e}") from None
     yield s
 
 
-def take(name: str, timeout: float = SNAP_TIMEOUT_S) -> Taken:
-    """Pause partition ``name`` at a safe point and copy its snapshot out; it waits for ``finish``.
+@dataclass
+class Access:
+    """How to snapshot one running partition, whatever its backend."""
+
+    #: The channel's log (where the guest's ``ESC snap ADDR LEN`` appears) and socket.
+    log: Path
+    sock: Path
+    #: The image it booted (its bytecode is what the snapshot must belong to).
+    image: Path
+    send_break: Callable[[], None]
+    #: (guest physical address, size) -> those bytes of guest RAM
+    read: Callable[[int, int], bytes]
+
+
+def access(name: str, backend: Backend | None = None) -> Access:
+    """The snapshot plumbing of running partition ``name`` on ``backend`` (default: direct).
+
+    Raises:
+        PartitionNotFound, UsageError: no such partition.
+        PartitionStateError: it is not running.
+        BackendError: libvirt failed.
+    """
+    from .partition import CHANNEL_LOG, CHANNEL_SOCK, QMP_SOCK, DirectBackend, qmp
+
+    backend = backend or DirectBackend()
+    if backend.inspect(name).state != "running":
+        raise PartitionStateError(f"partition {name} is not running")
+    if isinstance(backend, DirectBackend):
+        d, meta = backend.locate(name)
+
+        def pmemsave(addr: int, size: int) -> bytes:
+            out = d / "snapshot.tmp"
+            out.unlink(missing_ok=True)
+            qmp(d / QMP_SOCK, [("pmemsave", {"val": addr, "size": size, "filename": str(out)})])
+            try:
+                return out.read_bytes()
+            finally:
+                out.unlink(missing_ok=True)
+
+        def send_break() -> None:
+            qmp(d / QMP_SOCK, [("chardev-send-break", {"id": "ch"})])
+
+        return Access(log=d / CHANNEL_LOG, sock=d / CHANNEL_SOCK, image=Path(str(meta["image"])),
+                      send_break=send_break, read=pmemsave)
+    from .libvirt_backend import BOOT_IMAGE, LibvirtBackend
+    from .libvirt_backend import CHANNEL_LOG as LV_CHANNEL_LOG
+
+    if not isinstance(backend, LibvirtBackend):
+        raise UsageError(f"the {backend.name} backend cannot take snapshots")
+    lv = backend
+    record = lv.metadata(name)
+    folder = Path(record.get("folder") or lv.state_dir / name)
+    return Access(log=folder / LV_CHANNEL_LOG, sock=lv.channel_socket(name),
+                  image=Path(record.get("boot-image") or folder / BOOT_IMAGE),
+                  send_break=lambda: lv.send_break(name),
+                  read=lambda addr, size: lv.read_guest_memory(name, addr, size))
+
+
+def take(name: str, timeout: float = SNAP_TIMEOUT_S, backend: Backend | None = None) -> Taken:
+    """Pause partition ``name`` (on ``backend``, default direct) at a safe point and copy its
+    snapshot out; it waits for ``finish``.
 
     Raises:
         PartitionNotFound, UsageError: no such partition.
         PartitionStateError: it is not running (or ended first).
         ChannelError: no answer in time (e.g. the program waits for a message).
         SnapshotError: the guest could not write one, or what it wrote is invalid.
+        BackendError: libvirt failed.
     """
-    from .partition import CHANNEL_LOG, QMP_SOCK, DirectBackend, qmp
-
-    backend = DirectBackend()
-    d, meta = backend.locate(name)
-    if backend.inspect(name).state != "running":
-        raise PartitionStateError(f"partition {name} is not running")
-    log = d / CHANNEL_LOG
+    acc = access(name, backend)
+    log = acc.log
     mark = log.stat().st_size if log.exists() else 0
-    with _channel(d.path) as sock:
+    with _channel(log.parent, acc.sock) as sock:
         keep = False
         try:
-            qmp(d / QMP_SOCK, [("chardev-send-break", {"id": "ch"})])   # the guest polls for it
+            acc.send_break()                                      # the guest polls for it
             words = _record(log, mark, "snap", time.monotonic() + timeout)
             paused = time.monotonic()
             taken = Taken(b"", None, paused, sock)
@@ -159,14 +228,10 @@ def take(name: str, timeout: float = SNAP_TIMEOUT_S) -> Taken:
                 keep = True
                 raise SnapshotError("the guest could not write a snapshot (not enough free memory in its arena)")
             addr, size = int(words[1], 16), int(words[2], 16)
-            out = d / "snapshot.tmp"
-            out.unlink(missing_ok=True)
-            qmp(d / QMP_SOCK, [("pmemsave", {"val": addr, "size": size, "filename": str(out)})])
-            data = out.read_bytes()
-            out.unlink(missing_ok=True)
+            data = acc.read(addr, size)
             if len(data) >= snapshot.HEADER_SIZE and snapshot.get(data, "checksum") == bytes(32):
                 data = snapshot.seal(data)        # a guest leaves its checksum to us (docs/snapshots.md)
-            code = image.extract(Path(str(meta["image"])))
+            code = image.extract(acc.image)
             try:
                 info = snapshot.check(data, code)
             except SnapshotError:
@@ -242,17 +307,31 @@ def restore_spec(data: bytes, info: snapshot.Snapshot, *, arch: str | None, name
 
 
 def restore(path: Path, *, arch: str | None, name: str | None, memory_mib: int | None = None,
-            accel: str = "auto", code: bytes | None = None) -> tuple[str, snapshot.Snapshot]:
-    """Boot a partition resumed from the snapshot file ``path``; its name and the snapshot's header.
+            accel: str = "auto", code: bytes | None = None, backend: Backend | None = None,
+            host: Host | None = None) -> tuple[str, snapshot.Snapshot]:
+    """Boot a partition resumed from the snapshot file ``path`` on ``backend`` (default direct),
+    for a direct partition on ``host`` (default local); its name and the snapshot's header.
 
     Raises:
         SnapshotError: corrupt, truncated, another format version, unknown program.
+        UsageError: ``host`` given for a libvirt partition (``--connect`` names its libvirtd).
+        HostError, ToolMissingError: ``host`` is unusable.
         and what starting a partition raises (PartitionExists, LaunchError...).
     """
+    from . import hosts
     from .partition import DirectBackend
 
+    backend = backend or DirectBackend()
+    host = host or hosts.LOCAL
+    if host != hosts.LOCAL and not isinstance(backend, DirectBackend):
+        raise UsageError(f"--to {host}: a libvirt partition runs where its libvirtd is: "
+                         "give that libvirtd's URI with --connect instead")
+    host.check()
     data, info = snapshot.read(path)
     name = name or f"{path.stem}-restored"
     spec, _ = restore_spec(data, info, arch=arch, name=name, memory_mib=memory_mib, accel=accel, code=code)
-    DirectBackend().start(spec)
+    if isinstance(backend, DirectBackend):
+        backend.start(spec, host=host)
+    else:
+        backend.start(spec)
     return name, info
