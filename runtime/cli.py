@@ -325,8 +325,6 @@ def cmd_migrate(ns: argparse.Namespace) -> int:
     if ns.to is None:
         raise UsageError("drift migrate needs --to HOST (or --cancel)")
     if ns.arch is not None or ns.snapshot:
-        if libvirt:
-            raise UsageError("drift migrate --arch/--snapshot works on direct partitions only")
         return _xmigrate(ns)
     options = migrate.MigrateOptions(downtime_limit_ms=ns.downtime_limit, bandwidth_mib_s=ns.bandwidth,
                                      timeout_s=ns.timeout, postcopy=ns.postcopy, multifd_channels=ns.multifd,
@@ -353,13 +351,11 @@ def cmd_migrate(ns: argparse.Namespace) -> int:
 
 
 def _xmigrate(ns: argparse.Namespace) -> int:
-    from . import hosts, xmigrate
-    from .partition import DirectBackend
+    from . import xmigrate
 
-    backend = DirectBackend()
-    _, meta = backend.locate(ns.name)
-    arch = ns.arch or str(meta.get("arch", "x86_64"))
-    report = xmigrate.migrate_arch(ns.name, hosts.parse(ns.to), arch, backend=backend)
+    backend = _backend(ns)
+    arch = ns.arch or backend.inspect(ns.name).arch
+    report = xmigrate.migrate_arch(ns.name, ns.to, arch, backend=backend)
     if ns.json:
         print(json.dumps(report.to_json(), indent=2))
     else:
@@ -459,7 +455,8 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for one (default: do not wait)")
     m = add("migrate", "live-migrate a running partition to another QEMU (docs/migration.md)", cmd_migrate)
     m.add_argument("--to", metavar="HOST", help="local, or netns:NAME (see drift hosts); for a libvirt "
-                   "partition (--connect SRC) the destination libvirtd's URI, e.g. qemu+tcp://10.77.0.2/system")
+                   "partition (--connect SRC) the destination libvirtd's URI, e.g. qemu+tcp://10.77.0.2/system "
+                   "(with --arch: local, or a URI this host can open)")
     m.add_argument("--arch", choices=image.ARCH_MACHINES, default=None,
                    help="move to this CPU architecture through a VM snapshot (docs/snapshots.md)")
     m.add_argument("--snapshot", action="store_true",

@@ -639,7 +639,7 @@ class LibvirtBackend(Backend):
         return self._info(self.boot(spec), spec.name)
 
     def boot(self, spec: PartitionSpec, *, join: Path | None = None, generation: int = 1,
-             staging: bool = False) -> Any:
+             staging: bool = False, extra: dict[str, str] | None = None) -> Any:
         """Define and start a partition's domain; its ``virDomain`` (see :meth:`start`).
 
         ``join``: the folder of an existing partition NAME, which the new domain
@@ -648,7 +648,7 @@ class LibvirtBackend(Backend):
         if that name is free on this libvirtd, else ``drift-NAME@GENERATION``, and
         its image copy and channel socket carry ``generation`` in their names.
         ``staging``: the domain is not listed or found as the partition until
-        :meth:`promote`.
+        :meth:`promote`.  ``extra``: more of Drift's metadata.
 
         Raises:
             as :meth:`start`; with ``join``, PartitionExists only if ``drift-NAME@GENERATION`` is taken too.
@@ -687,6 +687,7 @@ class LibvirtBackend(Backend):
                     "memory-mib": str(spec.memory_mib), "cpus": str(spec.cpus), "append": spec.append,
                     "folder": str(folder), "started-at": repr(time.time()), "generation": str(generation),
                     "boot-image": str(boot_image), "channel-socket": str(sock)}
+        metadata.update(extra or {})
         if staging:
             metadata["staging"] = "1"
         xml = domain_xml(spec, accel_name=accel_name, boot_image=boot_image, folder=folder,
@@ -694,7 +695,7 @@ class LibvirtBackend(Backend):
         try:
             dom = conn.defineXML(xml)
         except lv.libvirtError as e:
-            self._unprepare(folder, join, tag)
+            self._unprepare(folder, join, generation)
             if e.get_error_code() in (lv.VIR_ERR_OPERATION_FAILED, lv.VIR_ERR_DOM_EXIST):
                 raise PartitionExists(f"partition {spec.name!r} exists on {self.uri}: {e.get_error_message()}") \
                     from None
@@ -704,7 +705,7 @@ class LibvirtBackend(Backend):
             dom.resume()
         except lv.libvirtError as e:
             self.discard(dom)
-            self._unprepare(folder, join, tag)
+            self._unprepare(folder, join, generation)
             raise LaunchError(f"libvirt could not start {dname}: {e.get_error_message()}") from None
         return dom
 
@@ -724,12 +725,18 @@ class LibvirtBackend(Backend):
             out.append(",".join(options))
         return out
 
-    @staticmethod
-    def _unprepare(folder: Path, join: Path | None, tag: str) -> None:
+    @classmethod
+    def _unprepare(cls, folder: Path, join: Path | None, generation: int) -> None:
         """Undo a failed :meth:`boot`'s files: the whole new folder, or only what it added to a joined one."""
         if join is None:
             shutil.rmtree(folder, ignore_errors=True)
-            return
+        else:
+            cls.unprepare(folder, generation)
+
+    @staticmethod
+    def unprepare(folder: Path, generation: int) -> None:
+        """Remove what :meth:`boot` with ``join=folder`` added to a partition folder (best effort)."""
+        tag = f".{generation}" if generation > 1 else ""
         for leftover in (f"image{tag}.elf", f"channel{tag}.sock", f"snapshot{tag}.dsnap"):
             with contextlib.suppress(OSError):
                 (folder / leftover).unlink()

@@ -27,7 +27,7 @@ import shutil
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import accel, hosts, image, migrate, partition, qemu, snapctl
 from .errors import (
@@ -42,6 +42,10 @@ from .errors import (
 )
 from .hosts import Host
 from .partition import CHANNEL_LOG, CHANNEL_SOCK, QMP_SOCK, STDERR_LOG, STDOUT_LOG, DirectBackend, StateDir
+
+if TYPE_CHECKING:
+    from .backend import Backend
+    from .libvirt_backend import LibvirtBackend
 
 RESTORE_TIMEOUT_S = 30.0
 
@@ -129,13 +133,18 @@ def _dest_command(cfg: qemu.QemuConfig, name: str, ram_file: Path) -> list[str]:
     return _appending(cmd)
 
 
-def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | None = None,
+def migrate_arch(name: str, to: Host | str, arch: str, *, backend: Backend | None = None,
                  timeout: float = RESTORE_TIMEOUT_S) -> XMigrationReport:
     """Move partition ``name`` to a new QEMU for ``arch`` on ``to`` through a VM snapshot.
 
-    The destination is booted first (program loaded and verified, waiting), so
-    the program's pause is only: the snapshot at a safe point, copying it out
-    of the source and into the destination's RAM, and the destination's check.
+    A direct partition (``backend`` None or a DirectBackend) moves to host ``to``
+    (``local``, ``netns:NAME``).  The destination is booted first (program
+    loaded and verified, waiting), so the program's pause is only: the
+    snapshot at a safe point, copying it out of the source and into the
+    destination's RAM, and the destination's check.
+
+    A libvirt partition moves to a new domain on ``to``: ``local`` (its own
+    libvirtd) or another libvirtd's URI (see :func:`migrate_libvirt`).
 
     Raises:
         PartitionNotFound, UsageError: no such partition, an unknown arch.
@@ -146,6 +155,14 @@ def migrate_arch(name: str, to: Host, arch: str, *, backend: DirectBackend | Non
         MigrationError, LaunchError: the destination failed; the source runs on.
     """
     backend = backend or DirectBackend()
+    if not isinstance(backend, DirectBackend):
+        from .libvirt_backend import LibvirtBackend
+
+        if not isinstance(backend, LibvirtBackend):
+            raise UsageError(f"the {backend.name} backend cannot move partitions across architectures")
+        return migrate_libvirt(backend, name, str(to), arch, timeout=timeout)
+    if isinstance(to, str):
+        to = hosts.parse(to)
     to.check()
     if arch not in snapctl.RAM_BASE:
         raise UsageError(f"unknown architecture {arch!r}: use one of {', '.join(snapctl.RAM_BASE)}")
@@ -250,3 +267,99 @@ def _appending(cmd: list[str]) -> list[str]:
             arg += ",logappend=on"
         out.append(arg)
     return out
+
+
+def migrate_libvirt(source: LibvirtBackend, name: str, to: str, arch: str, *,
+                    timeout: float = RESTORE_TIMEOUT_S) -> XMigrationReport:
+    """Move libvirt partition ``name`` to a new domain for ``arch`` on the libvirtd ``to``
+    (``local``: the source's own; else a URI this host can open, e.g. another private
+    libvirtd's ``qemu+unix:///system?socket=...``).
+
+    The source pauses at a safe point and its snapshot is copied out; a
+    destination domain boots the program for ``arch`` with the snapshot (QEMU's
+    ``loader``) in the partition's folder (same logs; its own image copy and
+    channel socket, ``image.N.elf``/``channel.N.sock``), named ``drift-NAME`` where
+    that is free, else ``drift-NAME@N``, and hidden from ``drift ps`` until it
+    says ``ESC restored``; then the source domain is destroyed and undefined
+    and the destination becomes the partition.  On failure the destination is
+    removed and the source goes on where it paused.  Both libvirtds must see
+    the partition's folder at the same path (local daemons do).
+
+    Raises:
+        UsageError: ``to`` is a ``netns:`` host or an unknown arch.
+        PartitionNotFound: no such partition.
+        PartitionStateError: it does not run (or ended first).
+        ChannelError: the program did not reach a safe point in time (it runs on).
+        SnapshotError: the snapshot could not be written (it runs on).
+        MigrationError: the destination failed; the source runs on.
+        BackendError: the destination libvirtd cannot be reached.
+    """
+    from .libvirt_backend import BOOT_IMAGE, LibvirtBackend
+    from .libvirt_backend import CHANNEL_LOG as LV_CHANNEL_LOG
+    from .libvirt_backend import STDERR_LOG as LV_STDERR_LOG
+
+    if arch not in snapctl.RAM_BASE:
+        raise UsageError(f"unknown architecture {arch!r}: use one of {', '.join(snapctl.RAM_BASE)}")
+    if to.startswith("netns:"):
+        raise UsageError(f"--to {to}: a libvirt partition moves to a libvirtd: `local` (its own) or a libvirt "
+                         "URI (scripts/libvirtd --netns starts one inside a namespace)")
+    dest_uri = source.uri if to in ("local", source.uri) else to
+    dest = source if dest_uri == source.uri else LibvirtBackend(dest_uri, source.state_dir)
+    started = time.monotonic()
+    meta = source.metadata(name)
+    src_dom = source._domain(name)
+    state = source.inspect(name).state
+    if state != "running":
+        raise PartitionStateError(f"cannot migrate {name}: it is {state}")
+    folder = Path(meta.get("folder") or source.state_dir / name)
+    source_arch = meta.get("arch", "x86_64")
+    code = image.extract(Path(meta.get("boot-image") or folder / BOOT_IMAGE))
+    program_mib = int(meta.get("program-memory-mib") or meta.get("memory-mib") or 8)
+    generation = int(meta.get("generation") or 1) + 1
+    dest.connection()                                   # unreachable: fail before the program pauses
+    log = folder / LV_CHANNEL_LOG
+    where = f"{name} keeps running on {source.uri} ({source_arch})"
+    try:
+        taken = snapctl.take(name, backend=source)      # the program pauses here
+    except (SnapshotError, ChannelError, BackendError) as e:
+        raise MigrationError(f"migration of {name} to {arch} on {dest_uri} failed: {e}; {where}") from None
+    assert taken.info is not None
+    snapped = time.monotonic()
+    dom: Any = None
+    try:
+        memory = program_mib + len(taken.data) // snapctl.MIB + 4
+        spec, stored = snapctl.restore_spec(taken.data, taken.info, arch=arch, name=name, memory_mib=memory,
+                                            accel=meta.get("accel") or "auto", code=code)
+        mark = log.stat().st_size
+        dom = dest.boot(spec, join=folder, generation=generation, staging=True,
+                        extra={"program-memory-mib": str(program_mib)})
+        _wait_record(log, mark, b"\x1brestored", folder / LV_STDERR_LOG, time.monotonic() + timeout)
+        resumed = time.monotonic()
+    except BaseException as e:
+        if dom is not None:
+            dest.discard(dom)
+            dest.unprepare(folder, generation)
+        with contextlib.suppress(DriftError):
+            taken.finish(stop=False)                    # the source goes on where it paused
+        if isinstance(e, KeyboardInterrupt):
+            raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
+        if isinstance(e, DriftError) and not isinstance(e, (UsageError, PartitionStateError)):
+            raise MigrationError(f"migration of {name} to {arch} on {dest_uri} failed: {e}; {where}") from None
+        if isinstance(e, OSError):
+            raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
+        raise
+    # the destination runs the program: end the source (never resumed), make the destination the partition
+    taken.sock.close()
+    source.discard(src_dom)
+    dest.promote(dom, name)
+    old_tag = f".{generation - 1}" if generation > 2 else ""
+    for leftover in (meta.get("boot-image") or str(folder / BOOT_IMAGE), str(folder / f"snapshot{old_tag}.dsnap"),
+                     meta.get("channel-socket") or str(folder / f"channel{old_tag}.sock")):
+        with contextlib.suppress(OSError):
+            os.unlink(leftover)
+    return XMigrationReport(
+        name=name, status="completed", source_arch=source_arch, dest_arch=arch, source_host=source.uri,
+        dest_host=dest_uri, pause_ms=round((resumed - taken.pause_start) * 1000, 1),
+        snapshot_bytes=len(taken.data), live_heap_bytes=taken.info.heap_bytes,
+        snapshot_ms=round((snapped - taken.pause_start) * 1000, 1), restore_ms=round((resumed - snapped) * 1000, 1),
+        wall_ms=round((time.monotonic() - started) * 1000, 1))

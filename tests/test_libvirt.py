@@ -117,27 +117,6 @@ def test_run_dir_of() -> None:
 
 
 @pytest.fixture(scope="session")
-def libvirt_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A private libvirtd (scripts/libvirtd), stopped at the end with all its domains."""
-    for tool in ("libvirtd", "virsh", "unshare", "qemu-system-x86_64"):
-        _need(tool)
-    if os.geteuid() != 0:
-        _unavailable("the libvirt tests run libvirtd as root (scripts/libvirtd): run them as root")
-    try:
-        import libvirt  # noqa: F401
-    except ImportError as e:
-        _unavailable(f"libvirt-python is not importable ({e}): run scripts/setup")
-    folder = tmp_path_factory.mktemp("libvirtd")
-    proc = subprocess.run([str(SCRIPT), "start", str(folder)], capture_output=True, text=True, timeout=90,
-                          check=False)
-    try:
-        assert proc.returncode == 0, f"scripts/libvirtd start failed:\n{proc.stderr}"
-        yield proc.stdout.strip()
-    finally:
-        subprocess.run([str(SCRIPT), "stop", str(folder)], capture_output=True, timeout=90, check=False)
-
-
-@pytest.fixture(scope="session")
 def backend(libvirt_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LibvirtBackend]:
     b = LibvirtBackend(libvirt_uri, tmp_path_factory.mktemp("lvstate"))
     try:
