@@ -316,7 +316,11 @@ def migrate_libvirt(source: LibvirtBackend, name: str, to: str, arch: str, *,
     code = image.extract(Path(meta.get("boot-image") or folder / BOOT_IMAGE))
     program_mib = int(meta.get("program-memory-mib") or meta.get("memory-mib") or 8)
     generation = int(meta.get("generation") or 1) + 1
-    dest.connection()                                   # unreachable: fail before the program pauses
+    conn = dest.connection()                            # unreachable: fail before the program pauses
+    lv = dest._lib()
+    with contextlib.suppress(lv.libvirtError):          # a libvirtd probes an emulator on first use
+        conn.getDomainCapabilities(None, arch, qemu.resolve_machine(arch, None),   # (seconds): not in the pause
+                                   "kvm" if meta.get("accel") == "kvm" else "qemu", 0)
     log = folder / LV_CHANNEL_LOG
     where = f"{name} keeps running on {source.uri} ({source_arch})"
     try:
