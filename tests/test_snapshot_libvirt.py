@@ -23,11 +23,12 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ROOT, need_tool, unavailable
 
-from runtime import Image, hosts, snapshot, xmigrate
+from runtime import Image, hosts, snapctl, snapshot, xmigrate
 from runtime.errors import MigrationError
 from runtime.libvirt_backend import LibvirtBackend
 from runtime.partition import process_alive
@@ -238,8 +239,8 @@ def test_bad_snapshots_refused_under_libvirt(env: dict[str, str], count: Path, t
 
 def test_failed_libvirt_migrations_leave_the_source_running(env: dict[str, str], tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """No room for a snapshot: refused before any destination; a destination that never says
-    `restored`: removed, and the source resumes where it paused.  Either way the output is whole."""
+    """No room for a snapshot: refused before any destination; a destination whose VM refuses the
+    snapshot: removed, and the source resumes where it paused.  Either way the output is whole."""
     (tmp_path / "big.py").write_text(BIG)
     img = Image.build(tmp_path / "big.py", tmp_path / "big.elf", memory_mib=8).path
     assert drift("run", "--detach", *lv(env), "--name", "b", "--accel", "tcg", str(img)).returncode == 0
@@ -258,11 +259,17 @@ def test_failed_libvirt_migrations_leave_the_source_running(env: dict[str, str],
     _wait_lines("f", 10, *lv(env))
     backend = LibvirtBackend(env["URI"])
 
-    def never(*args: object, **kwargs: object) -> int:
-        raise MigrationError("the destination did not say 'restored' in time")
+    real = snapctl.restore_spec
 
-    monkeypatch.setattr(xmigrate, "_wait_record", never)
-    with pytest.raises(MigrationError, match="f keeps running"):
+    def forged(data: bytes, *args: Any, **kwargs: Any) -> Any:
+        """The destination gets a snapshot whose checksum is right but whose frame is not: its VM refuses it."""
+        bad = bytearray(data)
+        off = int(snapshot.get(data, "frames_off"))
+        bad[off:off + 4] = (10**6).to_bytes(4, "little")
+        return real(snapshot.seal(bytes(bad)), *args, **kwargs)
+
+    monkeypatch.setattr(snapctl, "restore_spec", forged)
+    with pytest.raises(MigrationError, match="the destination ended .*snapshot refused.*f keeps running"):
         xmigrate.migrate_arch("f", "local", "aarch64", backend=backend)
     assert [str(d.name()) for d in backend.domains_of("f")] == ["drift-f"]
     assert sorted(os.listdir(Path(env["DRIFT_LIBVIRT_STATE_DIR"]) / "f")) == \
