@@ -62,6 +62,21 @@ int plat_channel_read(void) {
   }
 }
 
+int plat_stdin_read(void) {
+  static unsigned char buf[4096];
+  static size_t pos, len;
+  static int eof;
+  while (pos == len) {
+    if (eof) return -1;
+    ssize_t n = read(0, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) { eof = 1; return -1; }
+    pos = 0;
+    len = (size_t)n;
+  }
+  return buf[pos++];
+}
+
 uint64_t plat_clock_ns(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

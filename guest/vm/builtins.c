@@ -894,6 +894,34 @@ NATIVE(bi_drift_recv) {
   return sb_end(&sb, out);
 }
 
+/* ---- input(): a line of the program's stdin (hosted: fd 0; guests have none: EOFError) ---- */
+NATIVE(bi_input) {
+  if (nkw) return exc_raise(vm, E_TypeError, "input() takes no keyword arguments");
+  if (!want_args(vm, "input", n, 0, 1)) return false;
+  StrBuf sb;
+  if (n == 1) {                                   /* the prompt: str(prompt), no newline, flushed */
+    sb_begin(vm, &sb);
+    if (!sb_str(&sb, a[0])) { sb_abandon(&sb); return false; }
+    if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+    out_write(vm, PLAT_STDOUT, sb_data(&sb), sb.len);
+    sb_abandon(&sb);
+  }
+  out_flush(vm);
+  sb_begin(vm, &sb);
+  bool any = false;
+  for (int c; (c = plat_stdin_read()) >= 0;) {
+    any = true;
+    if (c == '\n') break;
+    sb_putc(&sb, (char)c);
+  }
+  if (!any) { sb_abandon(&sb); return exc_raise(vm, E_EOFError, "EOF when reading a line"); }
+  if (!sb.failed && !utf8_valid((const uint8_t *)sb_data(&sb), sb.len)) {
+    sb_abandon(&sb);
+    return exc_raise(vm, E_ValueError, "input() read a line that is not valid UTF-8");
+  }
+  return sb_end(&sb, out);
+}
+
 /* ---- the time module: compile-time-bound natives "time.f" ------------------------------- */
 uint64_t vm_clock_ns(VM *vm) { return plat_clock_ns() + (uint64_t)vm->clock_offset_ns; }
 
@@ -998,6 +1026,7 @@ const Native bi_natives[] = {
   {"isprintable", m_str_isprintable, T_STR}, {"rfind", m_str_rfind, T_STR}, {"index", m_str_index, T_STR},
   {"rindex", m_str_rindex, T_STR}, {"removeprefix", m_str_removeprefix, T_STR},
   {"removesuffix", m_str_removesuffix, T_STR}, {"expandtabs", m_str_expandtabs, T_STR}, {"format", m_str_format, T_STR},
+  {"input", bi_input, 0},
 };
 #pragma GCC diagnostic pop
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];

@@ -24,6 +24,11 @@ void plat_write(int stream, const char *buf, size_t len);
 int plat_channel_read(void);
 extern int plat_channel_interrupt;
 
+/* The next byte of the program's stdin (0..255), or -1 at its end (input()).
+ * Hosted: file descriptor 0.  Guests have no stdin (the console is output
+ * only; host input comes through the channel, drift.recv()): always -1. */
+int plat_stdin_read(void);
+
 /* Monotonic clock in nanoseconds since an arbitrary start (boot, say).  Never goes
  * backwards, also not across a live migration of the guest (the VMM's job: QEMU
  * migrates the TSC/counter state and stops it while the guest is stopped).  The VM

@@ -41,6 +41,7 @@ enum {
 /* ---- the platform: output discarded, no channel, a fake clock ------------ */
 void plat_write(int stream, const char *buf, size_t len) { (void)stream; (void)buf; (void)len; }
 int plat_channel_read(void) { return -1; }
+int plat_stdin_read(void) { return -1; }
 uint64_t plat_clock_ns(void) { static uint64_t t; return t += 1000; }
 uint64_t plat_wall_ns(void) { return plat_clock_ns(); }
 void plat_sleep_ns(uint64_t ns) { (void)ns; }

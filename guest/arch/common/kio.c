@@ -125,3 +125,10 @@ BootArgs parse_cmdline(const char *p, const char *end)
             p++;
     }
 }
+
+/* Guests have no stdin: the console is output only (host input comes through
+ * the channel, drift.recv()), so input() sees the end of input at once. */
+int plat_stdin_read(void)
+{
+    return -1;
+}
