@@ -454,9 +454,9 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
     add("recv", "print the next unread message the program sent", cmd_recv).add_argument(
         "--wait", type=float, default=0.0, metavar="SECONDS", help="wait this long for one (default: do not wait)")
     m = add("migrate", "live-migrate a running partition to another QEMU (docs/migration.md)", cmd_migrate)
-    m.add_argument("--to", metavar="HOST", help="local, or netns:NAME (see drift hosts); for a libvirt "
-                   "partition (--connect SRC) the destination libvirtd's URI, e.g. qemu+tcp://10.77.0.2/system "
-                   "(with --arch: local, or a URI this host can open)")
+    m.add_argument("--to", metavar="HOST", help="local, netns:NAME or ssh:NAME|[USER@]HOST[:PORT] (see drift hosts); "
+                   "for a libvirt partition (--connect SRC) the destination libvirtd's URI, e.g. "
+                   "qemu+tcp://10.77.0.2/system (with --arch: local, or a URI this host can open)")
     m.add_argument("--arch", choices=image.ARCH_MACHINES, default=None,
                    help="move to this CPU architecture through a VM snapshot (docs/snapshots.md)")
     m.add_argument("--snapshot", action="store_true",
@@ -562,6 +562,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["_host-agent"]:          # the remote half of an ssh host (runtime/sshhost.py), not for users
+        from . import sshhost
+        return sshhost.agent_main(args[1:])
     ns = parser().parse_args(argv)
     try:
         code = ns.func(ns)

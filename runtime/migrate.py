@@ -36,6 +36,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import secrets
 import shutil
@@ -49,7 +50,7 @@ from typing import Any
 
 from qemu.qmp import QMPClient, QMPError
 
-from . import cgroups, hosts, partition, qemu
+from . import cgroups, hosts, partition, qemu, sshhost
 from .errors import BackendError, LaunchError, MigrationError, PartitionStateError, UsageError
 from .hosts import LOCAL, Host
 from .partition import DirectBackend, StateDir, process_alive, qmp, reachable
@@ -173,6 +174,9 @@ class MigrationReport:
     postcopy_started: bool
     #: MIGRATION_PASS events seen (passes over dirty memory).
     passes: int
+    #: To an ssh host: the image there (``path``), whether it was ``copied`` (``bytes``, ``ms``) or the
+    #: host had it, and whether a corrupted copy there was replaced (``replaced_corrupt``); else None.
+    image: dict[str, object] | None = None
 
     def to_json(self) -> dict[str, object]:
         return asdict(self)
@@ -501,8 +505,26 @@ class _Migration:
         self.source_start = _int_or_none(meta.get("qemu_start"))
         self.staging: StateDir | None = None
         self.dest: dict[str, object] = {}
+        #: The image's copy on an ssh destination (None for other hosts).
+        self.image_copy: sshhost.ImageCopy | None = None
         #: The source's directory once the switch has happened (the destination is the partition).
         self.retired: StateDir | None = None
+
+    def dest_messages(self) -> str:
+        """What an ssh destination's link (ssh, the agent, QEMU there) wrote to ``qemu.log``, in short."""
+        if self.to.kind != "ssh" or self.staging is None:
+            return ""
+        try:
+            return (self.staging / partition.QEMU_LOG).read_text(errors="replace").strip()[-2000:]
+        except OSError:
+            return ""
+
+    def dest_qemu_pid(self) -> int | None:
+        """The destination QEMU's pid (on an ssh host: there, not the link's here)."""
+        remote = self.dest.get("ssh")
+        if isinstance(remote, dict) and isinstance(remote.get("qemu_pid"), int):
+            return int(remote["qemu_pid"])
+        return _int_or_none(self.dest.get("qemu_pid"))
 
     def dest_alive(self) -> bool:
         return process_alive(_int_or_none(self.dest.get("qemu_pid")), _int_or_none(self.dest.get("qemu_start")))
@@ -520,15 +542,58 @@ class _Migration:
         if not isinstance(source_command, list):
             raise LaunchError(f"{self.d / 'meta.json'} records no QEMU command to start the destination with")
         qemu_command = qemu.incoming_command([str(a) for a in source_command])
-        command = [*self.to.prefix(), *qemu_command]
+        remote: dict[str, object] | None = None
+        if self.to.kind == "ssh":
+            command, remote = self._ssh_destination(qemu_command)
+        else:
+            command = [*self.to.prefix(), *qemu_command]
         self.dest = {**self.meta, "command": command, "qemu_command": qemu_command, "host": str(self.to),
-                     "starting": False, "ended_by": None}
+                     "starting": False, "ended_by": None, "ssh": remote}
         for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
             self.dest.pop(key, None)
         pid = self.backend.spawn_qemu(self.staging, self.dest, command, time.monotonic() + START_TIMEOUT_S)
-        if isinstance(self.meta.get("cgroup"), str):
+        if remote is None and isinstance(self.meta.get("cgroup"), str):
             cgroups.attach(Path(str(self.meta["cgroup"])), pid)
         return pid
+
+    def _ssh_destination(self, qemu_command: list[str]) -> tuple[list[str], dict[str, object]]:
+        """For an ssh host: the image there (copied and verified if need be), and the command of
+        the link (:mod:`runtime.sshhost`) that starts the destination QEMU on it; what the
+        partition's ``meta.json`` records of the remote end (``ssh``).
+
+        Raises:
+            HostError: the host cannot be reached or its agent failed.
+            ImageError: the image cannot be copied, or arrived corrupted.
+        """
+        target = sshhost.resolve(self.to)
+        hello = sshhost.hello(target)
+        image_sha = str(self.meta.get("image_sha256") or "")
+        copy = sshhost.ensure_image(target, Path(str(self.meta.get("image"))), image_sha)
+        self.image_copy = copy
+        rdir = f"{hello['state_dir']}/incoming/{self.d.path.name}.{secrets.token_hex(4)}"
+        command = sshhost.link_command(target, rdir, sshhost.remote_command(qemu_command, copy.path))
+        return command, {"dir": rdir, "image": copy.path, "server_ip": hello.get("server_ip"),
+                         "client_ip": hello.get("client_ip")}
+
+    def stream_address(self) -> str | None:
+        """Where the migration stream goes: the destination's address for TCP, None for the Unix
+        socket in the staging directory (between ``local`` and a namespace of this machine).
+
+        Raises:
+            HostError: the destination host has no usable address.
+        """
+        source = hosts.parse(self.source_host)
+        if self.to.kind == "ssh":
+            remote = self.dest.get("ssh")
+            server = remote.get("server_ip") if isinstance(remote, dict) else None
+            return str(server) if server else self.to.migration_address()
+        if source.kind == "ssh":                    # back from an ssh host: this machine as it sees us
+            remote = self.meta.get("ssh")
+            client = remote.get("client_ip") if isinstance(remote, dict) else None
+            if self.to == LOCAL and client:
+                return str(client)
+            return self.to.migration_address()
+        return self.to.migration_address() if hosts.same_network(source, self.to) else None
 
     def run(self, options: MigrateOptions, watch: _Watch, progress: Progress | None) -> dict[str, Any]:
         """Migrate; the source's final ``query-migrate``.
@@ -537,9 +602,7 @@ class _Migration:
             MigrationError: the migration failed (nothing is undone here: see :meth:`undo`).
         """
         assert self.staging is not None
-        tcp = hosts.same_network(hosts.parse(self.source_host), self.to)
-        ends = _Ends(self.d / QMP_SOCK, self.staging / QMP_SOCK, self.dest_alive,
-                     self.to.migration_address() if tcp else None,
+        ends = _Ends(self.d / QMP_SOCK, self.staging / QMP_SOCK, self.dest_alive, self.stream_address(),
                      unix_source=f"../{self.staging.path.name}/{MIGRATE_SOCK}")
         def interrupt(signum: int, frame: object) -> None:
             watch.interrupted = True
@@ -573,6 +636,10 @@ class _Migration:
         self.dest["migrations"] = [*(history if isinstance(history, list) else []), {
             "at": time.time(), "from": self.source_host, "to": str(self.to),
             "downtime_ms": info.get("downtime"), "total_ms": info.get("total-time")}]
+        remote = self.dest.get("ssh")
+        if isinstance(remote, dict):
+            with contextlib.suppress(OSError, ValueError):
+                remote["qemu_pid"] = json.loads((self.staging / "remote.json").read_text())["qemu_pid"]
         partition.write_meta(self.staging, self.dest)
         exchange(self.staging.path, self.d.path)
         self.retired, self.staging = self.staging, None  # the source's directory now has the staging name
@@ -594,6 +661,11 @@ class _Migration:
             qmp(self.d / QMP_SOCK, [("migrate_cancel", None)])
         if self.staging is not None:
             dest_pid = _int_or_none(self.dest.get("qemu_pid")) or _read_pid(self.staging)
+            if self.to.kind == "ssh" and dest_pid is not None:
+                # SIGTERM: the link closes the ssh session; the agent kills QEMU and removes its directory
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(dest_pid, signal.SIGTERM)
+                _wait_gone(dest_pid, _int_or_none(self.dest.get("qemu_start")), SETTLE_S)
             _end(dest_pid, _int_or_none(self.dest.get("qemu_start")), None)
             _end_wrapper(_int_or_none(self.dest.get("wrapper_pid")), _int_or_none(self.dest.get("wrapper_start")))
             shutil.rmtree(self.staging.path, ignore_errors=True)
@@ -623,9 +695,11 @@ def _report(name: str, m: _Migration, info: Mapping[str, Any], wall: float, opti
         downtime_ms=_int_or_none(info.get("downtime")), total_ms=_int_or_none(info.get("total-time")),
         setup_ms=_int_or_none(info.get("setup-time")), transferred_bytes=_int_or_none(ram.get("transferred")),
         ram_total_bytes=_int_or_none(ram.get("total")), dirty_sync_count=_int_or_none(ram.get("dirty-sync-count")),
-        source_pid=m.source_pid or 0, dest_pid=_int_or_none(m.dest.get("qemu_pid")) or 0, wall_ms=round(wall * 1000),
+        source_pid=m.source_pid or 0, dest_pid=m.dest_qemu_pid() or 0, wall_ms=round(wall * 1000),
         uri=str(info.get("uri")), features=options.names(), postcopy_started=watch.postcopy_started,
-        passes=watch.passes)
+        passes=watch.passes, image=None if m.image_copy is None else {
+            "path": m.image_copy.path, "copied": m.image_copy.copied, "bytes": m.image_copy.bytes,
+            "replaced_corrupt": m.image_copy.replaced_corrupt, "ms": round(m.image_copy.seconds * 1000)})
 
 
 def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, *,
@@ -668,8 +742,9 @@ def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, 
             if m.retired is not None:  # it moved: only the source's clean-up was interrupted
                 m.retire_source()
                 raise
+            said = m.dest_messages()
             m.undo(info.state == "running")
-            where = f"{name} keeps running on {m.source_host}"
+            where = f"{name} keeps running on {m.source_host}" + (f"\n({to} said: {said})" if said else "")
             if isinstance(e, KeyboardInterrupt):
                 raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
             if isinstance(e, MigrationError):

@@ -165,7 +165,7 @@ def request(name: str, message: str) -> str:
 
 def test_hosts_and_options() -> None:
     assert hosts.parse("local") == hosts.LOCAL and str(hosts.parse("netns:a-1")) == "netns:a-1"
-    for bad in ("ssh:x", "netns:", "netns:../x", "elsewhere"):
+    for bad in ("ssh:", "ssh:-x", "netns:", "netns:../x", "elsewhere"):
         with pytest.raises(HostError):
             hosts.parse(bad)
     assert hosts.parse("netns:a").prefix()[-2:] == ["exec", "a"]
