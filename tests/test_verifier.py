@@ -154,6 +154,16 @@ BAD = {
     "free cells beyond the frame": (_with_func(nfree=200), "bad parameter counts"),
     "test without a jump": (with_code(1, 0, isa.encode("TLT", 0, 0, 1)), "compare-and-test not followed by a jump"),
     "test flag not 0/1": (with_code(1, 0, isa.encode("TEQI", 0, 5, 2)), "operand out of range"),
+    "getattrk name not a string": (with_code(1, 0, isa.encode("GETATTRK", 0, 0, _func_const())),
+                                   "attribute name is not a string constant"),
+    "getattrk register": (with_code(1, 0, isa.encode("GETATTRK", 0, 240, _str_const())), "operand out of range"),
+    "setattrk name not a string": (with_code(1, 0, isa.encode("SETATTRK", 0, _func_const(), 0)),
+                                   "attribute name is not a string constant"),
+    "setattrk register": (with_code(1, 0, isa.encode("SETATTRK", 0, _str_const(), 240)), "operand out of range"),
+    "methodk name not a string": (with_code(1, 0, isa.encode("METHODK", 0, 0, _func_const())),
+                                  "attribute name is not a string constant"),
+    "methodk window": (with_code(1, 0, isa.encode("METHODK", _NREGS1 - 1, 0, _str_const())),
+                       "register window exceeds the frame"),
 }
 
 

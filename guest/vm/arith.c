@@ -131,6 +131,9 @@ static bool float_op(VM *vm, int op, double a, double b, Value *out) {
   return true;
 }
 
+/* The float operators for the interpreter's fast paths (both operands floats). */
+bool arith_float(VM *vm, int op, double a, double b, Value *out) { return float_op(vm, op, a, b, out); }
+
 /* Concatenate or repeat sequences. */
 static bool seq_concat(VM *vm, Value a, Value b, Value *out) {
   if (a.tag == T_STR) return str_concat(vm, a, b, out);

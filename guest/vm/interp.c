@@ -284,7 +284,7 @@ static int snap_exit_status;
 static bool retry_after_gc(uint32_t op) {
   switch (op) {
   case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWDICT: case OP_NEWSLICE: case OP_BUILDSTR: case OP_FORMAT:
-  case OP_TOSTR: case OP_ADD: case OP_MUL: case OP_IADD: case OP_GETATTR: case OP_NEWCLASS: case OP_SUPER:
+  case OP_TOSTR: case OP_ADD: case OP_MUL: case OP_IADD: case OP_GETATTR: case OP_GETATTRK: case OP_NEWCLASS: case OP_SUPER:
   case OP_GETITEM:
     return true;
   default:
@@ -525,6 +525,8 @@ static int run(VM *vm) {
   Value t;
   int nargs, nkw;
   uint32_t pending_ret = 0;           /* Frame.ret for the next frame CALL pushes */
+  Value ga_obj, sa_val;               /* attribute instructions: the object, the value stored */
+  uint32_t ga_k;                      /* and the name's constant index */
   const uint32_t *retry_pc = NULL;    /* the last instruction re-run after a MemoryError */
 
 #define A GET_A(i)
@@ -588,11 +590,16 @@ L_GETGLOBAL:
   NEXT();
 L_SETGLOBAL: G[GET_Bx(i)] = RA; NEXT();
 
+/* int op float and float op int: the int converted (correctly rounded, as CPython). */
+#define MIXED_FAST(op)                                                            \
+  if (RB.tag == T_FLOAT && RC.tag == T_INT) { RA = v_float(RB.as.f op (double)RC.as.i); NEXT(); } \
+  if (RB.tag == T_INT && RC.tag == T_FLOAT) { RA = v_float((double)RB.as.i op RC.as.f); NEXT(); }
 #define INT_FAST(op, builtin)                                                     \
   if (likely(RB.tag == T_INT && RC.tag == T_INT)) {                               \
     int64_t r_;                                                                   \
     if (likely(!builtin(RB.as.i, RC.as.i, &r_))) { RA = v_int(r_); NEXT(); }      \
-  } else if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { RA = v_float(RB.as.f op RC.as.f); NEXT(); }
+  } else if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { RA = v_float(RB.as.f op RC.as.f); NEXT(); } \
+  else { MIXED_FAST(op) }
 #define SLOW_ARITH(opc) SAVE(); CHECK(arith(vm, opc, RB, RC, &t)); RA = t; NEXT();
 
 #define STR_FAST                                                                  \
@@ -601,7 +608,17 @@ L_ADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_ADD)
 L_SUB: INT_FAST(-, __builtin_sub_overflow) SLOW_ARITH(OP_SUB)
 L_MUL: INT_FAST(*, __builtin_mul_overflow) SLOW_ARITH(OP_MUL)
 L_IADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_IADD)
-L_TRUEDIV: SLOW_ARITH(OP_TRUEDIV)
+L_TRUEDIV:
+  if (likely(RB.tag == T_FLOAT && RC.tag == T_FLOAT)) { if (likely(RC.as.f != 0.0)) { RA = v_float(RB.as.f / RC.as.f); NEXT(); } }
+  else if (RB.tag == T_INT && RC.tag == T_INT) {     /* exact in doubles: correctly rounded (as int_op) */
+    const int64_t x_ = INT64_C(1) << 53;
+    if (RC.as.i != 0 && RB.as.i <= x_ && RB.as.i >= -x_ && RC.as.i <= x_ && RC.as.i >= -x_) {
+      RA = v_float((double)RB.as.i / (double)RC.as.i);
+      NEXT();
+    }
+  } else if (RB.tag == T_FLOAT && RC.tag == T_INT) { if (RC.as.i != 0) { RA = v_float(RB.as.f / (double)RC.as.i); NEXT(); } }
+  else if (RB.tag == T_INT && RC.tag == T_FLOAT) { if (RC.as.f != 0.0) { RA = v_float((double)RB.as.i / RC.as.f); NEXT(); } }
+  SLOW_ARITH(OP_TRUEDIV)
 L_FLOORDIV:
   if (RB.tag == T_INT && RC.tag == T_INT && RC.as.i > 0) {
     int64_t q = RB.as.i / RC.as.i;
@@ -617,7 +634,9 @@ L_MOD:
     NEXT();
   }
   SLOW_ARITH(OP_MOD)
-L_POW: SLOW_ARITH(OP_POW)
+L_POW:
+  if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { SAVE(); CHECK(arith_float(vm, OP_POW, RB.as.f, RC.as.f, &t)); RA = t; NEXT(); }
+  SLOW_ARITH(OP_POW)
 L_BAND:
   if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i & RC.as.i); NEXT(); }
   SLOW_ARITH(OP_BAND)
@@ -1179,18 +1198,26 @@ L_TOSTR: {
   RA = t;
   NEXT();
 }
-L_GETATTR: {
-  if (likely(RA.tag == T_INSTANCE)) {                /* inline cache: class chain and dict slot */
-    Instance *in = AS(vm, RA, Instance);
-    AttrCache *c = &vm->acache[GET_Bx(i)];
-    if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
-      Dict *d = OBJ(vm, in->dict, Dict);
-      DictEntry *e = (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)) + (c->slot - 1);
-      if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { RA = e->val; NEXT(); }
-    }
+/* Attribute access: GETATTR/SETATTR/METHOD take the object in R[A] (R[A+1])
+ * and a 16-bit constant index, the K forms any register and an 8-bit one. */
+#define ATTR_CACHED(obj, k, in, c, e)                                             \
+  Instance *in = AS(vm, obj, Instance);                                           \
+  AttrCache *c = &vm->acache[k];                                                  \
+  DictEntry *e = NULL;                                                            \
+  if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) { \
+    Dict *d_ = OBJ(vm, in->dict, Dict);                                           \
+    DictEntry *e_ = (DictEntry *)(vm->mem + d_->entries + sizeof(ObjHdr)) + (c->slot - 1); \
+    if (likely(c->slot <= d_->used && e_->key.tag == T_STR && e_->key.as.r == K[k].as.r)) e = e_; \
+  }
+L_GETATTR: ga_obj = RA; ga_k = GET_Bx(i); goto do_getattr;
+L_GETATTRK: ga_obj = RB; ga_k = C; goto do_getattr;
+do_getattr: {
+  if (likely(ga_obj.tag == T_INSTANCE)) {            /* inline cache: class chain and dict slot */
+    ATTR_CACHED(ga_obj, ga_k, in, c, e)
+    if (likely(e != NULL)) { RA = e->val; NEXT(); }
   }
   SAVE();
-  int r = obj_getattr(vm, RA, GET_Bx(i), &t);
+  int r = obj_getattr(vm, ga_obj, ga_k, &t);
   CHECK(r);
   if (r == 1) { RA = t; NEXT(); }
   pending_ret = FR_TOREG | A << 8;                   /* a property: call its getter into R[A] */
@@ -1198,23 +1225,20 @@ L_GETATTR: {
     uint32_t top = fr->base + vm->funcs[fr->func].nregs;
     if (top + 4 > vm->stack_size) { pending_ret = 0; exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); goto error; }
     vm->stack[top] = t;
-    vm->stack[top + 1] = RA.tag == T_WRAP ? AS(vm, RA, Wrap)->b : RA;   /* super().prop: the getter gets self */
+    vm->stack[top + 1] = ga_obj.tag == T_WRAP ? AS(vm, ga_obj, Wrap)->b : ga_obj;   /* super().prop: the getter gets self */
     i = OP_CALL | (top - fr->base) << 8 | 1u << 16;
   }
   goto L_CALL;
 }
-L_SETATTR: {
-  if (likely(RA.tag == T_INSTANCE)) {                /* inline cache: an existing attribute */
-    Instance *in = AS(vm, RA, Instance);
-    AttrCache *c = &vm->acache[GET_Bx(i)];
-    if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) {
-      Dict *d = OBJ(vm, in->dict, Dict);
-      DictEntry *e = (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)) + (c->slot - 1);
-      if (likely(c->slot <= d->used && e->key.tag == T_STR && e->key.as.r == K[GET_Bx(i)].as.r)) { e->val = R[A + 1]; NEXT(); }
-    }
+L_SETATTR: ga_obj = RA; ga_k = GET_Bx(i); sa_val = R[A + 1]; goto do_setattr;
+L_SETATTRK: ga_obj = RA; ga_k = B; sa_val = RC; goto do_setattr;
+do_setattr: {
+  if (likely(ga_obj.tag == T_INSTANCE)) {            /* inline cache: an existing attribute */
+    ATTR_CACHED(ga_obj, ga_k, in, c, e)
+    if (likely(e != NULL)) { e->val = sa_val; NEXT(); }
   }
   SAVE();
-  int r = obj_setattr(vm, RA, GET_Bx(i), R[A + 1], &t);
+  int r = obj_setattr(vm, ga_obj, ga_k, sa_val, &t);
   CHECK(r);
   if (r == 1) NEXT();
   pending_ret = FR_DISCARD;                          /* a property: call its setter */
@@ -1222,16 +1246,18 @@ L_SETATTR: {
     uint32_t top = fr->base + vm->funcs[fr->func].nregs;
     if (top + 5 > vm->stack_size) { pending_ret = 0; exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"); goto error; }
     vm->stack[top] = t;
-    vm->stack[top + 1] = RA;
-    vm->stack[top + 2] = R[A + 1];
+    vm->stack[top + 1] = ga_obj;
+    vm->stack[top + 2] = sa_val;
     i = OP_CALL | (top - fr->base) << 8 | 2u << 16;
   }
   goto L_CALL;
 }
-L_METHOD: {
+L_METHOD: ga_k = GET_Bx(i); goto do_method;
+L_METHODK: R[A + 1] = RB; ga_k = C; goto do_method;
+do_method: {
   Value self = R[A + 1];
   if (likely(self.tag == T_INSTANCE)) {              /* inline cache: a plain method of the class */
-    AttrCache *c = &vm->acache[GET_Bx(i)];
+    AttrCache *c = &vm->acache[ga_k];
     if (likely(c->cls == AS(vm, self, Instance)->cls && c->ver == vm->cls_ver && (c->v.tag == T_FUNC || c->v.tag == T_CLOSURE) &&
                !vm->shadowed)) {
       RA = c->v;
@@ -1240,16 +1266,16 @@ L_METHOD: {
   }
   SAVE();
   if (self.tag == T_INSTANCE || self.tag == T_CLASS || (self.tag == T_WRAP && AS(vm, self, Wrap)->kind == W_SUPER)) {
-    int r = obj_method(vm, &self, GET_Bx(i), &t);
+    int r = obj_method(vm, &self, ga_k, &t);
     if (unlikely(!r)) goto method_error;
     if (r == 1) { RA = t; R[A + 1] = self; }
     else { R[A + 1] = t; RA = v_obj(T_NOSELF, 0); }
     NEXT();
   }
-  if (likely(find_method(vm, self, GET_Bx(i), &t))) { RA = t; NEXT(); }
+  if (likely(find_method(vm, self, ga_k, &t))) { RA = t; NEXT(); }
 method_error:                            /* `with` on an object without __enter__/__exit__ */
   if (vm->exc == E_AttributeError) {
-    Str *name = AS(vm, K[GET_Bx(i)], Str);
+    Str *name = AS(vm, K[ga_k], Str);
     if ((name->nbytes == 9 && !memcmp(name->data, "__enter__", 9)) || (name->nbytes == 8 && !memcmp(name->data, "__exit__", 8)))
       exc_raise(vm, E_TypeError, "'%T' object does not support the context manager protocol", R[A + 1]);
   }

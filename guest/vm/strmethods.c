@@ -300,7 +300,9 @@ static bool search(VM *vm, const char *fn, Value *a, int n, int kind, Value *out
     size_t b0 = cp_offset(s, lo), b1 = cp_offset(s, hi);
     if (kind == 4 && p->nbytes == 0) count = hi - lo + 1;
     else for (size_t i = b0; i + p->nbytes <= b1; i++) {
-      if (is_cont((uint8_t)s->data[i]) || memcmp(s->data + i, p->data, p->nbytes)) continue;
+      /* first byte, then the rest (a match's first byte is a lead byte: p is valid UTF-8) */
+      if (p->nbytes ? s->data[i] != p->data[0] || memcmp(s->data + i + 1, p->data + 1, p->nbytes - 1)
+                    : is_cont((uint8_t)s->data[i])) continue;
       if (kind == 4) { count++; i += p->nbytes ? p->nbytes - 1 : 0; continue; }
       found = (int64_t)i;
       if (kind == 0 || kind == 2) break;

@@ -42,7 +42,7 @@ static void window(uint32_t ins, uint32_t *lo, uint32_t *hi) {
   case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWSET: case OP_NEWSETK: case OP_BUILDSTR: *lo = b; *hi = b + c; break;
   case OP_NEWDICT: *lo = b; *hi = b + 2 * c; break;
   case OP_UNPACK: *lo = a; *hi = a + c; break;
-  case OP_FORITER: case OP_METHOD: case OP_SETATTR: case OP_NEWCLASS: *lo = a; *hi = a + 2; break;
+  case OP_FORITER: case OP_METHOD: case OP_SETATTR: case OP_NEWCLASS: case OP_METHODK: *lo = a; *hi = a + 2; break;
   case OP_NEWSLICE: *lo = b; *hi = b + 3; break;
   case OP_MAKEFUNC: case OP_CALLEX: *lo = a; *hi = a + 3; break;
   default: break;
@@ -83,7 +83,8 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
       *why = "yield in a function that is not a generator";
       return false;
     }
-    if ((op == OP_GETATTR || op == OP_METHOD || op == OP_SETATTR || op == OP_NEWCLASS) && vm->consts[b].tag != T_STR) {
+    if ((((op == OP_GETATTR || op == OP_METHOD || op == OP_SETATTR || op == OP_NEWCLASS || op == OP_SETATTRK) && vm->consts[b].tag != T_STR)) ||
+        ((op == OP_GETATTRK || op == OP_METHODK) && vm->consts[c].tag != T_STR)) {
       *why = "attribute name is not a string constant";
       return false;
     }

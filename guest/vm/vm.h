@@ -189,6 +189,7 @@ DictEntry *dict_entries(VM *vm, Dict *d);
 /* arith.c */
 bool arith(VM *vm, int op, Value a, Value b, Value *out);    /* op: an OP_ code */
 bool unary(VM *vm, int op, Value a, Value *out);
+bool arith_float(VM *vm, int op, double a, double b, Value *out);  /* float op float (fast paths) */
 
 /* bigint.c: arbitrary-precision ints (T_INT when they fit, else T_BIGINT) */
 typedef struct StrBuf StrBuf;

@@ -564,10 +564,15 @@ class Compiler(ExcGen):
         elif isinstance(t, ast.Attribute):
             if self.module_attr(t) is not None:
                 raise self.error(t, "assignment to an attribute of a built-in module")
+            k = self.const("STR", self.string(t.attr))
+            if k <= 255:
+                obj = self.expr(t.value)
+                self.emit("SETATTRK", obj, k, r)
+                return
             base = self.alloc(2)
             self.expr_into(t.value, base)
             self.emit("MOVE", base + 1, r)
-            self.emit("SETATTR", base, self.const("STR", self.string(t.attr)))
+            self.emit("SETATTR", base, k)
         elif isinstance(t, (ast.Tuple, ast.List)):
             if any(isinstance(e, ast.Starred) for e in t.elts):
                 raise self.error(t, "starred assignment")
@@ -614,6 +619,17 @@ class Compiler(ExcGen):
             else:
                 self.emit(op, cur, cur, self.expr(s.value))
             self.emit("SETITEM", obj, idx, cur)
+        elif isinstance(t, ast.Attribute) and self.module_attr(t) is None and \
+                self.const("STR", self.string(t.attr)) <= 255:
+            k = self.const("STR", self.string(t.attr))
+            obj = self.expr(t.value)
+            cur = self.alloc()
+            self.emit("GETATTRK", cur, obj, k)
+            if imm is not None:
+                self.emit(("IADDI" if op == "IADD" else "SUBI"), cur, cur, imm & 0xFF)
+            else:
+                self.emit(op, cur, cur, self.expr(s.value))
+            self.emit("SETATTRK", obj, k, cur)
         elif isinstance(t, ast.Attribute) and self.module_attr(t) is None:
             base = self.alloc(2)
             self.expr_into(t.value, base)
@@ -942,13 +958,22 @@ class Compiler(ExcGen):
         return r
 
     def e_Attribute(self, n: ast.Attribute, dst: int | None) -> int:
-        r = self.target(dst)
         qualified = self.module_attr(n)
         if qualified is not None:
+            r = self.target(dst)
             self.emit("GETGLOBAL", r, self.global_slot(qualified))
             return r
+        k = self.const("STR", self.string(n.attr))
+        if k <= 255:                    # GETATTRK: the object from any register, no MOVE
+            mark = self.f.top
+            obj = self.expr(n.value)
+            self.f.top = mark
+            r = self.target(dst)
+            self.emit("GETATTRK", r, obj, k)
+            return r
+        r = self.target(dst)
         self.expr_into(n.value, r)
-        self.emit("GETATTR", r, self.const("STR", self.string(n.attr)))
+        self.emit("GETATTR", r, k)
         return r
 
     def e_Call(self, n: ast.Call, dst: int | None) -> int:
@@ -962,8 +987,13 @@ class Compiler(ExcGen):
         nargs = 0
         if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:
             self.alloc()
-            self.expr_into(n.func.value, base + 1)
-            self.emit("METHOD", base, self.const("STR", self.string(n.func.attr)))
+            k = self.const("STR", self.string(n.func.attr))
+            v = n.func.value
+            if k <= 255 and isinstance(v, ast.Name) and self.is_local(v.id):
+                self.emit("METHODK", base, self.f.locals[v.id], k)   # copies self into base + 1
+            else:
+                self.expr_into(v, base + 1)
+                self.emit("METHOD", base, k)
             nargs = 1
         else:
             self.expr_into(n.func, base)
