@@ -1031,7 +1031,9 @@ class Compiler(ExcGen):
         for a in n.args:
             mark = self.f.top
             if isinstance(a, ast.Starred):
-                self.emit("LISTEXTEND", base + 1, self.expr(a.value), base)
+                src = self.alloc()                    # LISTEXTEND turns R[B] into its iterator: never a named local
+                self.expr_into(a.value, src)
+                self.emit("LISTEXTEND", base + 1, src, base)
             else:
                 self.emit("LISTAPPEND", base + 1, self.expr(a))
             self.f.top = mark
