@@ -471,14 +471,54 @@ NATIVE(m_gen_send) {
   return true;
 }
 
-/* generator.close(): finish it (Drift does not run its finally blocks: docs/language.md). */
+/* generator.throw(exc) / throw(type[, value[, tb]]): raise exc at the generator's yield;
+ * returns what it yields next, StopIteration if it returns. */
+NATIVE(m_gen_throw) {
+  if (!want_args(vm, "throw", n - 1, 1, 3)) return false;
+  if (AS(vm, a[0], Gen)->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
+  Value e = a[1];
+  bool cls = e.tag == T_CLASS && (AS(vm, e, Class)->flags & CF_EXC);
+  if (!cls && !exc_is_instance(vm, e))
+    return exc_raise(vm, E_TypeError, "exceptions must be classes or instances deriving from BaseException, not %T", e);
+  if (n > 2 && a[2].tag != T_NONE) {
+    if (!cls) return exc_raise(vm, E_TypeError, "instance exception may not have a separate value");
+    if (exc_is_instance(vm, a[2]) && cls_is_sub(vm, cls_of(vm, a[2]), (Ref)e.as.r)) e = a[2];
+    else if (a[2].tag == T_TUPLE) { if (!vm_call(vm, e, AS(vm, a[2], Tuple)->v, (int)AS(vm, a[2], Tuple)->len, &e)) return false; }
+    else if (!vm_call(vm, e, &a[2], 1, &e)) return false;
+  } else if (cls && !vm_call(vm, e, &a[1], 0, &e)) return false;
+  if (!exc_is_instance(vm, e))
+    return exc_raise(vm, E_TypeError, "calling %R should have returned an instance of BaseException, not %T", a[1], e);
+  exc_set_pending(vm, e);
+  int k = gen_throw(vm, a[0], out);
+  if (k < 0) return false;
+  if (k == 0) return out->tag != T_NONE ? exc_raise(vm, E_StopIteration, "%R", *out) : exc_raise(vm, E_StopIteration, "");
+  return true;
+}
+
+/* generator.close(): raise GeneratorExit at its yield (its finally blocks run);
+ * RuntimeError if it yields again, other exceptions propagate. */
 NATIVE(m_gen_close) {
   if (!want_args(vm, "close", n - 1, 0, 0)) return false;
   Gen *g = AS(vm, a[0], Gen);
   if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing");
-  g->state = GEN_DONE;
-  for (uint32_t k = 0; k < g->nregs; k++) g->regs[k] = v_none();
   *out = v_none();
+  if (g->state != GEN_SUSPENDED) {
+    g->state = GEN_DONE;
+    for (uint32_t k = 0; k < g->nregs; k++) g->regs[k] = v_none();
+    return true;
+  }
+  exc_raise(vm, E_GeneratorExit, "");
+  int k = gen_throw(vm, a[0], out);
+  *out = v_none();
+  if (k == 1) return exc_raise(vm, E_RuntimeError, "generator ignored GeneratorExit");
+  if (k < 0) {
+    bool ge = vm->exc == E_GeneratorExit || vm->exc == E_StopIteration || (exc_is_instance(vm, vm->exc_val) &&
+              (cls_is_sub(vm, cls_of(vm, vm->exc_val), vm->classes[E_GeneratorExit]) ||
+               cls_is_sub(vm, cls_of(vm, vm->exc_val), vm->classes[E_StopIteration])));
+    if (!ge) return false;
+    vm->exc = -1;
+    vm->exc_val = v_none();
+  }
   return true;
 }
 
@@ -961,7 +1001,7 @@ const Native bi_natives[] = {
   {"reversed", bi_reversed, 0}, {"ord", bi_ord, 0}, {"chr", bi_chr, 0}, {"divmod", bi_divmod, 0},
   {"map", bi_map, 0, 1}, {"filter", bi_filter, 0, 1}, {"iter", bi_iter, 0, 1}, {"next", bi_next, 0, 1},
   {"any", bi_any, 0, 1}, {"all", bi_all, 0, 1},
-  {"send", m_gen_send, T_GEN, 1}, {"close", m_gen_close, T_GEN, 1},
+  {"send", m_gen_send, T_GEN, 1}, {"close", m_gen_close, T_GEN},
   {"hex", bi_hex, 0}, {"oct", bi_oct, 0}, {"bin", bi_bin, 0}, {"hash", bi_hash, 0}, {"pow", bi_pow, 0}, {"format", bi_format, 0},
   {"set", bi_set, 0}, {"frozenset", bi_frozenset, 0},
   {"bytes", bi_bytes, 0}, {"decode", m_bytes_decode, T_BYTESTR}, {"encode", m_str_encode, T_STR},
@@ -1026,7 +1066,7 @@ const Native bi_natives[] = {
   {"isprintable", m_str_isprintable, T_STR}, {"rfind", m_str_rfind, T_STR}, {"index", m_str_index, T_STR},
   {"rindex", m_str_rindex, T_STR}, {"removeprefix", m_str_removeprefix, T_STR},
   {"removesuffix", m_str_removesuffix, T_STR}, {"expandtabs", m_str_expandtabs, T_STR}, {"format", m_str_format, T_STR},
-  {"input", bi_input, 0},
+  {"input", bi_input, 0}, {"throw", m_gen_throw, T_GEN},
 };
 #pragma GCC diagnostic pop
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];

@@ -275,7 +275,7 @@ Value *vm_push(VM *vm, uint32_t n) {
 
 void vm_pop(VM *vm, uint32_t mark) { vm->ntop = mark; }
 
-static int run(VM *vm);
+static int run(VM *vm, int throwing);
 enum { RUN_SNAPSTOP = 2 };           /* run(): the host stopped the program after a snapshot */
 static int snap_exit_status;
 
@@ -399,7 +399,7 @@ int vm_execute(VM *vm, bool resume) {
   }
   snap_arm(vm);
   plat_first_instruction();
-  int r = run(vm);
+  int r = run(vm, 0);
   return r == RUN_SNAPSTOP ? snap_exit_status : r < 0 ? -1 : 0;
 }
 
@@ -466,7 +466,7 @@ bool vm_call_kw(VM *vm, Value f, Value *args, int nargs, int nkw, Value *out) {
     vm->cdepth++;
     vm->gc_hold += unsafe;
     vm->unsafe_native = 0;
-    r = run(vm);
+    r = run(vm, 0);
     vm->unsafe_native = unsafe;
     vm->gc_hold -= unsafe;
     vm->cdepth--;
@@ -479,7 +479,9 @@ bool vm_call_kw(VM *vm, Value f, Value *args, int nargs, int nkw, Value *out) {
 
 bool vm_call(VM *vm, Value f, Value *args, int nargs, Value *out) { return vm_call_kw(vm, f, args, nargs, 0, out); }
 
-int gen_resume(VM *vm, Value gv, Value send, Value *out) {
+/* Resume generator gv (suspended or just created): with `send` as the value
+ * of its yield, or (throwing) with the pending exception raised at its yield. */
+static int gen_run(VM *vm, Value gv, Value send, int throwing, Value *out) {
   *out = v_none();
   if (AS(vm, gv, Gen)->state == GEN_DONE) return 0;
   if (vm->cdepth >= VM_MAX_CDEPTH) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"), -1;
@@ -489,11 +491,16 @@ int gen_resume(VM *vm, Value gv, Value send, Value *out) {
   vm->stack[top + 1] = v_none();         /* its result slot */
   vm->ntop = 0;
   if (!gen_enter(vm, gv, top + 2, FRF_BOUNDARY, send)) { vm->ntop = saved_ntop; return -1; }
+  if (throwing) {                        /* suspended in a yield from: raise at the YIELDFROM itself */
+    Frame *f = &vm->frames[vm->nframes - 1];
+    const Func *fn = &vm->funcs[f->func];
+    if (AS(vm, gv, Gen)->sendreg == 0xffffffffu && f->pc < fn->code_len && GET_OP(fn->code[f->pc]) == OP_YIELDFROM) f->pc++;
+  }
   uint32_t unsafe = vm->unsafe_native;
   vm->cdepth++;
   vm->gc_hold += unsafe;
   vm->unsafe_native = 0;
-  int r = run(vm);
+  int r = run(vm, throwing);
   vm->unsafe_native = unsafe;
   vm->gc_hold -= unsafe;
   vm->cdepth--;
@@ -507,10 +514,61 @@ int gen_resume(VM *vm, Value gv, Value send, Value *out) {
   return r;
 }
 
+int gen_resume(VM *vm, Value gv, Value send, Value *out) { return gen_run(vm, gv, send, 0, out); }
+
+static bool pending_is(VM *vm, int kind) {
+  return vm->exc == kind || (exc_is_instance(vm, vm->exc_val) && cls_is_sub(vm, cls_of(vm, vm->exc_val), vm->classes[kind]));
+}
+
+/* generator.throw / close: raise the pending exception in generator gv at
+ * its yield, as CPython: a generator delegating with `yield from` to another
+ * generator passes it on (close() closes the delegate first); one not
+ * started or finished is finished and the exception raised at once.
+ * Returns 1 (it yielded *out), 0 (it returned *out) or -1 (an exception is
+ * pending).  Callers are natives that defer collection (not gc_safe). */
+int gen_throw(VM *vm, Value gv, Value *out) {
+  Gen *g = AS(vm, gv, Gen);
+  *out = v_none();
+  if (g->state == GEN_RUNNING) return exc_raise(vm, E_ValueError, "generator already executing"), -1;
+  if (g->state != GEN_SUSPENDED) {
+    g->state = GEN_DONE;
+    for (uint32_t k = 0; k < g->nregs; k++) g->regs[k] = v_none();
+    return -1;
+  }
+  const Func *fn = &vm->funcs[g->func];
+  uint32_t ins = g->pc < fn->code_len ? fn->code[g->pc] : 0;
+  if (g->sendreg == 0xffffffffu && GET_OP(ins) == OP_YIELDFROM && GET_B(ins) < g->nregs && GET_A(ins) < g->nregs) {
+    Value inner = g->regs[GET_B(ins)];
+    if (inner.tag == T_GEN && AS(vm, inner, Gen)->state == GEN_SUSPENDED) {
+      if (vm->cdepth >= VM_MAX_CDEPTH) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded"), -1;
+      bool closing = pending_is(vm, E_GeneratorExit);
+      int kind = vm->exc;
+      Value exc = vm->exc_val;
+      vm->cdepth++;
+      int k = gen_throw(vm, inner, out);
+      vm->cdepth--;
+      if (closing) {                     /* the delegate closed: now close this one */
+        if (k == 1) exc_raise(vm, E_RuntimeError, "generator ignored GeneratorExit");
+        else if (k == 0 || pending_is(vm, E_GeneratorExit) || pending_is(vm, E_StopIteration)) { vm->exc = kind; vm->exc_val = exc; }
+      } else {
+        if (k == 1) return 1;
+        if (k == 0) {                    /* the delegate returned: its value is the yield from's, go on */
+          g = AS(vm, gv, Gen);
+          g->regs[GET_A(ins)] = *out;
+          g->pc++;
+          g->sendreg = 0xffffffffu;
+          return gen_run(vm, gv, v_none(), 0, out);
+        }
+      }
+    }
+  }
+  return gen_run(vm, gv, v_none(), 1, out);
+}
+
 /* The interpreter: run the top frame (and the frames it calls) until a
  * frame marked FRF_BOUNDARY returns (0, its value in the slot below its
  * registers) or yields (1, likewise), or an exception escapes it (-1). */
-static int run(VM *vm) {
+static int run(VM *vm, int throwing) {
   static const void *const labels[] = {
 #define OP(name, fmt, a, b, c, doc) &&L_##name,
 #include "opcodes.def"
@@ -561,6 +619,7 @@ extern uint32_t snap_poll_count;
 #define FUEL() ((void)0)
 #endif
 
+  if (unlikely(throwing)) goto error;   /* gen_throw: the pending exception, raised at the yield */
   NEXT();
 
 L_NOP: NEXT();

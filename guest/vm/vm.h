@@ -375,6 +375,7 @@ void vm_pop(VM *vm, uint32_t mark);
 /* Generators (interp.c): resume `gen` sending `send`; 1 with the yielded
  * value in *out, 0 when it returned (its value in *out), -1 on error. */
 int gen_resume(VM *vm, Value gen, Value send, Value *out);
+int gen_throw(VM *vm, Value gen, Value *out);
 #ifdef DRIFT_FUZZ
 /* Fuzzing builds only: an execution budget, so a mutated infinite loop ends.
  * When vm_fuel is nonzero, each backward jump, call and iterator step takes
