@@ -102,3 +102,64 @@ def test_short_fuzz_run(fuzz_build: Path, tmp_path: Path) -> None:
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err.decode(errors="replace")[-4000:]
+
+
+STALE_SRC = """
+def h(n):
+    a = [n] * 3
+    b = {"k": a, "s": "x" * n}
+    c = (a, b, [b])
+    return len(c)
+
+
+def g(n):
+    x = n + 1
+    y = [x, x]
+    z = (y, x)
+    return len(z)
+
+
+def caller(i):
+    big = [i] * 8
+    u = [big, "s" * i, {"k": big}, big, (big, i), big, [big], big, big, {i: big}]
+    t = g(i)
+    return (big, t, u)
+
+
+for i in range(60):
+    h(i)
+    r = caller(i)
+    print(len(repr(r)), end=" ")
+"""
+
+
+def _stale_programs() -> list[bytes]:
+    """Hostile variants of STALE_SRC reading registers nothing wrote: g returns its
+    highest temporary before writing it (stale from h's frame, which ran at the same
+    depth), and caller reads its temporaries above g's window after the call."""
+    import ast
+
+    from runtime import bcformat, isa
+    from runtime.compiler.codegen import Compiler
+
+    out = []
+    for fname, pc in (("g", 0), ("caller", None)):
+        p = Compiler("t.py").module(ast.parse(STALE_SRC))
+        fi = next(k for k, f in enumerate(p.functions) if p.strings[f.name] == fname.encode())
+        fn = p.functions[fi]
+        code = fn.code
+        if pc is None:       # after the CALL of g: return the register at the top of caller's frame
+            pc = next(k for k, w in enumerate(code) if isa.decode(w)[0].name == "CALL") + 1
+        code[pc] = isa.encode("RETURN", fn.nregs - 1)
+        out.append(bcformat.write(p))
+    return out
+
+
+def test_stale_registers_are_safe(fuzz_build: Path, tmp_path: Path) -> None:
+    """The CALL fast path does not clear a callee's registers (docs/vm.md): a read
+    before any write must still find a valid value, also after collections."""
+    for k, blob in enumerate(_stale_programs()):
+        for flags in ((), ("--gc-stress",)):
+            r = run_san(fuzz_build, blob, tmp_path, *flags)
+            check_clean(r, f"stale variant {k} {' '.join(flags)}")
+            assert r.returncode in ALLOWED, r.stderr

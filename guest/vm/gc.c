@@ -133,6 +133,16 @@ static void drain(GC *gc) {
 /* Collect garbage.  live_regs: how many registers from the stack bottom are live. */
 void gc_collect(VM *vm, size_t live_regs) {
   if (vm->gc_hold) return;               /* C code holds heap refs across a dunder call */
+  /* Every frame's registers are roots, a caller's above the top frame too
+   * (its temporaries beyond the callee's window: dead for compiled code, but
+   * hostile bytecode may read them after the return, so they must stay
+   * valid).  Registers above are dead: the collection does not update them,
+   * so the CALL fast path may no longer reuse them as they are (valid_top). */
+  for (uint32_t i = 0; i < vm->nframes; i++) {
+    size_t end = (size_t)vm->frames[i].base + vm->funcs[vm->frames[i].func].nregs;
+    if (end > live_regs) live_regs = end;
+  }
+  vm->valid_top = (uint32_t)live_regs;
   GC gc = {vm, MARK, (Ref *)(vm->mem + ALIGN_UP(vm->heap_top, 8)), 0, 0, false};
   gc.cap = (vm->heap_hi - ALIGN_UP(vm->heap_top, 8)) / sizeof(Ref);
   roots(&gc, live_regs);

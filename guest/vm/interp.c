@@ -396,6 +396,7 @@ int vm_execute(VM *vm, bool resume) {
     vm->nframes = 1;
     fr->func = 0; fr->base = 1; fr->pc = 0; fr->ret = 0; fr->gen = 0; fr->flags = FRF_BOUNDARY;   /* stack[0]: its result */
     for (uint32_t k = 0; k <= fn->nregs; k++) vm->stack[k] = v_none();
+    vm->valid_top = fn->nregs + 1u;
   }
   snap_arm(vm);
   plat_first_instruction();
@@ -862,15 +863,22 @@ call_again:
     Func *callee = &vm->funcs[fi];
     uint32_t nb = (uint32_t)(R - vm->stack) + A + 1;
     if (unlikely(nargs != callee->fast_nargs || nkw)) goto slow_call;
-    if (unlikely(vm->nframes == VM_MAX_FRAMES || nb + callee->nregs > vm->stack_size)) {
-      exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
-      goto error;
+    if (unlikely(vm->nframes == VM_MAX_FRAMES)) goto deep_call;
+    /* The callee's registers past its parameters are not cleared: below
+     * vm->valid_top they hold valid (stale) values, which compiled code
+     * writes before it reads and which the collector may safely scan.  Only
+     * registers at or above valid_top (never written since the last
+     * collection, or dead at it) are cleared, once. */
+    if (unlikely(nb + callee->nregs > vm->valid_top)) {
+      if (nb + callee->nregs > vm->stack_size) goto deep_call;
+      uint32_t lo = nb + callee->nparams;
+      if (lo <= vm->valid_top) { for (uint32_t k = vm->valid_top; k < nb + callee->nregs; k++) vm->stack[k] = v_none(); vm->valid_top = nb + callee->nregs; }
+      else for (uint32_t k = lo; k < nb + callee->nregs; k++) vm->stack[k] = v_none();
     }
     fr = &vm->frames[vm->nframes++];
     fr->func = fi; fr->base = nb; fr->pc = 0; fr->ret = pending_ret; fr->gen = 0; fr->flags = 0;
     pending_ret = 0;
     R = vm->stack + nb;
-    for (uint32_t k = callee->nparams; k < callee->nregs; k++) R[k] = v_none();
     code = pc = callee->code;
     NEXT();
   }
@@ -894,6 +902,9 @@ call_again:
     if (r == 0) goto error;
   }
   not_callable(vm, f);
+  goto error;
+deep_call:
+  exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded");
   goto error;
 slow_call: {
     int r = enter(vm, f, (uint32_t)(R - vm->stack) + A + 1, nargs, nkw);

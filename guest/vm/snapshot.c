@@ -577,6 +577,7 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   for (uint32_t k = 0; k < nregs; k++)           /* a dead temporary may hold a stale Ref (the */
     if (!value_ok(&c, &vm->stack[k])) vm->stack[k] = v_unbound();   /* collector skips those) */
   memset(vm->stack + nregs, 0, (size_t)(top - nregs) * sizeof(Value));   /* dead registers: UNBOUND */
+  vm->valid_top = top;
   memcpy(vm->globals, globals, sz[SNS_GLOBALS]);
   memset(vm->mcache, 0, (size_t)vm->nconsts * 4);
   vm->nframes = nframes;

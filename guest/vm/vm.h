@@ -101,6 +101,9 @@ typedef struct VM {
   uint32_t ntop;                  /* 0, or the end of live values above the top frame
                                      (arguments and scratch of running natives) */
   uint32_t cdepth;                /* nesting of vm_call() */
+  uint32_t valid_top;             /* every register below this holds a valid Value (an immediate
+                                     or a Ref the last collection saw): the CALL fast path leaves
+                                     a callee's registers below it as they are (docs/vm.md) */
   uint32_t unsafe_native;         /* the running native is not gc_safe */
 
   /* pending exception */
