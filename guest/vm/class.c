@@ -575,11 +575,30 @@ static bool attr_name(VM *vm, const char *fn, Value v) {
   return true;
 }
 
+/* The pending exception is an AttributeError (getattr's default then applies). */
+static bool pending_attribute_error(VM *vm) {
+  if (vm->exc == E_AttributeError || (exc_is_instance(vm, vm->exc_val) &&
+                                      cls_is_sub(vm, cls_of(vm, vm->exc_val), vm->classes[E_AttributeError]))) {
+    vm->exc = -1;
+    vm->exc_val = v_none();
+    return true;
+  }
+  return false;
+}
+
 bool bi_getattr(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
   (void)kw; (void)nkw;
   bool found;
   if (!nargs_is(vm, "getattr", n, 2, 3) || !attr_name(vm, "getattr", a[1])) return false;
   if (!obj_getattr_str(vm, a[0], AS(vm, a[1], Str), out, &found)) return false;
+  if (found && a[0].tag == T_INSTANCE && is_wrap(vm, *out, W_PROPERTY)) {   /* a property: its getter's value */
+    Value getter = AS(vm, *out, Wrap)->a;
+    vm->gc_hold++;
+    bool ok = vm_call(vm, getter, &a[0], 1, out);
+    vm->gc_hold--;
+    if (ok || n < 3 || !pending_attribute_error(vm)) return ok;
+    found = false;
+  }
   if (found) return true;
   if (n == 3) { *out = a[2]; return true; }
   if (a[0].tag == T_CLASS)

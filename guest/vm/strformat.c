@@ -156,6 +156,30 @@ bool str_percent(VM *vm, Value fmt, Value args, Value *out) {
       }
       char spec[48];
       size_t k = 0;
+      if (intfmt && prec >= 0) {                   /* %.3d: at least prec digits, then the width */
+        size_t from = sb.len;
+        if (plus) spec[k++] = '+'; else if (space) spec[k++] = ' ';
+        if (alt) spec[k++] = '#';
+        spec[k++] = c == 'i' || c == 'u' ? 'd' : c;
+        SpecBuf sbuf;
+        if (!sb_format(&sb, v.tag == T_BOOL ? v_int(v.as.i) : v, spec_of(&sbuf, spec, k))) return false;
+        if (sb.failed) return exc_raise(vm, E_MemoryError, "");
+        size_t ds = from;                          /* where the digits start: after the sign and 0x/0o */
+        const char *d = sb_data(&sb);
+        if (ds < sb.len && (d[ds] == '-' || d[ds] == '+' || d[ds] == ' ')) ds++;
+        if (alt && c != 'd' && c != 'i' && c != 'u' && ds + 1 < sb.len && d[ds] == '0') ds += 2;
+        size_t nd = sb.len - ds;
+        if ((size_t)prec > nd) {
+          char *q = sb_insert(&sb, ds, (size_t)prec - nd);
+          if (q) memset(q, '0', (size_t)prec - nd);
+        }
+        if (width > (int64_t)(sb.len - from)) {
+          size_t pad = (size_t)width - (sb.len - from);
+          char *q = sb_insert(&sb, left ? sb.len : zero ? ds : from, pad);
+          if (q) memset(q, left || !zero ? ' ' : '0', pad);
+        }
+        break;
+      }
       if (left) spec[k++] = '<';
       if (plus) spec[k++] = '+'; else if (space) spec[k++] = ' ';
       if (alt) spec[k++] = '#';
@@ -222,18 +246,37 @@ static bool field_value(Fmt *F, const char *p, size_t n, Value *out) {
       return exc_raise(vm, E_KeyError, "%s", name);
     }
   }
-  while (k < n) {
-    if (p[k] == '.') return exc_raise(vm, E_AttributeError, "attribute access in format fields is not supported");
+  while (k < n) {                                 /* .attr and [key] parts (the caller allows allocation) */
+    if (p[k] == '.') {
+      size_t e = k + 1;
+      while (e < n && p[e] != '.' && p[e] != '[') e++;
+      if (e == k + 1) return exc_raise(vm, E_ValueError, "Empty attribute in format string");
+      Ref nm = str_new(vm, p + k + 1, e - k - 1);
+      if (!nm) return exc_raise(vm, E_MemoryError, "");
+      Value ga[2] = {*out, v_obj(T_STR, nm)};
+      if (!bi_getattr(vm, ga, 2, NULL, 0, out)) return false;
+      k = e;
+      continue;
+    }
     size_t e = k + 1;
     while (e < n && p[e] != ']') e++;
     if (e == n) return exc_raise(vm, E_ValueError, "Missing ']' in format string");
     const char *ip = p + k + 1;
     size_t il = e - k - 1;
-    bool digits = il > 0;
+    if (il == 0) return exc_raise(vm, E_ValueError, "Empty attribute in format string");
+    bool digits = true;
     int64_t ix = 0;
-    for (size_t i = 0; i < il; i++) { if (ip[i] < '0' || ip[i] > '9') digits = false; else ix = ix * 10 + (ip[i] - '0'); }
-    if (!digits) return exc_raise(vm, E_TypeError, "string keys in format fields are not supported");
-    if (!get_item(vm, *out, v_int(ix), out)) return false;
+    for (size_t i = 0; i < il; i++) {
+      if (ip[i] < '0' || ip[i] > '9') digits = false;
+      else if (ix < 1000000000000) ix = ix * 10 + (ip[i] - '0');
+    }
+    Value key = v_int(ix);
+    if (!digits) {                                 /* {0[key]}: a str key */
+      Ref ks = str_new(vm, ip, il);
+      if (!ks) return exc_raise(vm, E_MemoryError, "");
+      key = v_obj(T_STR, ks);
+    }
+    if (!get_item(vm, *out, key, out)) return false;
     k = e + 1;
     if (k < n && p[k] != '[' && p[k] != '.') return exc_raise(vm, E_ValueError, "Only '.' or '[' may follow ']' in format field specifier");
   }
@@ -253,7 +296,14 @@ static bool format_into(Fmt *F, StrBuf *sb, const char *p, const char *end, int 
     if (p < end && *p == '{') { sb_putc(sb, '{'); p++; continue; }
     const char *f = p;                             /* field: name[!conv][:spec] up to the matching '}' */
     int nest = 1;
+    bool in_name = true;                           /* in the field name, [key] is literal up to ']' */
     while (p < end) {
+      if (in_name && *p == '[') {
+        while (p < end && *p != ']') p++;
+        if (p < end) p++;
+        continue;
+      }
+      if (*p == ':' || *p == '!') in_name = false;
       if (*p == '{') nest++;
       else if (*p == '}' && --nest == 0) break;
       p++;
@@ -276,7 +326,20 @@ static bool format_into(Fmt *F, StrBuf *sb, const char *p, const char *end, int 
     }
     if (spec < fe) spec++;                         /* skip ':' */
     Value v;
-    if (!field_value(F, f, (size_t)(name_end - f), &v)) return false;
+    bool parts = false;
+    for (const char *q = f; q < name_end; q++) parts |= *q == '.' || *q == '[';
+    if (parts) {
+      /* .attr / [key] may allocate and run code (properties, __getitem__): commit the text so far,
+       * resolve with collection deferred (f, fe, end point into the format string), go on */
+      Value part;
+      if (!sb_end(sb, &part)) return false;
+      vm->gc_hold++;
+      bool ok = field_value(F, f, (size_t)(name_end - f), &v);
+      vm->gc_hold--;
+      sb_begin(vm, sb);
+      sb_put(sb, AS(vm, part, Str)->data, AS(vm, part, Str)->nbytes);
+      if (!ok) return false;
+    } else if (!field_value(F, f, (size_t)(name_end - f), &v)) return false;
     /* the spec may hold nested fields: expand them at the end of sb, then take the text out */
     char specbuf[64];
     size_t sl = 0;
