@@ -88,6 +88,8 @@ GENERATION_MARK = "@"
 CPU_FAULT_MARK = b"drift: CPU fault"
 CPU_FAULT_STATUS = 125
 
+#: What /proc/PID/fd shows for QEMU's ``memory-backend-memfd`` (guest RAM with ``shared_ram``).
+_RAM_MEMFD = "/memfd:memory-backend-memfd"
 #: virDomainMemoryPeek's largest read over libvirt's remote protocol.
 PEEK_MAX = 4 << 20
 _SUN_PATH_MAX = 107  # sizeof(sockaddr_un.sun_path) - 1
@@ -209,7 +211,7 @@ def _a64_args(folder: Path, sock: Path) -> list[str]:
 
 def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder: Path,
                metadata: dict[str, str], arch: str = "x86_64", dname: str | None = None,
-               channel_sock: Path | None = None) -> str:
+               channel_sock: Path | None = None, shared_ram: bool = False) -> str:
     """The libvirt domain XML of a partition (see the module docstring for the devices).
 
     ``accel_name`` is resolved (kvm or tcg), so is ``spec.machine`` (None: the
@@ -218,6 +220,9 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
     domain's name (default ``drift-NAME``), ``channel_sock`` the channel's
     socket (default ``FOLDER/channel.sock``).  ``spec.devices`` (a snapshot's
     ``loader``) go in as ``-device`` arguments through ``<qemu:commandline>``.
+    ``shared_ram``: guest RAM is a shared memfd (``<memoryBacking>``, QEMU's
+    ``memory-backend-memfd,share=on``), which the host can open through
+    ``/proc/PID/fd`` and write into (:func:`guest_ram_fd`).
     """
     machine = qemu.resolve_machine(arch, spec.machine)
     sock = channel_sock or folder / CHANNEL_SOCKET
@@ -230,6 +235,10 @@ def domain_xml(spec: PartitionSpec, *, accel_name: str, boot_image: Path, folder
     for key, value in metadata.items():
         _sub(record, f"{{{NAMESPACE}}}{key}", value)
     _sub(dom, "memory", str(spec.memory_mib), unit="MiB")
+    if shared_ram:
+        backing = _sub(dom, "memoryBacking")
+        _sub(backing, "source", type="memfd")
+        _sub(backing, "access", mode="shared")
     _sub(dom, "vcpu", str(spec.cpus))
     tune = _cputune(spec)
     if tune is not None:
@@ -639,7 +648,7 @@ class LibvirtBackend(Backend):
         return self._info(self.boot(spec), spec.name)
 
     def boot(self, spec: PartitionSpec, *, join: Path | None = None, generation: int = 1,
-             staging: bool = False, extra: dict[str, str] | None = None) -> Any:
+             staging: bool = False, extra: dict[str, str] | None = None, shared_ram: bool = False) -> Any:
         """Define and start a partition's domain; its ``virDomain`` (see :meth:`start`).
 
         ``join``: the folder of an existing partition NAME, which the new domain
@@ -648,7 +657,8 @@ class LibvirtBackend(Backend):
         if that name is free on this libvirtd, else ``drift-NAME@GENERATION``, and
         its image copy and channel socket carry ``generation`` in their names.
         ``staging``: the domain is not listed or found as the partition until
-        :meth:`promote`.  ``extra``: more of Drift's metadata.
+        :meth:`promote`.  ``extra``: more of Drift's metadata.  ``shared_ram``: guest RAM is a
+        shared memfd the host can write into (:func:`domain_xml`, :meth:`guest_ram`).
 
         Raises:
             as :meth:`start`; with ``join``, PartitionExists only if ``drift-NAME@GENERATION`` is taken too.
@@ -691,7 +701,8 @@ class LibvirtBackend(Backend):
         if staging:
             metadata["staging"] = "1"
         xml = domain_xml(spec, accel_name=accel_name, boot_image=boot_image, folder=folder,
-                         metadata=metadata, arch=manifest.arch, dname=dname, channel_sock=sock)
+                         metadata=metadata, arch=manifest.arch, dname=dname, channel_sock=sock,
+                         shared_ram=shared_ram)
         try:
             dom = conn.defineXML(xml)
         except lv.libvirtError as e:
@@ -1028,3 +1039,42 @@ class LibvirtBackend(Backend):
         for at in range(addr, addr + size, PEEK_MAX):
             parts.append(self._call("read the memory of", name, peek(at, min(PEEK_MAX, addr + size - at))))
         return b"".join(parts)
+
+    def guest_ram(self, dom: Any, name: str, size: int) -> int:
+        """An open read-write descriptor of the guest RAM of a running domain booted with
+        ``shared_ram`` (:meth:`boot`): QEMU's ``memory-backend-memfd`` of ``size`` bytes, opened
+        through ``/proc/PID/fd`` (QEMU's pid from libvirtd's pid file).  Offset 0 is the first byte of
+        guest RAM.  Only where this host runs the domain's QEMU: a local libvirtd (any namespace but
+        the pid one), as root or QEMU's user.
+
+        Raises:
+            BackendError: the libvirtd is remote (its QEMU is not on this host), QEMU's pid is
+                unknown, it has no shared RAM memfd of that size (or several), or it cannot be opened.
+            PartitionNotFound: the domain has no Drift metadata (any more).
+        """
+        if self.run_dir is None:
+            raise BackendError(f"{self.uri} is not a local libvirtd: its QEMU's RAM cannot be opened here")
+        meta = self._metadata(dom, name)
+        dname = str(dom.name())
+        pid = self._pid(dname, Path(meta.get("boot-image") or self._folder(dom, name) / BOOT_IMAGE))
+        if pid is None:
+            raise BackendError(f"QEMU of {dname} not found on this host (no pid file in {self.run_dir / 'qemu'})")
+        fds = Path(f"/proc/{pid}/fd")
+        found: list[Path] = []
+        try:
+            for entry in fds.iterdir():
+                with contextlib.suppress(OSError):
+                    if os.readlink(entry).startswith(_RAM_MEMFD) and entry.stat().st_size == size:
+                        found.append(entry)
+        except OSError as e:
+            raise BackendError(f"cannot list the files of QEMU {pid} ({dname}): {e.strerror or e}") from None
+        if len(found) != 1:
+            raise BackendError(f"QEMU {pid} ({dname}) has {len(found)} RAM memfds of {size} bytes, not one")
+        try:
+            fd = os.open(found[0], os.O_RDWR | os.O_CLOEXEC)
+        except OSError as e:
+            raise BackendError(f"cannot open the RAM of QEMU {pid} ({dname}): {e.strerror or e}") from None
+        if os.fstat(fd).st_size != size:
+            os.close(fd)
+            raise BackendError(f"the RAM memfd of QEMU {pid} ({dname}) changed under us")
+        return fd

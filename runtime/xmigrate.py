@@ -6,8 +6,11 @@ program can move further, because its state is the VM's, not the CPU's:
 1. the source pauses at a safe point and writes a portable snapshot
    (:func:`runtime.snapctl.take`; it waits there, paused);
 2. the program's bytecode is built into an image for the target
-   architecture, and a destination QEMU boots it in a staging directory that
-   shares the partition's logs, with the snapshot loaded into its RAM;
+   architecture, and a destination QEMU (or libvirt domain) has booted it
+   beforehand, sharing the partition's logs and waiting with the program
+   loaded; the snapshot is written into its RAM (a shared file or memfd).
+   A libvirt domain whose QEMU is not on this host boots during the pause
+   instead, with the snapshot loaded by QEMU's ``loader``;
 3. the destination's VM checks the snapshot and resumes (it says so on the
    channel: ``ESC restored``); only then does the source QEMU end, and the
    staging directory becomes the partition (same name, same logs);
@@ -24,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import socket
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -36,6 +40,7 @@ from .errors import (
     DriftError,
     LaunchError,
     MigrationError,
+    PartitionNotFound,
     PartitionStateError,
     SnapshotError,
     UsageError,
@@ -68,6 +73,11 @@ class XMigrationReport:
     snapshot_ms: float
     restore_ms: float
     wall_ms: float
+    #: ``before-pause``: the destination was booted and waiting before the source paused, and the
+    #: snapshot written into its RAM; ``after-snapshot``: it booted with the snapshot during the pause
+    #: (a libvirt move where the former is impossible: ``fallback`` says why).
+    dest_boot: str = "before-pause"
+    fallback: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -269,21 +279,104 @@ def _appending(cmd: list[str]) -> list[str]:
     return out
 
 
+@dataclass
+class _Waiting:
+    """A destination domain booted before the source pauses (``drift.restore=ADDR,wait``): its
+    program is loaded and verified, and it waits for ``ESC go`` with the snapshot in its RAM."""
+
+    dom: Any
+    #: Its guest RAM (QEMU's shared memfd), where the snapshot goes at ``offset`` (``room`` bytes free).
+    fd: int
+    offset: int
+    room: int
+    #: A connection to its channel (for ``ESC go``), and the channel log's offset after its ``ESC ready``.
+    sock: socket.socket
+    mark: int
+
+    def close(self) -> None:
+        """Close the RAM descriptor and the channel connection (the domain is left as it is)."""
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+        self.sock.close()
+
+
+def _preboot_libvirt(dest: LibvirtBackend, name: str, folder: Path, code: bytes, arch: str, program_mib: int,
+                     generation: int, accel_name: str, timeout: float) -> _Waiting:
+    """Boot the destination domain of a libvirt move before the source pauses, as the direct path
+    does: RAM a shared memfd (``<memoryBacking>``), the program's memory and as much again above it
+    for the snapshot, ``drift.restore=ADDR,wait``; wait for ``ESC ready``, open its RAM through
+    ``/proc/PID/fd`` and connect to its channel.  On failure nothing of it is left.
+
+    Raises:
+        BackendError: ``dest`` is not a local libvirtd, libvirt refused the domain, or its RAM
+            cannot be opened here.
+        LaunchError, PartitionExists, ImageError: the domain could not be started.
+        MigrationError: the destination ended or did not say ``ready`` in time.
+        ChannelError: its channel cannot be reached.
+        KeyboardInterrupt: Ctrl-C (the destination is removed first).
+    """
+    from .backend import PartitionSpec
+    from .libvirt_backend import CHANNEL_LOG as LV_CHANNEL_LOG
+    from .libvirt_backend import STDERR_LOG as LV_STDERR_LOG
+
+    if dest.run_dir is None:
+        raise BackendError(f"{dest.uri} is not a local libvirtd: its QEMU's RAM cannot be written from here")
+    img = snapctl.image_for(code, arch, program_mib)
+    room_mib = program_mib + 4                       # as a direct move: see migrate_arch
+    memory = program_mib + 4 + room_mib
+    addr = snapctl.RAM_BASE[arch] + (program_mib + 4) * snapctl.MIB
+    spec = PartitionSpec(name=name, image=img, memory_mib=memory, accel=accel_name,
+                         append=f"drift.restore={addr:x},wait")
+    log = folder / LV_CHANNEL_LOG
+    dom: Any = None
+    fd: int | None = None
+    try:
+        mark = log.stat().st_size
+        dom = dest.boot(spec, join=folder, generation=generation, staging=True, shared_ram=True,
+                        extra={"program-memory-mib": str(program_mib)})
+        mark = _wait_record(log, mark, b"\x1bready", folder / LV_STDERR_LOG, time.monotonic() + timeout)
+        fd = dest.guest_ram(dom, name, memory * snapctl.MIB)
+        sock_path = dest._metadata(dom, name).get("channel-socket") or ""
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(sock_path)
+        except OSError as e:
+            sock.close()
+            raise ChannelError(f"cannot reach the destination's channel {sock_path}: {e.strerror or e}") from None
+        return _Waiting(dom=dom, fd=fd, offset=addr - snapctl.RAM_BASE[arch], room=room_mib * snapctl.MIB,
+                        sock=sock, mark=mark)
+    except BaseException as e:
+        if fd is not None:
+            os.close(fd)
+        if dom is not None:
+            dest.discard(dom)
+            dest.unprepare(folder, generation)
+        if isinstance(e, OSError):
+            raise BackendError(f"cannot boot the destination ahead: {e.strerror or e}") from None
+        raise
+
+
 def migrate_libvirt(source: LibvirtBackend, name: str, to: str, arch: str, *,
                     timeout: float = RESTORE_TIMEOUT_S) -> XMigrationReport:
     """Move libvirt partition ``name`` to a new domain for ``arch`` on the libvirtd ``to``
     (``local``: the source's own; else a URI this host can open, e.g. another private
     libvirtd's ``qemu+unix:///system?socket=...``).
 
-    The source pauses at a safe point and its snapshot is copied out; a
-    destination domain boots the program for ``arch`` with the snapshot (QEMU's
-    ``loader``) in the partition's folder (same logs; its own image copy and
-    channel socket, ``image.N.elf``/``channel.N.sock``), named ``drift-NAME`` where
-    that is free, else ``drift-NAME@N``, and hidden from ``drift ps`` until it
-    says ``ESC restored``; then the source domain is destroyed and undefined
-    and the destination becomes the partition.  On failure the destination is
-    removed and the source goes on where it paused.  Both libvirtds must see
-    the partition's folder at the same path (local daemons do).
+    The destination domain is ``drift-NAME`` where that is free, else
+    ``drift-NAME@N``, in the partition's folder (same logs; its own image copy
+    and channel socket, ``image.N.elf``/``channel.N.sock``), hidden from ``drift
+    ps`` until it says ``ESC restored``; then the source domain is destroyed
+    and undefined and the destination becomes the partition.  Both libvirtds
+    must see the partition's folder at the same path (local daemons do).
+
+    Where the destination's QEMU runs on this host (a local libvirtd), it is
+    booted *before* the source pauses, as a direct move does
+    (:func:`_preboot_libvirt`: its RAM a shared memfd), and the snapshot is
+    written straight into its RAM (``dest_boot`` ``before-pause``).  Otherwise
+    (a remote libvirtd, or that failed: ``fallback`` says why) the source
+    pauses first and the destination boots with the snapshot through QEMU's
+    ``loader`` (``after-snapshot``: a longer pause).  On any failure the
+    destination is removed and the source goes on where it paused.
 
     Raises:
         UsageError: ``to`` is a ``netns:`` host or an unknown arch.
@@ -316,30 +409,59 @@ def migrate_libvirt(source: LibvirtBackend, name: str, to: str, arch: str, *,
     code = image.extract(Path(meta.get("boot-image") or folder / BOOT_IMAGE))
     program_mib = int(meta.get("program-memory-mib") or meta.get("memory-mib") or 8)
     generation = int(meta.get("generation") or 1) + 1
+    accel_name = meta.get("accel") or "auto"
     conn = dest.connection()                            # unreachable: fail before the program pauses
     lv = dest._lib()
     with contextlib.suppress(lv.libvirtError):          # a libvirtd probes an emulator on first use
         conn.getDomainCapabilities(None, arch, qemu.resolve_machine(arch, None),   # (seconds): not in the pause
-                                   "kvm" if meta.get("accel") == "kvm" else "qemu", 0)
+                                   "kvm" if accel_name == "kvm" else "qemu", 0)
     log = folder / LV_CHANNEL_LOG
     where = f"{name} keeps running on {source.uri} ({source_arch})"
+    waiting: _Waiting | None = None
+    fallback: str | None = None
+    try:
+        waiting = _preboot_libvirt(dest, name, folder, code, arch, program_mib, generation, accel_name, timeout)
+    except KeyboardInterrupt:
+        raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
+    except (UsageError, PartitionStateError, PartitionNotFound):
+        raise
+    except DriftError as e:
+        fallback = str(e)                               # boot after the snapshot instead
+    dom: Any = waiting.dom if waiting is not None else None
     try:
         taken = snapctl.take(name, backend=source)      # the program pauses here
-    except (SnapshotError, ChannelError, BackendError) as e:
-        raise MigrationError(f"migration of {name} to {arch} on {dest_uri} failed: {e}; {where}") from None
+    except BaseException as e:
+        if waiting is not None:
+            waiting.close()
+            dest.discard(waiting.dom)
+            dest.unprepare(folder, generation)
+        if isinstance(e, KeyboardInterrupt):
+            raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
+        if isinstance(e, (SnapshotError, ChannelError, BackendError)):
+            raise MigrationError(f"migration of {name} to {arch} on {dest_uri} failed: {e}; {where}") from None
+        raise
     assert taken.info is not None
     snapped = time.monotonic()
-    dom: Any = None
     try:
-        memory = program_mib + len(taken.data) // snapctl.MIB + 4
-        spec, stored = snapctl.restore_spec(taken.data, taken.info, arch=arch, name=name, memory_mib=memory,
-                                            accel=meta.get("accel") or "auto", code=code)
-        mark = log.stat().st_size
-        dom = dest.boot(spec, join=folder, generation=generation, staging=True,
-                        extra={"program-memory-mib": str(program_mib)})
-        _wait_record(log, mark, b"\x1brestored", folder / LV_STDERR_LOG, time.monotonic() + timeout)
+        if waiting is not None:
+            if len(taken.data) > waiting.room:
+                raise SnapshotError(f"the snapshot ({len(taken.data)} bytes) is larger than expected")
+            os.pwrite(waiting.fd, taken.data, waiting.offset)
+            waiting.sock.sendall(b"\x1bgo\n")
+            snapctl._drained(waiting.sock, time.monotonic() + 5)
+            _wait_record(log, waiting.mark, b"\x1brestored", folder / LV_STDERR_LOG, time.monotonic() + timeout)
+        else:
+            memory = program_mib + len(taken.data) // snapctl.MIB + 4
+            spec, stored = snapctl.restore_spec(taken.data, taken.info, arch=arch, name=name, memory_mib=memory,
+                                                accel=accel_name, code=code)
+            mark = log.stat().st_size
+            dom = dest.boot(spec, join=folder, generation=generation, staging=True,
+                            extra={"program-memory-mib": str(program_mib)})
+            _wait_record(log, mark, b"\x1brestored", folder / LV_STDERR_LOG, time.monotonic() + timeout)
         resumed = time.monotonic()
     except BaseException as e:
+        if waiting is not None:
+            waiting.close()
         if dom is not None:
             dest.discard(dom)
             dest.unprepare(folder, generation)
@@ -353,6 +475,8 @@ def migrate_libvirt(source: LibvirtBackend, name: str, to: str, arch: str, *,
             raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
         raise
     # the destination runs the program: end the source (never resumed), make the destination the partition
+    if waiting is not None:
+        waiting.close()
     taken.sock.close()
     source.discard(src_dom)
     dest.promote(dom, name)
@@ -366,4 +490,5 @@ def migrate_libvirt(source: LibvirtBackend, name: str, to: str, arch: str, *,
         dest_host=dest_uri, pause_ms=round((resumed - taken.pause_start) * 1000, 1),
         snapshot_bytes=len(taken.data), live_heap_bytes=taken.info.heap_bytes,
         snapshot_ms=round((snapped - taken.pause_start) * 1000, 1), restore_ms=round((resumed - snapped) * 1000, 1),
-        wall_ms=round((time.monotonic() - started) * 1000, 1))
+        wall_ms=round((time.monotonic() - started) * 1000, 1),
+        dest_boot="before-pause" if waiting is not None else "after-snapshot", fallback=fallback)

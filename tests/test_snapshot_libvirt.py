@@ -29,7 +29,7 @@ import pytest
 from conftest import ROOT, need_tool, unavailable
 
 from runtime import Image, hosts, snapctl, snapshot, xmigrate
-from runtime.errors import MigrationError
+from runtime.errors import BackendError, MigrationError
 from runtime.libvirt_backend import LibvirtBackend
 from runtime.partition import process_alive
 from runtime.status import STATUS
@@ -174,6 +174,7 @@ def test_libvirt_cross_arch_migration_mid_run(env: dict[str, str], count: Path, 
         report = json.loads(r.stdout)
         assert (report["status"], report["source_arch"], report["dest_arch"]) == ("completed", source, arch)
         assert report["pause_ms"] > 0 and report["dest_host"] == libvirt_uri
+        assert (report["dest_boot"], report["fallback"]) == ("before-pause", None)   # booted ahead, RAM written
         listed = json.loads(drift("ps", *lv(env), "--json").stdout)
         assert [(p["name"], p["arch"], p["state"]) for p in listed] == [("m", arch, "running")]
         seen = _lines("m", *lv(env))
@@ -259,23 +260,55 @@ def test_failed_libvirt_migrations_leave_the_source_running(env: dict[str, str],
     _wait_lines("f", 10, *lv(env))
     backend = LibvirtBackend(env["URI"])
 
-    real = snapctl.restore_spec
+    real = snapctl.take
 
-    def forged(data: bytes, *args: Any, **kwargs: Any) -> Any:
+    def forged(*args: Any, **kwargs: Any) -> snapctl.Taken:
         """The destination gets a snapshot whose checksum is right but whose frame is not: its VM refuses it."""
-        bad = bytearray(data)
-        off = int(snapshot.get(data, "frames_off"))
+        taken = real(*args, **kwargs)
+        bad = bytearray(taken.data)
+        off = int(snapshot.get(taken.data, "frames_off"))
         bad[off:off + 4] = (10**6).to_bytes(4, "little")
-        return real(snapshot.seal(bytes(bad)), *args, **kwargs)
+        taken.data = snapshot.seal(bytes(bad))
+        return taken
 
-    monkeypatch.setattr(snapctl, "restore_spec", forged)
-    with pytest.raises(MigrationError, match="the destination ended .*snapshot refused.*f keeps running"):
-        xmigrate.migrate_arch("f", "local", "aarch64", backend=backend)
-    assert [str(d.name()) for d in backend.domains_of("f")] == ["drift-f"]
-    assert sorted(os.listdir(Path(env["DRIFT_LIBVIRT_STATE_DIR"]) / "f")) == \
-        ["channel.log", "channel.sock", "image.elf", "stderr.log", "stdout.log"]
+    def no_ram(*args: Any) -> int:
+        raise BackendError("its QEMU is not on this host")
+
+    monkeypatch.setattr(snapctl, "take", forged)
+    for mode in ("before-pause", "after-snapshot"):         # the destination booted ahead, or the fallback
+        if mode == "after-snapshot":
+            monkeypatch.setattr(LibvirtBackend, "guest_ram", no_ram)
+        seen = _lines("f", *lv(env))
+        with pytest.raises(MigrationError, match="the destination ended .*snapshot refused.*f keeps running"):
+            xmigrate.migrate_arch("f", "local", "aarch64", backend=backend)
+        assert [str(d.name()) for d in backend.domains_of("f")] == ["drift-f"]
+        assert sorted(os.listdir(Path(env["DRIFT_LIBVIRT_STATE_DIR"]) / "f")) == \
+            ["channel.log", "channel.sock", "image.elf", "stderr.log", "stdout.log"]
+        _wait_lines("f", seen + 3, *lv(env))                  # it goes on
     assert _wait_ended("f", *lv(env))["exit_status"] == 0
     assert drift("logs", *lv(env), "f").stdout == WANT
+
+
+def test_libvirt_migration_falls_back_to_booting_after_the_snapshot(env: dict[str, str], count: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the destination's RAM cannot be opened (a remote libvirtd's QEMU), the destination boots
+    with the snapshot during the pause instead; the report says so and why."""
+    assert drift("run", "--detach", *lv(env), "--name", "fb", "--accel", "tcg", str(count)).returncode == 0
+    _wait_lines("fb", 10, *lv(env))
+    backend = LibvirtBackend(env["URI"])
+
+    def no_ram(*args: Any) -> int:
+        raise BackendError("its QEMU is not on this host")
+
+    monkeypatch.setattr(LibvirtBackend, "guest_ram", no_ram)
+    report = xmigrate.migrate_arch("fb", "local", "aarch64", backend=backend)
+    assert (report.status, report.dest_boot) == ("completed", "after-snapshot")
+    assert report.fallback is not None and "not on this host" in report.fallback
+    assert [str(d.name()) for d in backend.domains_of("fb")] == ["drift-fb@2"]
+    assert sorted(os.listdir(Path(env["DRIFT_LIBVIRT_STATE_DIR"]) / "fb")) == \
+        ["channel.2.sock", "channel.log", "image.2.elf", "snapshot.2.dsnap", "stderr.log", "stdout.log"]
+    assert _wait_ended("fb", *lv(env))["exit_status"] == 0
+    assert drift("logs", *lv(env), "fb").stdout == WANT
 
 
 @pytest.fixture
@@ -332,7 +365,7 @@ def test_into_network_namespaces(env: dict[str, str], count: Path, tmp_path: Pat
         _wait_lines("l", 10, *lv(env))
         r = drift("migrate", *lv(env), "l", "--to", uri_b, "--arch", "aarch64", "--json")
         assert r.returncode == 0, r.stderr
-        assert json.loads(r.stdout)["dest_host"] == uri_b
+        assert (json.loads(r.stdout)["dest_host"], json.loads(r.stdout)["dest_boot"]) == (uri_b, "before-pause")
         assert json.loads(drift("ps", *lv(env), "--json").stdout) == []
         info = json.loads(drift("inspect", "--connect", uri_b, "l", "--json").stdout)
         assert (info["arch"], info["state"], _netns_of(int(info["pid"]))) == ("aarch64", "running", b)
