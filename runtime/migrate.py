@@ -51,7 +51,7 @@ from typing import Any
 from qemu.qmp import QMPClient, QMPError
 
 from . import cgroups, hosts, partition, qemu, sshhost
-from .errors import BackendError, LaunchError, MigrationError, PartitionStateError, UsageError
+from .errors import BackendError, HostError, LaunchError, MigrationError, PartitionStateError, UsageError
 from .hosts import LOCAL, Host
 from .partition import DirectBackend, StateDir, process_alive, qmp, reachable
 
@@ -336,6 +336,10 @@ class _Ends:
     address: str | None
     unix_dest: str = MIGRATE_SOCK
     unix_source: str = MIGRATE_SOCK
+    #: Run while the source is paused before the switch-over (QEMU's ``pause-before-switchover``:
+    #: its guest stopped, the destination not yet started), e.g. draining an ssh source's output
+    #: (:func:`runtime.sshhost.drain`); None: no pause.  Raises MigrationError to cancel.
+    before_switchover: Callable[[], None] | None = None
 
     async def listen(self, dst: QMPClient) -> str:
         """Have the destination listen (``migrate-incoming``); the URI the source migrates to.
@@ -363,6 +367,10 @@ class _Watch:
     cancelled: bool = False
     #: Set by the SIGINT handler (Ctrl-C) while the QMP part runs.
     interrupted: bool = False
+    #: Set on each MIGRATION event of the source: :func:`_follow` asks again at once.
+    wake: asyncio.Event | None = None
+    #: ``before_switchover`` has run and the source was told to go on (``migrate-continue``).
+    switched_over: bool = False
 
     def check(self) -> None:
         """Raises _Interrupted after a Ctrl-C, MigrationError after ``drift migrate --cancel``."""
@@ -379,12 +387,26 @@ class _Interrupted(MigrationError):
 
 
 async def _count_passes(src: QMPClient, watch: _Watch) -> None:
-    """Count MIGRATION_PASS events of the source until cancelled."""
-    with src.listener(("MIGRATION_PASS",)) as listener:
+    """Count MIGRATION_PASS events of the source, and wake :func:`_follow` on each MIGRATION
+    event (a status change: it need not wait for its next poll), until cancelled."""
+    with src.listener(("MIGRATION_PASS", "MIGRATION")) as listener:
         async for event in listener:
             data = event.get("data")
-            if isinstance(data, dict) and isinstance(data.get("pass"), int):
+            if event.get("event") == "MIGRATION":
+                if watch.wake is not None:
+                    watch.wake.set()
+            elif isinstance(data, dict) and isinstance(data.get("pass"), int):
                 watch.passes = max(watch.passes, data["pass"])
+
+
+async def _nap(watch: _Watch) -> None:
+    """Wait ``_POLL_S``, or less if the source reports a status change."""
+    if watch.wake is None:
+        await asyncio.sleep(_POLL_S)
+        return
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(watch.wake.wait(), _POLL_S)
+    watch.wake.clear()
 
 
 async def _follow(src: QMPClient, ends: _Ends, options: MigrateOptions, watch: _Watch,
@@ -418,13 +440,18 @@ async def _follow(src: QMPClient, ends: _Ends, options: MigrateOptions, watch: _
         if status not in ACTIVE and not stale:
             raise MigrationError(f"QEMU reports the migration {status}: {info.get('error-desc', 'no detail')}")
         watch.check()
+        if status == "pre-switchover" and ends.before_switchover is not None and not watch.switched_over:
+            await asyncio.to_thread(ends.before_switchover)
+            await _exec(src, "migrate-continue", {"state": "pre-switchover"})
+            watch.switched_over = True
+            continue
         if deadline is not None and time.monotonic() > deadline:
             raise MigrationError("the migration did not complete within --timeout")
         if (options.postcopy and not watch.postcopy_started and status == "active"
                 and (watch.passes >= 2 or int(ram.get("dirty-sync-count") or 0) >= 2)):
             await _exec(src, "migrate-start-postcopy")
             watch.postcopy_started = True
-        await asyncio.sleep(_POLL_S)
+        await _nap(watch)
 
 
 async def _dest_done(dst: QMPClient, ends: _Ends) -> None:
@@ -457,9 +484,10 @@ async def _drive(ends: _Ends, options: MigrateOptions, watch: _Watch, progress: 
     try:
         await _connect(src, ends.source_sock, lambda: True, time.monotonic() + QMP_TIMEOUT_S)
         await _connect(dst, ends.dest_sock, ends.dest_alive, time.monotonic() + START_TIMEOUT_S)
-        capabilities = {"capabilities": options.capabilities()}
-        await _exec(dst, "migrate-set-capabilities", capabilities)
-        await _exec(src, "migrate-set-capabilities", capabilities)
+        watch.wake = asyncio.Event()
+        await _exec(dst, "migrate-set-capabilities", {"capabilities": options.capabilities()})
+        pause = {"capability": "pause-before-switchover", "state": ends.before_switchover is not None}
+        await _exec(src, "migrate-set-capabilities", {"capabilities": [*options.capabilities(), pause]})
         if options.parameters(source=False):
             await _exec(dst, "migrate-set-parameters", options.parameters(source=False))
         await _exec(src, "migrate-set-parameters", options.parameters(source=True))
@@ -498,8 +526,11 @@ def _read_pid(d: StateDir) -> int | None:
 class _Migration:
     """One migration of partition ``d`` to ``to``: the destination's start, the switch, the undo."""
 
-    def __init__(self, backend: DirectBackend, d: StateDir, meta: dict[str, object], to: Host) -> None:
+    def __init__(self, backend: DirectBackend, d: StateDir, meta: dict[str, object], to: Host,
+                 greeting: dict[str, Any] | None = None) -> None:
         self.backend, self.d, self.meta, self.to = backend, d, meta, to
+        #: An ssh destination's :func:`runtime.sshhost.hello` answer (with its image check).
+        self.greeting = greeting
         self.source_host = str(meta.get("host") or LOCAL)
         self.source_pid = _int_or_none(meta.get("qemu_pid"))
         self.source_start = _int_or_none(meta.get("qemu_start"))
@@ -566,9 +597,11 @@ class _Migration:
             ImageError: the image cannot be copied, or arrived corrupted.
         """
         target = sshhost.resolve(self.to)
-        hello = sshhost.hello(target)
         image_sha = str(self.meta.get("image_sha256") or "")
-        copy = sshhost.ensure_image(target, Path(str(self.meta.get("image"))), image_sha)
+        hello = self.greeting if self.greeting is not None else _greet(self.to, self.meta)
+        have = hello.get("image")
+        copy = sshhost.ensure_image(target, Path(str(self.meta.get("image"))), image_sha,
+                                    have if isinstance(have, dict) else None)
         self.image_copy = copy
         rdir = f"{hello['state_dir']}/incoming/{self.d.path.name}.{secrets.token_hex(4)}"
         command = sshhost.link_command(target, rdir, sshhost.remote_command(qemu_command, copy.path))
@@ -603,7 +636,8 @@ class _Migration:
         """
         assert self.staging is not None
         ends = _Ends(self.d / QMP_SOCK, self.staging / QMP_SOCK, self.dest_alive, self.stream_address(),
-                     unix_source=f"../{self.staging.path.name}/{MIGRATE_SOCK}")
+                     unix_source=f"../{self.staging.path.name}/{MIGRATE_SOCK}",
+                     before_switchover=self.drain_source if hosts.parse(self.source_host).kind == "ssh" else None)
         def interrupt(signum: int, frame: object) -> None:
             watch.interrupted = True
 
@@ -624,6 +658,19 @@ class _Migration:
                 signal.signal(signal.SIGINT, previous)
             if watch.interrupted:
                 raise KeyboardInterrupt
+
+    def drain_source(self) -> None:
+        """Leaving an ssh host, with the source paused before the switch-over: wait until the
+        remote QEMU's last output is in the local logs, so that none of it lands after the
+        destination's first lines.
+
+        Raises:
+            MigrationError: the link or the host did not answer (the migration is cancelled).
+        """
+        try:
+            sshhost.drain(self.d.path)
+        except HostError as e:
+            raise MigrationError(e.message) from None
 
     def switch(self, info: Mapping[str, Any]) -> None:
         """Make the destination the partition: record it, swap the directories, end the source.
@@ -686,6 +733,18 @@ class _Migration:
                 qmp(self.d / QMP_SOCK, [("cont", None)])
 
 
+def _greet(to: Host, meta: Mapping[str, object]) -> dict[str, Any]:
+    """The first (and, when the host has the image, the only) round trip to an ssh host before
+    its QEMU starts: :func:`runtime.sshhost.hello`, with the check of the partition's image.
+
+    Raises:
+        HostError, ToolMissingError: the host cannot be reached, or its agent failed.
+        ImageError: the recorded image SHA-256 is invalid.
+    """
+    target = sshhost.resolve(to)
+    return sshhost.hello(target, None if target.shared_files else str(meta.get("image_sha256") or ""))
+
+
 def _report(name: str, m: _Migration, info: Mapping[str, Any], wall: float, options: MigrateOptions,
             watch: _Watch) -> MigrationReport:
     ram = info.get("ram") if isinstance(info.get("ram"), dict) else {}
@@ -712,14 +771,17 @@ def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, 
         PartitionNotFound: there is no such partition.
         PartitionStateError: it does not run, or another migration of it runs.
         HostError, ToolMissingError: ``to`` is unusable.
+        ImageError: the image cannot be copied to an ssh host, or arrived there corrupted.
         LaunchError: the destination QEMU did not start (the source runs on).
         MigrationError: the migration failed, timed out or was interrupted (Ctrl-C);
             it was cancelled, the destination killed, and the source runs on.
     """
+    started = time.monotonic()
     options = options or MigrateOptions()
     options.validate()
     backend = backend or DirectBackend()
-    to.check()
+    if to.kind != "ssh":
+        to.check()
     d, meta = backend.locate(name)
     info = backend.inspect(name)
     if info.pid is None or info.state not in ("running", "paused"):
@@ -728,12 +790,12 @@ def migrate(name: str, to: Host = LOCAL, options: MigrateOptions | None = None, 
     if options.postcopy and meta.get("accel") != "kvm" and os.environ.get(ALLOW_TCG_POSTCOPY) != "1":
         raise UsageError(f"--postcopy is refused under {meta.get('accel')}: with QEMU 7.2 under TCG it corrupted "
                          "guest memory in Drift's pattern test (docs/migration.md); it is meant for --accel kvm")
-    started = time.monotonic()
+    greeting = _greet(to, meta) if to.kind == "ssh" else None
     with _locked(d):
         watch = _Watch(cancel_request(d))
         with contextlib.suppress(FileNotFoundError):
             watch.cancel.unlink()                    # a stale request, from before this migration
-        m = _Migration(backend, d, meta, to)
+        m = _Migration(backend, d, meta, to, greeting)
         try:
             m.start_destination()
             final = m.run(options, watch, progress)

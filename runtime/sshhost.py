@@ -23,10 +23,11 @@ from a ``known_hosts`` file, one ``ControlMaster`` connection per host kept for 
   back; it kills QEMU when the ssh session ends, so nothing is left behind).
 - **The link** (:func:`link_main`, ``python -m runtime.sshhost link``): the local stand-in of a
   remote QEMU, started under the partition wrapper like a QEMU.  It runs ``ssh HOST drift
-  _host-agent serve`` with ``qmp.sock`` and ``channel.sock`` forwarded to the remote QEMU's
-  (``ssh -L``), appends the streamed ``stdout.log``, ``stderr.log`` and ``channel.log`` to the
-  partition's files, and exits with QEMU's exit code: every ``drift`` command works on a remote
-  partition as on a local one.
+  _host-agent serve`` over the ControlMaster connection, serves ``qmp.sock`` and
+  ``channel.sock`` itself (relayed by the agent), appends the streamed ``stdout.log``,
+  ``stderr.log`` and ``channel.log`` to the partition's files, answers ``drain`` on
+  ``link.sock`` (:func:`drain`), and exits with QEMU's exit code: every ``drift`` command works
+  on a remote partition as on a local one.
 """
 
 from __future__ import annotations
@@ -62,11 +63,21 @@ SSH_TIMEOUT_S = 30.0
 CONNECT_TIMEOUT_S = 5
 #: How long the ControlMaster connection stays after its last use.
 CONTROL_PERSIST_S = 60
-#: How often the agent looks for new output of its QEMU.
+#: How often the agent looks for new output of its QEMU (``$DRIFT_AGENT_POLL_S`` there: tests
+#: slow it down to make a late stream visible).
 POLL_S = 0.005
+POLL_ENV = "DRIFT_AGENT_POLL_S"
 #: The link's frames: stream id (1 byte), length (4 bytes, big-endian), payload.
 _FRAME = struct.Struct(">cI")
 OUT, ERR, CHANNEL, QEMU_LOG, EVENT = b"o", b"e", b"c", b"q", b"j"
+#: QMP bytes (both ways) and the link's requests to the agent (JSON: ``{"op": "qmp-open"|"qmp-close"|"drain"}``).
+QMP, REQUEST = b"m", b"k"
+#: The link's control socket (in the partition's directory): ``drain`` -> ``drained`` (:func:`drain`).
+LINK_SOCK = "link.sock"
+#: How long :func:`drain` waits for the host's answer.
+DRAIN_TIMEOUT_S = 5.0
+#: How long the agent waits for its QEMU's QMP socket when a client connects.
+QMP_WAIT_S = 30.0
 _STREAMS = {OUT: "stdout.log", ERR: "stderr.log"}
 _CHANNEL_LOG, _CHANNEL_SOCK = "channel.log", "channel.sock"
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
@@ -274,20 +285,21 @@ def run_agent(target: SshTarget, *args: str, data: bytes | None = None,
     return answer
 
 
-_HELLO: dict[SshTarget, dict[str, Any]] = {}
-
-
-def hello(target: SshTarget) -> dict[str, Any]:
+def hello(target: SshTarget, image_sha256: str | None = None) -> dict[str, Any]:
     """Connect to ``target`` (opening the ControlMaster connection) and ask its agent where things
     are: ``state_dir``, ``server_ip`` (the address this machine reached it on), ``client_ip``
-    (this machine's address as that host sees it), ``qemu`` (QEMU is installed).  Cached.
+    (this machine's address as that host sees it), ``qemu`` (QEMU is installed); with
+    ``image_sha256``, in the same round trip, ``image``: whether its store has an intact copy of
+    that image (``{"path": ..., "corrupt": ...}``, as ``has-image``; a corrupt copy is deleted).
 
     Raises:
-        As :func:`run_agent`.
+        As :func:`run_agent`; ImageError for an invalid ``image_sha256``.
     """
-    if target not in _HELLO:
-        _HELLO[target] = run_agent(target, "hello")
-    return _HELLO[target]
+    if image_sha256 is None:
+        return run_agent(target, "hello")
+    if not _SHA_RE.fullmatch(image_sha256):
+        raise ImageError(f"invalid recorded image SHA-256 {image_sha256!r}")
+    return run_agent(target, "hello", image_sha256)
 
 
 def sha256_file(path: Path) -> str:
@@ -311,11 +323,13 @@ class ImageCopy:
     seconds: float
 
 
-def ensure_image(target: SshTarget, image_path: Path, sha256: str) -> ImageCopy:
+def ensure_image(target: SshTarget, image_path: Path, sha256: str,
+                 have: dict[str, Any] | None = None) -> ImageCopy:
     """Make sure ``target`` holds the image ``image_path`` (with SHA-256 ``sha256``) and its
     manifest: on a host that shares the file system, the same path; else its image store,
     where a copy is verified (SHA-256 and manifest) before it is used; the image is copied
-    (over the ssh connection) only if the store has no intact copy.
+    (over the ssh connection) only if the store has no intact copy.  ``have``: the store's answer
+    already obtained (:func:`hello` with the image's SHA-256), which saves a round trip.
 
     Raises:
         ImageError: the local image or manifest is missing or does not match ``sha256``, or the
@@ -328,7 +342,8 @@ def ensure_image(target: SshTarget, image_path: Path, sha256: str) -> ImageCopy:
         return ImageCopy(str(image_path), False, 0, False, 0.0)
     if not _SHA_RE.fullmatch(sha256):
         raise ImageError(f"{image_path}: invalid recorded SHA-256 {sha256!r}")
-    have = run_agent(target, "has-image", sha256)
+    if have is None:
+        have = run_agent(target, "has-image", sha256)
     if have.get("path"):
         return ImageCopy(str(have["path"]), False, 0, False, time.monotonic() - started)
     try:
@@ -399,14 +414,34 @@ class _Frames:
         return out
 
 
+def _listen(name: str) -> socket.socket:
+    """A Unix socket listening at ``name`` (relative: in the current directory)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(name)
+    listener.listen(8)
+    return listener
+
+
+def _request(sid: bytes, payload: dict[str, object] | bytes) -> bytes:
+    data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    return _FRAME.pack(sid, len(data)) + data
+
+
 def link_main(encoded: str) -> int:
     """The link (see the module): runs until the remote QEMU ends; its exit code.  SIGTERM closes
     the ssh session's stdin: the agent kills QEMU and removes its directory, then the link ends.
 
-    The channel is relayed here, not forwarded by ssh: the agent is the remote QEMU's one channel
-    client, and every byte the guest sends is appended to ``channel.log`` *before* it is handed
-    to the local client of ``channel.sock`` (if one is connected), as QEMU itself does.  A client
-    that reconnects after a move therefore finds in the log every answer it was not given.
+    The session rides the ControlMaster connection :func:`hello` opened (no second handshake).
+    Nothing is forwarded by ssh: the agent is the remote QEMU's one channel client and its QMP
+    client's relay.  ``qmp.sock`` here takes one client at a time, as QEMU's own does (the next
+    waits in the backlog); each is relayed to a new connection to the remote QEMU's monitor.
+    Every byte the guest sends on the channel is appended to ``channel.log`` *before* it is
+    handed to the local client of ``channel.sock`` (if one is connected), as QEMU itself does: a
+    client that reconnects after a move finds in the log every answer it was not given.
+    ``link.sock`` answers ``drain``: everything the remote QEMU has written so far is in the
+    local logs (:func:`drain`).
     """
     spec = json.loads(base64.b64decode(encoded))
     t = spec["target"]
@@ -414,14 +449,8 @@ def link_main(encoded: str) -> int:
                           "identity": Path(t["identity"]) if t["identity"] else None,
                           "known_hosts": Path(t["known_hosts"]) if t["known_hosts"] else None})
     rdir = spec["dir"]
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(_CHANNEL_SOCK)
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    listener.bind(_CHANNEL_SOCK)
-    listener.listen(8)
-    cmd = [_ssh(), *target.options(), "-o", "ControlMaster=no", "-o", "ControlPath=none",
-           "-o", "ExitOnForwardFailure=yes", "-o", "StreamLocalBindUnlink=yes",
-           "-L", f"./qmp.sock:{rdir}/qmp.sock", target.destination(), target.remote("serve")]
+    chan_listener, qmp_listener, ctl_listener = _listen(_CHANNEL_SOCK), _listen("qmp.sock"), _listen(LINK_SOCK)
+    cmd = [_ssh(), *target.options(), *master_options(), target.destination(), target.remote("serve")]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             preexec_fn=lambda: _die_with_parent(signal.SIGTERM))
     assert proc.stdin is not None and proc.stdout is not None
@@ -433,20 +462,42 @@ def link_main(encoded: str) -> int:
         with contextlib.suppress(OSError, ValueError):
             up.close()                               # EOF: the agent kills QEMU and cleans up
 
+    def send(data: bytes) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            up.write(data)
+            up.flush()
+
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGHUP, stop)
-    with contextlib.suppress(OSError, ValueError):
-        up.write(json.dumps({"dir": rdir, "command": spec["command"]}).encode() + b"\n")
-        up.flush()
+    send(json.dumps({"dir": rdir, "command": spec["command"]}).encode() + b"\n")
     fds = {sid: os.open(name, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
            for sid, name in _STREAMS.items()}
     chan_log = os.open(_CHANNEL_LOG, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
     down = proc.stdout.fileno()
     frames = _Frames()
-    client: socket.socket | None = None
+    client: socket.socket | None = None              # the channel's client
+    qmp_client: socket.socket | None = None
+    qmp_state = "idle"                               # idle | open | closing (waiting for the agent's close)
+    draining: list[socket.socket] = []               # control clients waiting for "drained"
+    controls: list[socket.socket] = []
     code: int | None = None
+
+    def close_qmp(tell: bool) -> str:
+        nonlocal qmp_client
+        if qmp_client is not None:
+            qmp_client.close()
+            qmp_client = None
+        if tell:
+            send(_request(REQUEST, {"op": "qmp-close"}))
+            return "closing"
+        return "idle"
+
     while True:
-        watched: list[Any] = [down, client if client is not None else listener]
+        watched: list[Any] = [down, client if client is not None else chan_listener, ctl_listener, *controls]
+        if qmp_state == "idle":
+            watched.append(qmp_listener)
+        elif qmp_client is not None:
+            watched.append(qmp_client)
         ready, _, _ = select.select(watched, [], [], 1.0)
         if down in ready:
             data = os.read(down, 1 << 16)
@@ -463,19 +514,35 @@ def link_main(encoded: str) -> int:
                             client = None
                 elif sid in fds:
                     os.write(fds[sid], payload)
+                elif sid == QMP:
+                    if qmp_client is not None:
+                        try:
+                            qmp_client.sendall(payload)
+                        except OSError:
+                            qmp_state = close_qmp(tell=True)
                 elif sid == QEMU_LOG:
                     sys.stderr.buffer.write(payload)
                     sys.stderr.flush()
                 elif sid == EVENT:
                     event = json.loads(payload)
-                    if event.get("event") == "started":
+                    kind = event.get("event")
+                    if kind == "started":
                         tmp = Path("remote.json.tmp")
                         tmp.write_text(json.dumps({"qemu_pid": event["pid"], "dir": rdir, "host": str(target)}))
                         tmp.replace("remote.json")
-                    elif event.get("event") == "exit":
+                    elif kind == "exit":
                         code = int(event["code"])
-        if client is None and listener in ready:
-            client, _ = listener.accept()
+                    elif kind == "qmp-close":
+                        qmp_state = close_qmp(tell=qmp_state == "open")
+                        if qmp_state == "closing":       # it was open here: our close acknowledges theirs
+                            qmp_state = "idle"
+                    elif kind == "drained":
+                        for c in draining:
+                            with contextlib.suppress(OSError):
+                                c.sendall(b"drained\n")
+                        draining.clear()
+        if client is None and chan_listener in ready:
+            client, _ = chan_listener.accept()
         elif client is not None and client in ready:
             try:
                 data = client.recv(1 << 16)
@@ -485,17 +552,72 @@ def link_main(encoded: str) -> int:
                 client.close()
                 client = None
             else:
-                with contextlib.suppress(OSError, ValueError):
-                    up.write(_FRAME.pack(CHANNEL, len(data)) + data)
-                    up.flush()
-    if client is not None:
-        client.close()
+                send(_FRAME.pack(CHANNEL, len(data)) + data)
+        if qmp_state == "idle" and qmp_listener in ready:
+            qmp_client, _ = qmp_listener.accept()
+            qmp_state = "open"
+            send(_request(REQUEST, {"op": "qmp-open"}))
+        elif qmp_client is not None and qmp_client in ready:
+            try:
+                data = qmp_client.recv(1 << 16)
+            except OSError:
+                data = b""
+            if data:
+                send(_FRAME.pack(QMP, len(data)) + data)
+            else:
+                qmp_state = close_qmp(tell=True)
+        if ctl_listener in ready:
+            controls.append(ctl_listener.accept()[0])
+        for c in [c for c in controls if c in ready]:
+            try:
+                data = c.recv(64)
+            except OSError:
+                data = b""
+            if data.startswith(b"drain"):
+                draining.append(c)
+                send(_request(REQUEST, {"op": "drain"}))
+            else:
+                controls.remove(c)
+                if c in draining:
+                    draining.remove(c)
+                c.close()
+    for sock in [client, qmp_client, *controls]:
+        if sock is not None:
+            sock.close()
     rc = proc.wait()
     if code is None:
         print(f"drift: the ssh session to {target} ended (ssh exit {rc}) without QEMU's exit status"
               + ("" if ending["stop"] else "; the connection was lost"), file=sys.stderr)
         return 255
     return code
+
+
+def drain(d: Path, timeout: float = DRAIN_TIMEOUT_S) -> None:
+    """Wait until everything the QEMU behind the link in directory ``d`` has written so far
+    (stdout, stderr, channel) is in the local logs: the link asks the agent, which sends what its
+    files and channel hold, then ``drained``; frames arrive in order.  Used when a partition
+    leaves an ssh host, while the source is paused before the switch-over, so that the
+    destination's first output comes after the source's last.
+
+    Raises:
+        HostError: the link or the host did not answer within ``timeout``.
+    """
+    from .partition import reachable
+    deadline = time.monotonic() + timeout
+    try:
+        with reachable(d / LINK_SOCK) as path, socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            s.settimeout(timeout)
+            s.connect(path)
+            s.sendall(b"drain\n")
+            got = b""
+            while not got.endswith(b"drained\n"):
+                s.settimeout(max(0.001, deadline - time.monotonic()))
+                chunk = s.recv(64)
+                if not chunk:
+                    raise HostError("the link to the ssh host ended before its output was drained")
+                got += chunk
+    except (OSError, TimeoutError) as e:
+        raise HostError(f"the ssh host's output could not be drained: {e}") from None
 
 
 # ---- the agent (the remote machine) ------------------------------------------------------------
@@ -609,14 +731,51 @@ def _agent_serve(root: Path) -> int:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGHUP, stop)
 
+        try:
+            poll_s = max(0.001, float(os.environ.get(POLL_ENV) or POLL_S))
+        except ValueError:
+            poll_s = POLL_S
+        pumped = {"at": 0.0}
+
         def pump() -> None:
+            pumped["at"] = time.monotonic()
             for sid, f in readers.items():
                 while chunk := f.read(1 << 16):
                     _frame(out, sid, chunk)
             out.flush()
 
         chan: socket.socket | None = None
+        monitor: socket.socket | None = None             # the relayed QMP connection
         frames = _Frames()
+
+        def drain_channel() -> None:
+            if chan is not None:                         # what the guest has sent so far
+                chan.setblocking(False)
+                with contextlib.suppress(OSError):
+                    while data := chan.recv(1 << 16):
+                        _frame(out, CHANNEL, data)
+                chan.setblocking(True)
+
+        def open_monitor() -> socket.socket | None:
+            """A connection to QEMU's QMP socket, waiting for QEMU to make it (None if QEMU ends first)."""
+            deadline = time.monotonic() + QMP_WAIT_S
+            while qemu.poll() is None and time.monotonic() < deadline:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(str(rdir / "qmp.sock"))
+                    return s
+                except OSError:
+                    s.close()
+                time.sleep(POLL_S)
+            return None
+
+        def close_monitor() -> None:
+            nonlocal monitor
+            if monitor is not None:
+                monitor.close()
+                monitor = None
+            _frame(out, EVENT, b'{"event": "qmp-close"}')
+
         try:
             while qemu.poll() is None and not stopping["now"]:
                 if chan is None and (rdir / _CHANNEL_SOCK).exists():
@@ -626,7 +785,8 @@ def _agent_serve(root: Path) -> int:
                     except OSError:
                         chan.close()
                         chan = None
-                ready, _, _ = select.select([0] + ([chan] if chan is not None else []), [], [], POLL_S)
+                watched = [0] + [s for s in (chan, monitor) if s is not None]
+                ready, _, _ = select.select(watched, [], [], max(0.0, pumped["at"] + poll_s - time.monotonic()))
                 if 0 in ready:
                     data = os.read(0, 1 << 16)
                     if not data:
@@ -635,6 +795,28 @@ def _agent_serve(root: Path) -> int:
                         if sid == CHANNEL and chan is not None:
                             with contextlib.suppress(OSError):
                                 chan.sendall(payload)
+                        elif sid == QMP and monitor is not None:
+                            try:
+                                monitor.sendall(payload)
+                            except OSError:
+                                close_monitor()
+                        elif sid == REQUEST:
+                            op = json.loads(payload).get("op")
+                            if op == "qmp-open":
+                                if monitor is not None:
+                                    monitor.close()
+                                monitor = open_monitor()
+                                if monitor is None:
+                                    close_monitor()
+                            elif op == "qmp-close" and monitor is not None:
+                                monitor.close()
+                                monitor = None
+                                _frame(out, EVENT, b'{"event": "qmp-close"}')
+                            elif op == "drain":          # everything so far, then the marker
+                                drain_channel()
+                                pump()
+                                _frame(out, EVENT, b'{"event": "drained"}')
+                    out.flush()
                 if chan is not None and chan in ready:
                     try:
                         data = chan.recv(1 << 16)
@@ -645,15 +827,28 @@ def _agent_serve(root: Path) -> int:
                     else:
                         chan.close()
                         chan = None
-                pump()
+                if monitor is not None and monitor in ready:
+                    try:
+                        data = monitor.recv(1 << 16)
+                    except OSError:
+                        data = b""
+                    if data:
+                        _frame(out, QMP, data)
+                    else:
+                        close_monitor()
+                if time.monotonic() >= pumped["at"] + poll_s:
+                    pump()
+                else:
+                    out.flush()
             if qemu.poll() is None:
                 qemu.kill()
             rc = qemu.wait()
-            if chan is not None:                         # what the guest sent last
-                chan.setblocking(False)
+            drain_channel()                              # what the guest sent last
+            if monitor is not None:                      # QEMU's last QMP words (e.g. quit's answer)
+                monitor.setblocking(False)
                 with contextlib.suppress(OSError):
-                    while data := chan.recv(1 << 16):
-                        _frame(out, CHANNEL, data)
+                    while data := monitor.recv(1 << 16):
+                        _frame(out, QMP, data)
             pump()
             code = rc if rc >= 0 else 128 - rc
             if rc < 0:
@@ -679,7 +874,7 @@ def _addresses() -> tuple[str | None, str | None]:
 
 
 def agent_main(argv: Sequence[str]) -> int:
-    """``drift _host-agent [--state-dir DIR] hello|has-image SHA|put-image SHA MANIFEST|serve``:
+    """``drift _host-agent [--state-dir DIR] hello [SHA]|has-image SHA|put-image SHA MANIFEST|serve``:
     the remote half of an ssh host.  Prints one JSON answer (``{"error": ...}`` on failure),
     except ``serve``, which streams frames."""
     args = list(argv)
@@ -688,10 +883,12 @@ def agent_main(argv: Sequence[str]) -> int:
         state_dir, args = args[1], args[2:]
     root = _agent_state(state_dir)
     try:
-        if args == ["hello"]:
+        if args[:1] == ["hello"] and (len(args) == 1 or len(args) == 2 and _SHA_RE.fullmatch(args[1])):
             server, client = _addresses()
             answer: dict[str, object] = {"state_dir": str(root), "server_ip": server, "client_ip": client,
                                          "qemu": shutil.which("qemu-system-x86_64") is not None, "pid": os.getpid()}
+            if len(args) == 2:                          # the image check in the same round trip
+                answer["image"] = _agent_has_image(root, args[1])
         elif len(args) == 2 and args[0] == "has-image" and _SHA_RE.fullmatch(args[1]):
             answer = _agent_has_image(root, args[1])
         elif len(args) == 3 and args[0] == "put-image" and _SHA_RE.fullmatch(args[1]):
