@@ -955,8 +955,18 @@ L_CALLEX: {
   nargs = (int)n; nkw = (int)m;
   goto do_call;
 }
-L_RETURN: t = RA; goto do_return;
-L_RETNONE: t = v_none();
+/* The fast path: a plain frame returning to the interpreter loop. */
+#define RETURN_FAST(val)                                                          \
+  if (likely(!(fr->flags | fr->gen | fr->ret))) {                                 \
+    R[-1] = (val);                                                                \
+    fr = &vm->frames[--vm->nframes - 1];                                          \
+    R = vm->stack + fr->base;                                                     \
+    code = vm->funcs[fr->func].code;                                              \
+    pc = code + fr->pc;                                                           \
+    NEXT();                                                                       \
+  }
+L_RETURN: RETURN_FAST(RA) t = RA; goto do_return;
+L_RETNONE: RETURN_FAST(v_none()) t = v_none();
 do_return:
   if (unlikely(fr->flags | fr->gen)) {
     if (fr->gen) {                                                    /* a generator finished */

@@ -224,7 +224,7 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
         !str_value(vm, "__main__", 8, &vm->globals[i]))
       return fail(why, "not enough memory for globals");
   }
-  vm->gc_at = vm_gc_stress ? 0 : vm->heap_top + (vm->heap_hi - vm->heap_top) / 2;
+  vm->gc_at = gc_next_at(vm);
   uint32_t entry = rd32(f + HDR_entry);
   vm->filename = rd32(f + HDR_filename);
   if (entry != 0 || vm->funcs[0].nparams != 0) return fail(why, "entry must be function 0, without parameters");

@@ -589,7 +589,7 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   vm->exit_status = (int)rd32(s + SN_HDR_exit_status);
   vm->clock_offset_ns = (int64_t)(rd64(s + SN_HDR_clock_ns) - plat_clock_ns());   /* time.monotonic() goes on */
   vm->gc_count = rd64(s + SN_HDR_gc_count);
-  vm->gc_at = vm_gc_stress ? 0 : vm->heap_top + (vm->heap_hi - vm->heap_top) / 2;
+  vm->gc_at = gc_next_at(vm);
   vm->outlen = 0;
   if (npend) plat_channel_preload(s + off[SNS_CHAN], npend);
   return true;

@@ -299,6 +299,10 @@ static bool search(VM *vm, const char *fn, Value *a, int n, int kind, Value *out
   if (lo <= hi && (lo < len || p->nbytes == 0 || lo == len)) {
     size_t b0 = cp_offset(s, lo), b1 = cp_offset(s, hi);
     if (kind == 4 && p->nbytes == 0) count = hi - lo + 1;
+    else if (kind == 4 && p->nbytes == 1) {          /* one ASCII char: never inside a multi-byte sequence */
+      char ch = p->data[0];
+      for (size_t i = b0; i < b1; i++) count += s->data[i] == ch;
+    }
     else for (size_t i = b0; i + p->nbytes <= b1; i++) {
       /* first byte, then the rest (a match's first byte is a lead byte: p is valid UTF-8) */
       if (p->nbytes ? s->data[i] != p->data[0] || memcmp(s->data + i + 1, p->data + 1, p->nbytes - 1)

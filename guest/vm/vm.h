@@ -140,6 +140,7 @@ void *heap_raw(VM *vm, size_t size, Ref *ref);           /* untyped block (T_BYT
 
 /* gc.c */
 void gc_collect(VM *vm, size_t live_regs);
+size_t gc_next_at(VM *vm);                      /* the next collection's threshold (gc_at) */
 
 /* snapshot.c */
 int vm_safe_point(VM *vm, size_t live_regs);    /* -1: go on; else an exit status */
