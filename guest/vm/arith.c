@@ -240,6 +240,42 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   return exc_type_error_op(vm, op_symbol(op), a, b);
 }
 
+/* *a op= b for ISUB, IBOR, IBAND, IBXOR (op: OP_SUB, OP_BOR, OP_BAND, OP_BXOR), as
+ * CPython: a set (with a set or frozenset) and a dict (|=, with what dict.update
+ * takes) change in place and stay the result; an instance's __isub__/__ior__/
+ * __iand__/__ixor__ comes first; anything else is a op b.  a points at the
+ * register (a GC root). */
+bool arith_inplace(VM *vm, int op, Value *a, Value b, Value *out) {
+  const char *sym = op == OP_SUB ? "-=" : op == OP_BOR ? "|=" : op == OP_BAND ? "&=" : "^=";
+  if (a->tag == T_SET && is_anyset(b)) {
+    if (!set_inplace(vm, op, *a, b)) return false;
+    *out = *a;
+    return true;
+  }
+  if (op == OP_BOR && a->tag == T_DICT) {
+    if (!dict_update_from(vm, a, b)) return false;
+    *out = *a;
+    return true;
+  }
+  if (a->tag == T_INSTANCE) {
+    int k = obj_idunder(vm, *a, op == OP_SUB ? "__isub__" : op == OP_BOR ? "__ior__" : op == OP_BAND ? "__iand__" : "__ixor__",
+                        b, out);
+    if (k) return k > 0;
+  }
+  if (arith(vm, op, *a, b, out)) return true;
+  if (vm->exc == E_TypeError && exc_is_instance(vm, vm->exc_val)) {   /* name the in-place operator, as CPython */
+    Value args = AS(vm, vm->exc_val, Instance)->x[EX_ARGS];
+    static const char pre[] = "unsupported operand type(s) for ";
+    if (args.tag == T_TUPLE && AS(vm, args, Tuple)->len == 1 && AS(vm, args, Tuple)->v[0].tag == T_STR) {
+      Str *m = AS(vm, AS(vm, args, Tuple)->v[0], Str);
+      size_t n = sizeof pre - 1;
+      if (m->nbytes > n + 1 && !memcmp(m->data, pre, n) && m->data[n] == sym[0] && m->data[n + 1] == ':')
+        return exc_type_error_op(vm, sym, *a, b);
+    }
+  }
+  return false;
+}
+
 bool unary(VM *vm, int op, Value a, Value *out) {
   if (unlikely(a.tag == T_INSTANCE && op != OP_NOT)) return obj_unary(vm, op, a, out);
   switch (op) {

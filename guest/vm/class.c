@@ -988,6 +988,18 @@ bool obj_arith(VM *vm, int op, Value a, Value b, Value *out) {
   return exc_type_error_op(vm, syms[op - OP_ADD], a, b);
 }
 
+/* An in-place operator method (__isub__, __ior__...) by name: 1 it gave *out,
+ * 0 there is none (or it returned NotImplemented), -1 it raised. */
+int obj_idunder(VM *vm, Value a, const char *name, Value b, Value *out) {
+  if (a.tag != T_INSTANCE) return 0;
+  Ref s = str_new(vm, name, strlen(name));
+  if (!s) return exc_raise(vm, E_MemoryError, ""), -1;
+  Value fn;
+  if (!chain_lookup(vm, AS(vm, a, Instance)->cls, v_obj(T_STR, s), &fn)) return 0;
+  if (!call_held(vm, fn, a, &b, 1, out)) return -1;
+  return is_notimpl(vm, *out) ? 0 : 1;
+}
+
 bool obj_unary(VM *vm, int op, Value a, Value *out) {
   int d = op == OP_NEG ? D_neg : op == OP_POS ? D_pos : D_invert;
   int k = try_dunder(vm, a, d, NULL, 0, out);

@@ -706,6 +706,25 @@ L_BOR:
 L_BXOR:
   if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i ^ RC.as.i); NEXT(); }
   SLOW_ARITH(OP_BXOR)
+#define SLOW_INPLACE(opc) SAVE(); CHECK(arith_inplace(vm, opc, &RB, RC, &t)); RA = t; NEXT();
+L_ISUB: INT_FAST(-, __builtin_sub_overflow) SLOW_INPLACE(OP_SUB)
+L_ISUBI: {
+  int64_t r_;
+  if (likely(RB.tag == T_INT) && !__builtin_sub_overflow(RB.as.i, (int64_t)(int8_t)C, &r_)) { RA = v_int(r_); NEXT(); }
+  SAVE();
+  CHECK(arith_inplace(vm, OP_SUB, &RB, v_int((int8_t)C), &t));
+  RA = t;
+  NEXT();
+}
+L_IBOR:
+  if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i | RC.as.i); NEXT(); }
+  SLOW_INPLACE(OP_BOR)
+L_IBAND:
+  if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i & RC.as.i); NEXT(); }
+  SLOW_INPLACE(OP_BAND)
+L_IBXOR:
+  if (RB.tag == T_INT && RC.tag == T_INT) { RA = v_int(RB.as.i ^ RC.as.i); NEXT(); }
+  SLOW_INPLACE(OP_BXOR)
 L_SHL: SLOW_ARITH(OP_SHL)
 L_SHR: SLOW_ARITH(OP_SHR)
 #define ARITH_IMM(opc, builtin)                                                   \

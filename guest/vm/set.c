@@ -19,6 +19,7 @@ static bool unused(SetEntry *e) { return e->key.tag == T_UNBOUND && e->hash == 0
 static bool active(SetEntry *e) { return e->key.tag != T_UNBOUND; }
 
 bool is_anyset(Value v) { return v.tag == T_SET || v.tag == T_FROZENSET; }
+static bool replace_with(VM *vm, Value s, Value r);
 
 /* A new empty set (type T_SET or T_FROZENSET); 0 on MemoryError. */
 Ref set_new(VM *vm, uint32_t type) {
@@ -407,6 +408,38 @@ NATIVE(m_set_copy) {
   if (!bi_nargs(vm, "copy", n - 1, 0, 0)) return false;
   if (a[0].tag == T_FROZENSET) { *out = a[0]; return true; }
   return set_from(vm, a[0].tag, a[0], out);
+}
+
+/* s op= other for a set s and a set or frozenset other (|= &= -= ^=): s is
+ * changed in place, as CPython's set_ior/iand/isub/ixor. */
+bool set_inplace(VM *vm, int op, Value s, Value other) {
+  Value key, r;
+  uint64_t h;
+  bool found;
+  switch (op) {
+  case OP_BOR: return set_update(vm, s, other);
+  case OP_BAND: return op_intersection(vm, T_SET, s, other, &r) && replace_with(vm, s, r);
+  case OP_BXOR:
+    if (other.as.r == s.as.r) return op_difference(vm, T_SET, s, s, &r) && replace_with(vm, s, r);
+    return xor_update(vm, s, other);
+  default: {                                       /* OP_SUB: set_difference_update_internal */
+    if (other.as.r == s.as.r) {
+      Ref t;
+      if (!heap_raw(vm, MINSIZE * sizeof(SetEntry), &t)) return false;
+      Set *so = SO(vm, s);
+      so->table = t;
+      so->mask = MINSIZE - 1;
+      so->fill = so->used = so->finger = 0;
+      return true;
+    }
+    if ((set_len(vm, other) >> 3) > set_len(vm, s) && !op_intersection(vm, T_SET, s, other, &other)) return false;
+    for (int64_t pos = 0; set_next(vm, other, &pos, &key, &h);)
+      if (!discard(vm, s, key, h, &found)) return false;
+    Set *so = SO(vm, s);
+    if ((uint64_t)(so->fill - so->used) <= (uint64_t)so->mask / 4) return true;
+    return resize(vm, s, so->used > 1000 ? (uint64_t)so->used * 2 : (uint64_t)so->used * 4);
+  }
+  }
 }
 
 /* union/intersection/... with any number of iterables; the result has self's type. */

@@ -218,6 +218,9 @@ bool set_contains(VM *vm, Value set, Value key, bool *res);
 bool set_update(VM *vm, Value set, Value iterable);
 int set_next(VM *vm, Value set, int64_t *pos, Value *key, uint64_t *hash);  /* 1 item, 0 end */
 bool set_binop(VM *vm, int op, Value a, Value b, Value *out);    /* OP_BOR, OP_BAND, OP_SUB, OP_BXOR */
+bool set_inplace(VM *vm, int op, Value set, Value other);       /* set op= other (a set or frozenset) */
+bool arith_inplace(VM *vm, int op, Value *a, Value b, Value *out); /* *a op= b (ISUB, IBOR, IBAND, IBXOR) */
+int obj_idunder(VM *vm, Value a, const char *name, Value b, Value *out);  /* a.__ixxx__(b): 1 done, 0 none, -1 error */
 bool set_compare(VM *vm, int op, Value a, Value b, bool *res);   /* op as compare() */
 bool set_equal(VM *vm, Value a, Value b, bool *eq);
 uint64_t set_hash(VM *vm, Value frozenset);

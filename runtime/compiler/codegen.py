@@ -35,6 +35,11 @@ _CMPOPS: dict[type[ast.cmpop], str] = {
     ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT",
     ast.GtE: "GE", ast.Is: "IS", ast.IsNot: "ISNOT", ast.In: "IN", ast.NotIn: "NOTIN",
 }
+#: Augmented assignments with an in-place opcode (sets and dicts change in place, ``__isub__``...);
+#: the other operators compute ``a op b``.
+_INPLACE: dict[type[ast.operator], str] = {
+    ast.Add: "IADD", ast.Sub: "ISUB", ast.BitOr: "IBOR", ast.BitAnd: "IBAND", ast.BitXor: "IBXOR",
+}
 #: Single comparisons in conditions compile to compare-and-test + JMP (``!=`` is TEQ negated).
 _TESTOPS: dict[type[ast.cmpop], tuple[str, bool]] = {
     ast.Lt: ("TLT", True), ast.LtE: ("TLE", True), ast.Gt: ("TGT", True), ast.GtE: ("TGE", True),
@@ -596,16 +601,16 @@ class Compiler(ExcGen):
             self.emit("SETGLOBAL", r, self.global_slot(name))
 
     def s_AugAssign(self, s: ast.AugAssign) -> None:
-        op = "IADD" if isinstance(s.op, ast.Add) else _BINOPS.get(type(s.op))
+        op = _INPLACE.get(type(s.op)) or _BINOPS.get(type(s.op))
         if op is None:
             raise self.error(s, f"operator {type(s.op).__name__}")
         t = s.target
-        imm = _imm8(s.value) if op in ("IADD", "SUB") else None
+        imm = _imm8(s.value) if op in ("IADD", "ISUB") else None
         if isinstance(t, ast.Name):
             cur = self.expr(t)
             dst = self.f.locals[t.id] if self.is_local(t.id) else cur
             if imm is not None:
-                self.emit(("IADDI" if op == "IADD" else "SUBI"), dst, cur, imm & 0xFF)
+                self.emit(("IADDI" if op == "IADD" else "ISUBI"), dst, cur, imm & 0xFF)
             else:
                 self.emit(op, dst, cur, self.expr(s.value))
             self.store_name(t.id, dst, t)
@@ -615,7 +620,7 @@ class Compiler(ExcGen):
             cur = self.alloc()
             self.emit("GETITEM", cur, obj, idx)
             if imm is not None:
-                self.emit(("IADDI" if op == "IADD" else "SUBI"), cur, cur, imm & 0xFF)
+                self.emit(("IADDI" if op == "IADD" else "ISUBI"), cur, cur, imm & 0xFF)
             else:
                 self.emit(op, cur, cur, self.expr(s.value))
             self.emit("SETITEM", obj, idx, cur)
@@ -626,7 +631,7 @@ class Compiler(ExcGen):
             cur = self.alloc()
             self.emit("GETATTRK", cur, obj, k)
             if imm is not None:
-                self.emit(("IADDI" if op == "IADD" else "SUBI"), cur, cur, imm & 0xFF)
+                self.emit(("IADDI" if op == "IADD" else "ISUBI"), cur, cur, imm & 0xFF)
             else:
                 self.emit(op, cur, cur, self.expr(s.value))
             self.emit("SETATTRK", obj, k, cur)
