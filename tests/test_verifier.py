@@ -162,6 +162,8 @@ BAD = {
     "setattrk register": (with_code(1, 0, isa.encode("SETATTRK", 0, _str_const(), 240)), "operand out of range"),
     "methodk name not a string": (with_code(1, 0, isa.encode("METHODK", 0, 0, _func_const())),
                                   "attribute name is not a string constant"),
+    "setitemi register": (with_code(1, 0, isa.encode("SETITEMI", 0, 5, 240)), "operand out of range"),
+    "setitemi object register": (with_code(1, 0, isa.encode("SETITEMI", 240, 5, 0)), "operand out of range"),
     "methodk window": (with_code(1, 0, isa.encode("METHODK", _NREGS1 - 1, 0, _str_const())),
                        "register window exceeds the frame"),
 }

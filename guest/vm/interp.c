@@ -1254,6 +1254,16 @@ L_SETITEM:
   SAVE();
   CHECK(set_item(vm, RA, RB, RC));
   NEXT();
+L_SETITEMI:
+  if (RA.tag == T_LIST) {
+    List *l = AS(vm, RA, List);
+    int64_t ix_ = (int8_t)B;
+    uint64_t ix = (uint64_t)(ix_ < 0 ? ix_ + l->len : ix_);
+    if (ix < l->len) { list_items(vm, l)[ix] = RC; NEXT(); }
+  }
+  SAVE();
+  CHECK(set_item(vm, RA, v_int((int8_t)B), RC));
+  NEXT();
 L_DELITEM: SAVE(); CHECK(del_item(vm, RA, RB)); NEXT();
 L_UNPACK: SAVE(); CHECK(unpack(vm, RB, &RA, C)); NEXT();
 L_BUILDSTR: {

@@ -564,6 +564,10 @@ class Compiler(ExcGen):
             self.store_name(t.id, r, t)
         elif isinstance(t, ast.Subscript):
             obj = self.expr(t.value)
+            imm = _imm8(t.slice)
+            if imm is not None:
+                self.emit("SETITEMI", obj, imm & 0xFF, r)
+                return
             idx = self.subscript_index(t.slice)
             self.emit("SETITEM", obj, idx, r)
         elif isinstance(t, ast.Attribute):
@@ -614,6 +618,16 @@ class Compiler(ExcGen):
             else:
                 self.emit(op, dst, cur, self.expr(s.value))
             self.store_name(t.id, dst, t)
+        elif isinstance(t, ast.Subscript) and _imm8(t.slice) is not None:
+            obj = self.expr(t.value)
+            ix = (_imm8(t.slice) or 0) & 0xFF
+            cur = self.alloc()
+            self.emit("GETITEMI", cur, obj, ix)
+            if imm is not None:
+                self.emit(("IADDI" if op == "IADD" else "ISUBI"), cur, cur, imm & 0xFF)
+            else:
+                self.emit(op, cur, cur, self.expr(s.value))
+            self.emit("SETITEMI", obj, ix, cur)
         elif isinstance(t, ast.Subscript):
             obj = self.expr(t.value)
             idx = self.subscript_index(t.slice)
