@@ -1,8 +1,11 @@
 /*
  * class.c -- classes, instances and their attributes, and exception objects.
  *
- * A class is a heap Class with a Dict of attributes and one base (single
- * inheritance).  The built-in exception classes of exc.def and `object` are
+ * A class is a heap Class with a Dict of attributes and one base; a class
+ * with several bases keeps instead its whole C3 method resolution order, a
+ * Tuple (the class itself, ..., object), in the base field.  So lookups walk
+ * the single-base chain until a class with such a tuple, then the tuple
+ * (mro_next): single inheritance costs what it did.  The built-in exception classes of exc.def and `object` are
  * made at load time below heap_lo: immortal and immutable.  Instances keep
  * their attributes in a Dict made on the first store; instances of exception
  * classes carry EXC_SLOTS more Values (args, __cause__, __context__, the
@@ -86,25 +89,58 @@ void cls_builtin_global(VM *vm, Str *name, Value *slot) {
 
 Ref cls_of(VM *vm, Value v) { return v.tag == T_INSTANCE ? AS(vm, v, Instance)->cls : 0; }
 
-bool cls_is_sub(VM *vm, Ref cls, Ref base) {
-  for (int depth = 0; cls && depth < 10000; depth++) {
-    if (cls == base) return true;
-    Value b = CLS(vm, cls)->base;
-    cls = b.tag == T_CLASS ? (Ref)b.as.r : 0;
+/* Walking a class's method resolution order: the base chain, then the MRO
+ * tuple of the first class that has one (multiple inheritance). */
+typedef struct MroIt { Ref cls; Value tup; uint32_t i, depth; } MroIt;
+
+static void mro_start(MroIt *it, Ref cls) { it->cls = cls; it->tup = v_none(); it->i = it->depth = 0; }
+
+static Ref mro_next(VM *vm, MroIt *it) {
+  if (it->tup.tag == T_TUPLE) {
+    Tuple *t = AS(vm, it->tup, Tuple);
+    while (it->i < t->len && t->v[it->i].tag != T_CLASS) it->i++;
+    return it->i < t->len ? (Ref)t->v[it->i++].as.r : 0;
   }
+  Ref c = it->cls;
+  if (!c || ++it->depth > 10000) return 0;
+  Value b = CLS(vm, c)->base;
+  if (b.tag == T_TUPLE) { it->tup = b; it->i = 1; }   /* b.v[0] is c itself */
+  it->cls = b.tag == T_CLASS ? (Ref)b.as.r : 0;
+  return c;
+}
+
+bool cls_is_sub(VM *vm, Ref cls, Ref base) {
+  MroIt it;
+  mro_start(&it, cls);
+  for (Ref c; (c = mro_next(vm, &it));)
+    if (c == base) return true;
   return base == vm->classes[OBJECT_CLASS];
 }
 
-/* Look `name` (a Str value) up along the class chain. */
-static bool chain_lookup(VM *vm, Ref cls, Value name, Value *out) {
-  for (int depth = 0; cls && depth < 10000; depth++) {
+/* Look `name` (a Str value) up in the own dicts of the classes from `it` on. */
+static bool mro_lookup(VM *vm, MroIt *it, Value name, Value *out) {
+  for (Ref c; (c = mro_next(vm, it));) {
     bool found;
-    Class *c = CLS(vm, cls);
-    if (!dict_get(vm, OBJ(vm, c->dict, Dict), name, out, &found)) return false;
+    if (!dict_get(vm, OBJ(vm, CLS(vm, c)->dict, Dict), name, out, &found)) return false;
     if (found) return true;
-    cls = c->base.tag == T_CLASS ? (Ref)c->base.as.r : 0;
   }
   return false;
+}
+
+/* Look `name` (a Str value) up along the class's MRO. */
+static bool chain_lookup(VM *vm, Ref cls, Value name, Value *out) {
+  MroIt it;
+  mro_start(&it, cls);
+  return mro_lookup(vm, &it, name, out);
+}
+
+/* super(cls, obj).name: the MRO of obj's class (obj itself if a class) after cls. */
+static bool super_lookup(VM *vm, Wrap *w, Value name, Value *out) {
+  Ref start = (Ref)w->a.as.r, oc = w->b.tag == T_CLASS ? (Ref)w->b.as.r : cls_of(vm, w->b), c;
+  MroIt it;
+  mro_start(&it, oc);
+  while ((c = mro_next(vm, &it)) && c != start) {}
+  return c && mro_lookup(vm, &it, name, out);
 }
 
 bool cls_lookup(VM *vm, Ref cls, Str *name, Value *out) {
@@ -122,17 +158,138 @@ static Value cached_lookup(VM *vm, Ref cls, uint32_t k) {
 }
 
 void cls_mark_used(VM *vm, Ref cls) {
-  for (int depth = 0; cls && depth < 10000 && !(CLS(vm, cls)->flags & CF_USED); depth++) {
-    CLS(vm, cls)->flags |= CF_USED;
-    Value b = CLS(vm, cls)->base;
-    cls = b.tag == T_CLASS && !(AS(vm, b, Class)->flags & CF_BUILTIN) ? (Ref)b.as.r : 0;
+  MroIt it;
+  mro_start(&it, cls);
+  for (Ref c; (c = mro_next(vm, &it)) && !(CLS(vm, c)->flags & CF_USED);)
+    if (!(CLS(vm, c)->flags & CF_BUILTIN)) CLS(vm, c)->flags |= CF_USED;
+}
+
+/* C3 linearization for `class C(b0, b1, ...)` (bases a Tuple of classes), as
+ * CPython's mro_implementation: merge the bases' MROs and the list of bases.
+ * The result (without C) goes to mro[], its length to *n.  Scratch space is
+ * static: no code runs in here. */
+enum { MRO_MAX = 128, MRO_BASES = 16 };
+static Ref mro_seq[MRO_BASES + 1][MRO_MAX];
+static uint32_t mro_len[MRO_BASES + 1], mro_pos[MRO_BASES + 1];
+
+static bool c3(VM *vm, Value bases, Ref *mro, uint32_t *n) {
+  Tuple *bt = AS(vm, bases, Tuple);
+  uint32_t nb = bt->len, ns = nb + 1;
+  if (nb > MRO_BASES) return exc_raise(vm, E_NotImplementedError, "more than %d base classes", (int64_t)MRO_BASES);
+  for (uint32_t k = 0; k < nb; k++) {
+    MroIt it;
+    mro_len[k] = mro_pos[k] = 0;
+    mro_start(&it, (Ref)bt->v[k].as.r);
+    for (Ref c; (c = mro_next(vm, &it));) {
+      if (mro_len[k] == MRO_MAX) return exc_raise(vm, E_NotImplementedError, "a class hierarchy deeper than %d classes", (int64_t)MRO_MAX);
+      mro_seq[k][mro_len[k]++] = c;
+    }
   }
+  for (uint32_t k = 0; k < nb; k++) mro_seq[nb][k] = (Ref)bt->v[k].as.r;
+  mro_len[nb] = nb; mro_pos[nb] = 0;
+  *n = 0;
+  for (;;) {
+    bool left = false;
+    Ref pick = 0;
+    for (uint32_t s = 0; s < ns && !pick; s++) {
+      if (mro_pos[s] == mro_len[s]) continue;
+      left = true;
+      Ref cand = mro_seq[s][mro_pos[s]];
+      bool in_tail = false;
+      for (uint32_t o = 0; o < ns && !in_tail; o++)
+        for (uint32_t j = mro_pos[o] + 1; j < mro_len[o]; j++)
+          if (mro_seq[o][j] == cand) { in_tail = true; break; }
+      if (!in_tail) pick = cand;
+    }
+    if (!left) return true;
+    if (!pick) {                                   /* CPython's message names the bases */
+      StrBuf sb;
+      Value msg;
+      sb_begin(vm, &sb);
+      static const char head[] = "Cannot create a consistent method resolution\norder (MRO) for bases ";   /* CPython's text */
+      sb_put(&sb, head, sizeof head - 1);
+      bool first = true;
+      for (uint32_t s = 0; s < nb; s++) {
+        if (mro_pos[s] == mro_len[s]) continue;
+        if (!first) sb_put(&sb, ", ", 2);
+        first = false;
+        Str *nm = STR(vm, CLS(vm, mro_seq[s][mro_pos[s]])->name);
+        sb_put(&sb, nm->data, nm->nbytes);
+      }
+      if (!sb_end(&sb, &msg)) return false;
+      return exc_raise(vm, E_TypeError, "%S", AS(vm, msg, Str));
+    }
+    if (*n == MRO_MAX) return exc_raise(vm, E_NotImplementedError, "a class hierarchy deeper than %d classes", (int64_t)MRO_MAX);
+    mro[(*n)++] = pick;
+    for (uint32_t s = 0; s < ns; s++)
+      if (mro_pos[s] < mro_len[s] && mro_seq[s][mro_pos[s]] == pick) mro_pos[s]++;
+  }
+}
+
+static bool check_base(VM *vm, Value base) {
+  if (base.tag == T_NATIVE)                        /* list, dict, int...: not classes in Drift */
+    return exc_raise(vm, E_NotImplementedError, "subclassing the built-in type '%s' is not supported", bi_natives[base.as.i].name);
+  if (base.tag != T_CLASS) return exc_raise(vm, E_TypeError, "bases must be types");
+  return true;
+}
+
+/* class name(b0, b1, ...): bases a Tuple of two or more. */
+static bool cls_new_multi(VM *vm, Str *name, Value bases, Value *out) {
+  static Ref mro[MRO_MAX];
+  uint32_t n = 0, nb = AS(vm, bases, Tuple)->len;
+  for (uint32_t k = 0; k < nb; k++) {
+    Value b = AS(vm, bases, Tuple)->v[k];
+    if (b.tag != T_CLASS && b.tag != T_NATIVE)     /* CPython's message: type(b) is not a metaclass */
+      return exc_raise(vm, E_TypeError, "metaclass conflict: the metaclass of a derived class must be a (non-strict) subclass "
+                                        "of the metaclasses of all its bases");
+    if (!check_base(vm, b)) return false;
+    for (uint32_t j = 0; j < k; j++)
+      if (AS(vm, bases, Tuple)->v[j].as.r == b.as.r)
+        return exc_raise(vm, E_TypeError, "duplicate base class %S", STR(vm, AS(vm, b, Class)->name));
+  }
+  if (!c3(vm, bases, mro, &n)) return false;
+  int kind = -1;
+  uint32_t flags = 0;
+  for (uint32_t k = 0; k < n; k++) {
+    flags |= CLS(vm, mro[k])->flags & CF_EXC;
+    if (kind < 0) kind = CLS(vm, mro[k])->exc_kind;
+  }
+  Ref r = class_make(vm, (Ref)((uint8_t *)name - vm->mem), v_none(), kind, flags);
+  Ref t = r ? tuple_new(vm, n + 1) : 0;
+  if (!t) return false;
+  Tuple *tu = OBJ(vm, t, Tuple);
+  tu->v[0] = v_obj(T_CLASS, r);
+  for (uint32_t k = 0; k < n; k++) tu->v[k + 1] = v_obj(T_CLASS, mro[k]);
+  CLS(vm, r)->base = v_obj(T_TUPLE, t);
+  vm->cls_ver++;
+  *out = v_obj(T_CLASS, r);
+  return true;
+}
+
+/* A class's __mro__: a new tuple of its MRO. */
+static bool cls_mro_tuple(VM *vm, Ref cls, Value *out) {
+  MroIt it;
+  uint32_t n = 0;
+  mro_start(&it, cls);
+  while (mro_next(vm, &it)) n++;
+  Ref t = tuple_new(vm, n + 1);
+  if (!t) return false;
+  mro_start(&it, cls);
+  uint32_t k = 0;
+  for (Ref c; (c = mro_next(vm, &it)) && k < n;) OBJ(vm, t, Tuple)->v[k++] = v_obj(T_CLASS, c);
+  Value last = k ? OBJ(vm, t, Tuple)->v[k - 1] : v_none();
+  if (last.tag == T_CLASS && (Ref)last.as.r == vm->classes[OBJECT_CLASS]) OBJ(vm, t, Tuple)->len = k;
+  else OBJ(vm, t, Tuple)->v[k++] = v_obj(T_CLASS, vm->classes[OBJECT_CLASS]), OBJ(vm, t, Tuple)->len = k;
+  *out = v_obj(T_TUPLE, t);
+  return true;
 }
 
 bool cls_new(VM *vm, Str *name, Value base, Value *out) {
   int kind = -1;
   uint32_t flags = 0;
-  if (base.tag == T_NONE) base = v_obj(T_CLASS, vm->classes[OBJECT_CLASS]);
+  if (base.tag == T_TUPLE && AS(vm, base, Tuple)->len == 1) base = AS(vm, base, Tuple)->v[0];
+  if (base.tag == T_TUPLE && AS(vm, base, Tuple)->len > 1) return cls_new_multi(vm, name, base, out);
+  if (base.tag == T_NONE || base.tag == T_TUPLE) base = v_obj(T_CLASS, vm->classes[OBJECT_CLASS]);
   if (base.tag == T_NATIVE)                        /* list, dict, int...: not classes in Drift */
     return exc_raise(vm, E_NotImplementedError, "subclassing the built-in type '%s' is not supported", bi_natives[base.as.i].name);
   if (base.tag != T_CLASS) return exc_raise(vm, E_TypeError, "bases must be types");
@@ -294,7 +451,8 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   } else if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);
     if (str_eq(name, "__name__") || str_eq(name, "__qualname__")) { *out = v_obj(T_STR, c->name); return true; }
-    if (str_eq(name, "__base__")) { *out = c->base; return true; }
+    if (str_eq(name, "__base__")) { *out = c->base.tag == T_TUPLE ? AS(vm, c->base, Tuple)->v[1] : c->base; return true; }
+    if (str_eq(name, "__mro__")) return cls_mro_tuple(vm, (Ref)obj.as.r, out);
   } else if (obj.tag == T_NATIVE && str_eq(name, "__name__")) {
     const char *n = bi_natives[obj.as.i].name;
     return str_value(vm, n, strlen(n), out);
@@ -345,8 +503,8 @@ int obj_getattr(VM *vm, Value obj, uint32_t k, Value *out) {
   }
   if (is_wrap(vm, obj, W_SUPER)) {
     Wrap *w = AS(vm, obj, Wrap);
-    Value base = AS(vm, w->a, Class)->base, self = w->b;
-    if (base.tag == T_CLASS && chain_lookup(vm, (Ref)base.as.r, name, &v)) {
+    Value self = w->b;
+    if (super_lookup(vm, w, name, &v)) {
       if (is_callable_fn(v)) return wrap_new(vm, W_BOUND, self, v, out) ? 1 : 0;
       if (is_wrap(vm, v, W_STATIC)) { *out = AS(vm, v, Wrap)->a; return 1; }
       if (is_wrap(vm, v, W_CLASSMETHOD))
@@ -423,8 +581,8 @@ int obj_method(VM *vm, Value *self, uint32_t k, Value *fn) {
   }
   if (is_wrap(vm, obj, W_SUPER)) {
     Wrap *w = AS(vm, obj, Wrap);
-    Value base = AS(vm, w->a, Class)->base, s = w->b;
-    if (base.tag == T_CLASS && chain_lookup(vm, (Ref)base.as.r, name, &v)) {
+    Value s = w->b;
+    if (super_lookup(vm, w, name, &v)) {
       if (is_callable_fn(v)) { *fn = v; *self = s; return 1; }
       if (is_wrap(vm, v, W_CLASSMETHOD)) {
         *fn = AS(vm, v, Wrap)->a;

@@ -420,6 +420,13 @@ static bool object_ok(Check *c, Ref r) {
       if (depth > 1000 || !value_ok(c, &b)) return false;
       b = AS(vm, b, Class)->base;
     }
+    if (b.tag == T_TUPLE) {                       /* multiple inheritance: the MRO, classes only */
+      if (!value_ok(c, &b)) return false;
+      Tuple *t = AS(vm, b, Tuple);
+      if (t->len < 2) return false;
+      for (uint32_t j = 0; j < t->len; j++) if (!value_ok(c, &t->v[j]) || t->v[j].tag != T_CLASS) return false;
+      return true;
+    }
     return b.tag == T_NONE;
   }
   case T_INSTANCE: {

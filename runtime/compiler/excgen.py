@@ -310,14 +310,19 @@ class ExcGen:
             raise self.error(s, "classes inside functions or classes (define classes at the top level)")
         if s.keywords:
             raise self.error(s.keywords[0], "class keywords (metaclasses)")
-        if len(s.bases) > 1:
-            raise self.error(s.bases[1], "multiple inheritance")
         if s.decorator_list:
             raise self.error(s.decorator_list[0], "class decorators")
         if any(isinstance(b, ast.Starred) for b in s.bases):
             raise self.error(s.bases[0], "starred base classes")
         r = self.alloc(2)
-        if s.bases:
+        if len(s.bases) > 1:                          # several bases: a tuple (NEWCLASS computes the C3 MRO)
+            mark = self.f.top
+            items = self.alloc(len(s.bases))
+            for i, b in enumerate(s.bases):
+                self.expr_into(b, items + i)
+            self.emit("NEWTUPLE", r + 1, items, len(s.bases))
+            self.f.top = mark
+        elif s.bases:
             self.expr_into(s.bases[0], r + 1)
         else:
             self.emit("LOADNONE", r + 1)
