@@ -164,6 +164,8 @@ BAD = {
                                   "attribute name is not a string constant"),
     "setitemi register": (with_code(1, 0, isa.encode("SETITEMI", 0, 5, 240)), "operand out of range"),
     "setitemi object register": (with_code(1, 0, isa.encode("SETITEMI", 240, 5, 0)), "operand out of range"),
+    "fornext without a jump": (with_code(1, 0, isa.encode("FORNEXT", 0, 0, 1)), "compare-and-test not followed by a jump"),
+    "fornext register": (with_code(1, 0, isa.encode("FORNEXT", 0, 0, 240)), "operand out of range"),
     "methodk window": (with_code(1, 0, isa.encode("METHODK", _NREGS1 - 1, 0, _str_const())),
                        "register window exceeds the frame"),
 }

@@ -866,6 +866,41 @@ foriter_next:
   NEXT();
 }
 
+L_FORNEXT: {                             /* the exit JMP follows (verified): skipped per item */
+  if (likely(RA.tag == T_ITER)) {
+    Iter *it = AS(vm, RA, Iter);
+    if (likely(it->kind == IT_RANGE)) {
+      if (it->step > 0 ? it->cur < it->stop : it->cur > it->stop) {
+        RC = v_int(it->cur);
+        if (__builtin_add_overflow(it->cur, it->step, &it->cur)) it->cur = it->stop;
+        pc++;
+      }
+      NEXT();                                /* exhausted: run the JMP */
+    }
+    SAVE();
+    int r = vm_next(vm, RA, &t);
+    CHECK(r >= 0);
+    if (r) { RC = t; pc++; }
+    NEXT();
+  }
+  SAVE();
+  if (RA.tag == T_INSTANCE) {
+    int r = vm_next(vm, RA, &t);
+    CHECK(r >= 0);
+    if (r) { RC = t; pc++; }
+    NEXT();
+  }
+  if (RA.tag != T_GEN) { exc_raise(vm, E_TypeError, "'%T' object is not an iterator", RA); goto error; }
+  if (AS(vm, RA, Gen)->state == GEN_DONE) NEXT();
+  FUEL();
+  CHECK(gen_enter(vm, RA, (uint32_t)(R - vm->stack) + vm->funcs[fr->func].nregs, 0, v_none()));   /* resumed here: no C recursion */
+  fr = &vm->frames[vm->nframes - 1];
+  R = vm->stack + fr->base;
+  code = vm->funcs[fr->func].code;
+  pc = code + fr->pc;
+  NEXT();
+}
+
 L_CALL:
   nargs = (int)B; nkw = (int)C;
   {                                                                  /* safe point: call (resumes at the CALL) */
@@ -1000,6 +1035,7 @@ do_return:
         pc = code + fr->pc;
         i = pc[-1];                                                   /* the resumer */
         if (GET_OP(i) == OP_FORITER) pc += GET_sBx(i);
+        else if (GET_OP(i) == OP_FORNEXT) {}                          /* pc is at its exit JMP */
         else RA = t;                                                  /* YIELDFROM */
         NEXT();
       }
@@ -1050,6 +1086,7 @@ do_yield: {
     pc = code + fr->pc;
     i = pc[-1];                                                       /* the resumer */
     if (GET_OP(i) == OP_FORITER) { R[A + 1] = t; NEXT(); }
+    if (GET_OP(i) == OP_FORNEXT) { RC = t; pc++; NEXT(); }            /* skip its exit JMP */
     pc--;                                                             /* YIELDFROM: yield it on, run it again on resume */
     OBJ(vm, fr->gen, Gen)->sendreg = 0xffffffffu;
     goto do_yield;

@@ -69,7 +69,7 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
       *why = k[0] == 'J' || k[1] == 'J' ? "jump out of range" : "operand out of range";
       return false;
     }
-    if (k[2] == 'k' && (pc + 2 >= fn->code_len || GET_OP(fn->code[pc + 1]) != OP_JMP)) {
+    if ((k[2] == 'k' || op == OP_FORNEXT) && (pc + 2 >= fn->code_len || GET_OP(fn->code[pc + 1]) != OP_JMP)) {
       *why = "compare-and-test not followed by a jump";
       return false;
     }

@@ -699,10 +699,16 @@ class Compiler(ExcGen):
         self.expr_into(s.iter, it)
         self.emit("GETITER", it, it)
         loop = _Loop(len(self.f.code), depth=len(self.f.blocks))
-        exit_pc = self.emit_jump("FORITER", it)
-        mark = self.f.top
-        self.assign(s.target, it + 1)
-        self.f.top = mark
+        if isinstance(s.target, ast.Name) and self.is_local(s.target.id) \
+                and s.target.id not in self.modules:
+            # FORNEXT puts each item straight into the local; the JMP after it exits
+            self.emit("FORNEXT", it, 0, self.f.locals[s.target.id])
+            exit_pc = self.emit_jump("JMP")
+        else:
+            exit_pc = self.emit_jump("FORITER", it)
+            mark = self.f.top
+            self.assign(s.target, it + 1)
+            self.f.top = mark
         self.f.loops.append(loop)
         self.block(s.body)
         self.f.loops.pop()
