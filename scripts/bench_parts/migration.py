@@ -66,20 +66,25 @@ def _netns() -> bool:
 
 def _moves(name: str, backend: object, route: str, reps: int) -> dict[str, object]:
     """``reps`` migrations of running partition ``name`` along ``route`` ("loopback": local -> local;
-    "netns": A <-> B, having moved it to A first); medians and maxima of QEMU's figures."""
+    "netns": A <-> B, having moved it to A first); medians and maxima of QEMU's figures.  Both
+    routes start with one move that is not measured (loopback: to local; netns: into A), so that
+    no row includes the first move out of a freshly booted QEMU, which costs more (its never
+    touched memfd RAM is allocated as the first pass reads it): :func:`under_load` measures that
+    one separately."""
     from runtime import hosts, migrate
     from runtime.errors import MigrationError
     from runtime.partition import DirectBackend
 
     assert isinstance(backend, DirectBackend)
     targets = [hosts.LOCAL] * reps
+    first = hosts.Host("netns", NS[0]) if route == "netns" else hosts.LOCAL
+    for _ in range(3):                          # the first move (into namespace A): not measured
+        try:
+            migrate.migrate(name, first, backend=backend)
+            break
+        except MigrationError:
+            pass
     if route == "netns":
-        for _ in range(3):                      # into namespace A first (not measured)
-            try:
-                migrate.migrate(name, hosts.Host("netns", NS[0]), backend=backend)
-                break
-            except MigrationError:
-                pass
         targets = [hosts.Host("netns", NS[(k + 1) % 2]) for k in range(reps)]
     down, total, sent, errors = [], [], [], []
     for to in targets:
@@ -162,7 +167,8 @@ def dirty(tmp: Path, routes: list[str], reps: int) -> list[dict[str, object]]:
 
 def under_load(tmp: Path, reps: int) -> dict[str, object]:
     """The goal case: 64 MiB kvstore, one client sending PUT/GET pairs as fast as it can; ``reps``
-    loopback moves while it runs.  Every answer is checked."""
+    loopback moves while it runs, the first out of the freshly booted QEMU (reported apart too).
+    Every answer is checked."""
     from runtime import Image, channel, hosts, migrate
     from runtime.errors import ChannelError
     from runtime.partition import DirectBackend
@@ -212,8 +218,26 @@ def under_load(tmp: Path, reps: int) -> dict[str, object]:
         thread.join(60)
         backend.kill("load")
         backend.remove("load")
-    return {"moves": reps, "downtime_ms": _median(down), "downtime_max_ms": max(down), "total_ms": _median(total),
-            "total_max_ms": max(total), **counts, "reconnects": reconnects[0], "resent": reconnects[1]}
+    return {"runs": [{"downtimes": down, "totals": total}], **counts, "reconnects": reconnects[0],
+            "resent": reconnects[1]}
+
+
+def under_loads(tmp: Path, runs: int, reps: int) -> dict[str, object]:
+    """:func:`under_load` ``runs`` times (a fresh partition each: its first move is out of a
+    freshly booted QEMU); the moves' figures together, the first moves' apart."""
+    results = [under_load(tmp, reps) for _ in range(runs)]
+    per_run = [r for res in results for r in res["runs"]]   # type: ignore[attr-defined]
+    down = [d for r in per_run for d in r["downtimes"]]
+    total = [t for r in per_run for t in r["totals"]]
+    out: dict[str, object] = {
+        "runs": per_run, "moves": len(down), "downtime_ms": _median(down), "downtime_max_ms": max(down),
+        "total_ms": _median(total), "total_max_ms": max(total),
+        "first_downtimes": [r["downtimes"][0] for r in per_run], "first_totals": [r["totals"][0] for r in per_run],
+        "later_downtime_max_ms": max(d for r in per_run for d in r["downtimes"][1:]),
+        "later_total_max_ms": max(t for r in per_run for t in r["totals"][1:])}
+    for key in ("sent", "answered", "lost", "wrong", "reconnects", "resent"):
+        out[key] = sum(int(res[key]) for res in results)   # type: ignore[call-overload]
+    return out
 
 
 def run(quick: bool) -> dict[str, object]:
@@ -224,7 +248,7 @@ def run(quick: bool) -> dict[str, object]:
     try:
         with _state() as tmp:
             return {"routes": routes, "sizes": sizes(tmp, routes, reps), "dirty": dirty(tmp, routes, reps),
-                    "load": under_load(tmp, 5 if quick else 10)}
+                    "load": under_loads(tmp, 1 if quick else 3, 5 if quick else 10)}
     finally:
         if "netns" in routes:
             subprocess.run([str(ROOT / "scripts" / "netns"), "down", *NS], capture_output=True, timeout=30,
@@ -248,21 +272,32 @@ def report(res: dict[str, object]) -> str:
     load = res["load"]
     assert isinstance(load, dict)
     goal = "met" if load["downtime_max_ms"] <= 5 and load["total_max_ms"] <= 100 else "not met"
+    runs = load["runs"]
+    assert isinstance(runs, list)
+    over = sum(1 for r in runs for d, t in zip(r["downtimes"], r["totals"], strict=True) if d > 5 or t > 100)
+    each = "; ".join(", ".join(f"{d}/{t}" for d, t in zip(r["downtimes"], r["totals"], strict=True)) for r in runs)
     return (
         "### Live migration\n\n"
         "`drift migrate` (direct backend, QEMU 7.2, TCG, default options: downtime limit 50 ms, no bandwidth "
         "cap), figures from QEMU's `query-migrate` (downtime: guest stopped on the source until it runs on the "
         "destination; total: `migrate` to completed). Routes: loopback (local -> local, TCP on 127.0.0.1), "
-        "netns (between two network namespaces over a veth pair, TCP; scripts/netns).\n\n"
+        "netns (between two network namespaces over a veth pair, TCP; scripts/netns). In the two tables, each "
+        "partition first moves once unmeasured: the first move out of a freshly booted QEMU reads its "
+        "never-touched memfd RAM, which allocates it (~90 ms more for 64 MiB; see the goal case).\n\n"
         "Against guest memory size (the key-value appliance, idle):\n\n"
         + table(res["sizes"], "guest MiB", "memory_mib") + "\n\n"
         "Against the program's dirty rate (64 MiB guest dirtying every 4 KiB page of a 16 MiB list, then "
         "`time.sleep`; the rate is measured from its output before the moves):\n\n"
         + table(dirty_rows, "dirtying", "what") + "\n\n"
         f"Goal case, a 64 MiB key-value appliance under load (one client sending PUT/GET pairs as fast as it "
-        f"can through {load['moves']} loopback moves): downtime median {load['downtime_ms']:g} ms, max "
+        f"can through {load['moves']} loopback moves: {len(runs)} partitions, moved {len(runs[0]['totals'])} "
+        f"times each): downtime median {load['downtime_ms']:g} ms, max "
         f"{load['downtime_max_ms']} ms; total median {load['total_ms']:g} ms, max {load['total_max_ms']} ms "
-        f"(goal: downtime <= 5 ms and total <= 100 ms: {goal}). Requests: {load['sent']} sent, "
+        f"(goal: downtime <= 5 ms and total <= 100 ms: {goal}; {over} of {load['moves']} moves over). The first "
+        f"moves, out of freshly booted QEMUs: downtime {load['first_downtimes']} ms, total "
+        f"{load['first_totals']} ms; the later ones: max {load['later_downtime_max_ms']} ms / "
+        f"{load['later_total_max_ms']} ms. Each move's downtime / total (ms), one partition after another: "
+        f"{each}. Requests: {load['sent']} sent, "
         f"{load['answered']} answered correctly, {load['wrong']} wrong, {load['lost']} lost; the client "
         f"reconnected {load['reconnects']} times and re-sent {load['resent']} requests (docs/migration.md).\n"
     )
