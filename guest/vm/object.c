@@ -115,8 +115,6 @@ Ref list_new(VM *vm, uint32_t cap) {
   return r;
 }
 
-Value *list_items(VM *vm, List *l) { return OBJ(vm, l->items, Array)->v; }
-
 /* Make room for `extra` more items in list `lr`. */
 static bool list_reserve(VM *vm, Ref lr, uint32_t extra) {
   List *l = OBJ(vm, lr, List);

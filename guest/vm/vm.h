@@ -134,6 +134,9 @@ uint64_t vm_clock_ns(VM *vm);
 #define OBJ(vm, ref, T) ((T *)((vm)->mem + (ref)))
 #define AS(vm, v, T) OBJ(vm, (Ref)(v).as.r, T)
 
+/* The items of a list (inline: the indexing fast paths use it). */
+static inline Value *list_items(VM *vm, List *l) { return OBJ(vm, l->items, Array)->v; }
+
 /* heap.c */
 Ref heap_alloc(VM *vm, uint32_t type, size_t size);      /* 0 and MemoryError on failure */
 void *heap_raw(VM *vm, size_t size, Ref *ref);           /* untyped block (T_BYTES) */
@@ -168,7 +171,6 @@ uint32_t utf8_count(const char *s, size_t n);
 bool utf8_valid(const uint8_t *s, size_t n);              /* well-formed, no surrogates */
 Ref list_new(VM *vm, uint32_t cap);
 bool list_append(VM *vm, Value list, Value v);
-Value *list_items(VM *vm, List *l);
 Ref tuple_new(VM *vm, uint32_t len);
 bool truthy(VM *vm, Value v);
 bool values_equal(VM *vm, Value a, Value b, bool *eq);
