@@ -199,16 +199,24 @@ class ExcGen:
                 self.emit("EXCMATCH", r, exc, t)
                 skip = self.emit_jump("JMPIFNOT", r)
                 self.f.top = mark
+            named: Block | None = None
             if h.name is not None:
                 self.store_name(h.name, exc, h)
-                if self.is_local(h.name):               # as CPython: the name is unbound after the handler
-                    inner.unbind = self.f.locals[h.name]
+                if self.is_local(h.name):   # as CPython: the name is unbound however the handler is left
+                    named = self.open_block(Block("handler", Region(self.alloc()), saved=saved,
+                                                  unbind=self.f.locals[h.name]))
             self.block(h.body)
+            if named is not None:
+                self.close_block(named)
             self.emit("POPEXC", saved)
-            if inner.unbind is not None:
-                self.emit("UNBIND", inner.unbind)
-                inner.unbind = None
+            if named is not None:
+                self.emit("UNBIND", self.f.locals[h.name or ""])
             ends.append(self.emit_jump("JMP"))
+            if named is not None and named.region is not None:      # left by an exception
+                self.set_handler(named.region)
+                self.emit("UNBIND", self.f.locals[h.name or ""])
+                self.emit("POPEXC", saved)
+                self.emit("RERAISE", named.region.reg)
             if skip is not None:
                 self.patch(skip)
         self.emit("POPEXC", saved)                    # no clause matched

@@ -57,6 +57,7 @@ class _Flow:
         self.unsafe: set[int] = set()
         self.unsafe_names: set[str] = set()
         self.loops: list[list[State]] = []  # per enclosing loop: the states at its breaks
+        self.handlers: list[list[str]] = [[]]  # per loop (and the function): 'except as' names being handled
 
     # ---- expressions (they bind nothing: no ':=' in the subset) ----------------------
     def read(self, name: ast.Name, s: State) -> None:
@@ -129,8 +130,8 @@ class _Flow:
                 self.expr(child, s)
             return None
         if isinstance(st, ast.Break):
-            if self.loops:
-                self.loops[-1].append(s)
+            if self.loops:                            # leaving handlers inside the loop unbinds their names
+                self.loops[-1].append(s - frozenset(self.handlers[-1]))
             return None
         if isinstance(st, ast.Continue):
             return None
@@ -141,7 +142,9 @@ class _Flow:
             s = s - _handler_names(st.body)           # the loop head, also after the first iteration
             self.expr(st.test, s)
             self.loops.append([])
+            self.handlers.append([])
             self.block(st.body, s)
+            self.handlers.pop()
             breaks = self.loops.pop()
             forever = isinstance(st.test, ast.Constant) and bool(st.test.value)
             return _meet(None if forever else self.block(st.orelse, s), *breaks)
@@ -149,7 +152,9 @@ class _Flow:
             self.expr(st.iter, s)
             s = s - _handler_names(st.body)
             self.loops.append([])
+            self.handlers.append([])
             self.block(st.body, self.target(st.target, s))
+            self.handlers.pop()
             breaks = self.loops.pop()
             return _meet(self.block(st.orelse, s), *breaks)
         if isinstance(st, ast.Try):
@@ -158,13 +163,19 @@ class _Flow:
             hstart = s - _handler_names(st.body)      # an exception may come from anywhere in the body
             for h in st.handlers:
                 self.expr(h.type, hstart)
+                if h.name:
+                    self.handlers[-1].append(h.name)
                 hs = self.block(h.body, hstart | {h.name} if h.name else hstart)
+                if h.name:
+                    self.handlers[-1].pop()
                 ends.append(hs - {h.name} if hs is not None and h.name else hs)
             normal = _meet(*ends)
             if not st.finalbody:
                 return normal
             fin = self.block(st.finalbody, s - _handler_names([*st.body, *st.orelse, *st.handlers]))
-            return None if fin is None or normal is None else normal | fin
+            if fin is None or normal is None:
+                return None
+            return (normal - _handler_names(st.finalbody)) | fin   # its handlers may unbind names
         if isinstance(st, ast.With):
             for item in st.items:
                 self.expr(item.context_expr, s)

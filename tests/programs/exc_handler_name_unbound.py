@@ -42,3 +42,54 @@ def h():
 
 
 print(h())
+
+
+def broke_out():
+    # break out of the handler: the name is unbound too
+    while True:
+        try:
+            raise ValueError("v")
+        except ValueError as e:
+            break
+    try:
+        print(e)
+    except UnboundLocalError as u:
+        print("after break:", u)
+
+
+broke_out()
+
+
+def nested_same_name():
+    try:
+        raise KeyError("outer")
+    except KeyError as e:
+        try:
+            raise IndexError("inner")
+        except IndexError as e:
+            print("inner", repr(e))
+        try:
+            print(e)
+        except UnboundLocalError as u:
+            print("inner handler unbound it:", u)
+
+
+nested_same_name()
+
+
+def raised_out():
+    # an exception leaving the handler unbinds the name as well
+    try:
+        try:
+            raise ValueError("v")
+        except ValueError as e:
+            raise KeyError("k")
+    except KeyError as k:
+        print("outer caught", repr(k), "context", repr(k.__context__))
+    try:
+        print(e)
+    except UnboundLocalError as u:
+        print("after an exception left the handler:", u)
+
+
+raised_out()
