@@ -21,7 +21,7 @@ GUEST_SAMPLE = [p for p in ALL if p.stem in {
     "err_zero_division", "err_key_error", "float_repr", "float_format_spec", "str_fstring_align",
     "rec_hanoi", "dict_word_count", "list_primes_sieve", "algo_n_queens", "print_sep_end",
     "exc_context_chain", "cls_arith_dunders", "with_suppress", "exc_recursion_caught",
-    "math_trig", "int_big_format", "set_literal_order",
+    "math_trig", "int_big_format", "set_literal_order", "cls_multiple_inheritance", "gen_close_finally",
 }]
 
 

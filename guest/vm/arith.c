@@ -246,7 +246,15 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
  * __iand__/__ixor__ comes first; anything else is a op b.  a points at the
  * register (a GC root). */
 bool arith_inplace(VM *vm, int op, Value *a, Value b, Value *out) {
-  const char *sym = op == OP_SUB ? "-=" : op == OP_BOR ? "|=" : op == OP_BAND ? "&=" : "^=";
+  const char *sym = op == OP_SUB ? "-=" : op == OP_BOR ? "|=" : op == OP_BAND ? "&=" : op == OP_MUL ? "*=" : "^=";
+  if (op == OP_MUL && a->tag == T_LIST && is_int(b)) {   /* lst *= n: the list takes the repeated items */
+    Value r;
+    if (!seq_repeat(vm, *a, b, &r)) return false;
+    List *d = AS(vm, *a, List), *s = AS(vm, r, List);
+    d->len = s->len; d->cap = s->cap; d->items = s->items;
+    *out = *a;
+    return true;
+  }
   if (a->tag == T_SET && is_anyset(b)) {
     if (!set_inplace(vm, op, *a, b)) return false;
     *out = *a;
@@ -258,8 +266,8 @@ bool arith_inplace(VM *vm, int op, Value *a, Value b, Value *out) {
     return true;
   }
   if (a->tag == T_INSTANCE) {
-    int k = obj_idunder(vm, *a, op == OP_SUB ? "__isub__" : op == OP_BOR ? "__ior__" : op == OP_BAND ? "__iand__" : "__ixor__",
-                        b, out);
+    int k = obj_idunder(vm, *a, op == OP_SUB ? "__isub__" : op == OP_BOR ? "__ior__" : op == OP_BAND ? "__iand__" :
+                                op == OP_MUL ? "__imul__" : "__ixor__", b, out);
     if (k) return k > 0;
   }
   if (arith(vm, op, *a, b, out)) return true;

@@ -720,6 +720,7 @@ L_BXOR:
   SLOW_ARITH(OP_BXOR)
 #define SLOW_INPLACE(opc) SAVE(); CHECK(arith_inplace(vm, opc, &RB, RC, &t)); RA = t; NEXT();
 L_ISUB: INT_FAST(-, __builtin_sub_overflow) SLOW_INPLACE(OP_SUB)
+L_IMUL: INT_FAST(*, __builtin_mul_overflow) SLOW_INPLACE(OP_MUL)
 L_ISUBI: {
   int64_t r_;
   if (likely(RB.tag == T_INT) && !__builtin_sub_overflow(RB.as.i, (int64_t)(int8_t)C, &r_)) { PUT(RA, v_int(r_)); NEXT(); }

@@ -38,7 +38,7 @@ _CMPOPS: dict[type[ast.cmpop], str] = {
 #: Augmented assignments with an in-place opcode (sets and dicts change in place, ``__isub__``...);
 #: the other operators compute ``a op b``.
 _INPLACE: dict[type[ast.operator], str] = {
-    ast.Add: "IADD", ast.Sub: "ISUB", ast.BitOr: "IBOR", ast.BitAnd: "IBAND", ast.BitXor: "IBXOR",
+    ast.Add: "IADD", ast.Sub: "ISUB", ast.Mult: "IMUL", ast.BitOr: "IBOR", ast.BitAnd: "IBAND", ast.BitXor: "IBXOR",
 }
 #: Single comparisons in conditions compile to compare-and-test + JMP (``!=`` is TEQ negated).
 _TESTOPS: dict[type[ast.cmpop], tuple[str, bool]] = {
