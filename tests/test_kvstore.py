@@ -6,8 +6,11 @@ from __future__ import annotations
 import random
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from conftest import need_tool
 
@@ -44,6 +47,14 @@ def requests(n: int, seed: int = 7) -> list[str]:
     return out
 
 
+def answer(f: BinaryIO) -> str:
+    """The next program message on a raw channel stream, past the guest's control records
+    (``ESC got`` for each message the program took, ``ESC synced``...)."""
+    while channel.control_record(line := f.readline()[:-1]) is not None:
+        pass
+    return channel.decode(line)
+
+
 def test_hosted_matches_model(drift_vm: Path, tmp_path: Path) -> None:
     dbc = tmp_path / "kv.dbc"
     dbc.write_bytes(compile_file(str(KV / "kvstore.py")))
@@ -52,15 +63,15 @@ def test_hosted_matches_model(drift_vm: Path, tmp_path: Path) -> None:
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     b.close()
     f = a.makefile("rwb")
-    assert channel.decode(f.readline()[:-1]) == "READY"
+    assert answer(f) == "READY"
     store: dict[str, str] = {}
     for i, req in enumerate(requests(500), 1):
         f.write(channel.encode(req))
         f.flush()
-        assert channel.decode(f.readline()[:-1]) == model(store, req, i), req
+        assert answer(f) == model(store, req, i), req
     f.write(channel.encode("QUIT"))
     f.flush()
-    assert channel.decode(f.readline()[:-1]) == "BYE"
+    assert answer(f) == "BYE"
     assert p.wait(10) == 0
 
 
@@ -90,3 +101,121 @@ def test_guest_serves_requests(kernel: Path, tmp_path: Path) -> None:
     finally:
         q.kill()
         q.wait()
+
+
+class _Side:
+    """One QEMU's end of a channel socket at ``path`` (a stand-in for the guest, scripted by a
+    test): what it writes goes to the client and, first, to the shared log, as QEMU's does."""
+
+    def __init__(self, path: Path, log: Path) -> None:
+        self.log = log
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind(str(path))
+        self.listener.listen(1)
+        self.listener.settimeout(10)
+        self.conn: socket.socket | None = None
+        self.buf = b""
+
+    def accept(self) -> None:
+        self.conn = self.listener.accept()[0]
+        self.conn.settimeout(10)
+
+    def line(self) -> bytes:
+        assert self.conn is not None
+        while b"\n" not in self.buf:
+            chunk = self.conn.recv(4096)
+            assert chunk, "the client hung up"
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return line
+
+    def write(self, data: bytes, client: bool = True) -> None:
+        with self.log.open("ab") as f:
+            f.write(data)
+        if client and self.conn is not None:
+            self.conn.sendall(data)
+
+    def quit(self, path: Path) -> None:
+        """The QEMU ends (after the switch): its socket goes away."""
+        self.listener.close()
+        path.unlink()
+        if self.conn is not None:
+            self.conn.close()
+
+
+def _moved_request(tmp_path: Path, source: Callable[[_Side], None],
+                   destination: Callable[[_Side, str], None]) -> tuple[list[str], channel.Connection]:
+    """A client asks ``p`` (answered normally), then ``q``, during which the partition moves:
+    ``source`` plays the source's part after reading ``q``, ``destination`` the destination's
+    after reading the client's ``ESC resync TAG`` (TAG given); then ``r`` is asked.  The answers."""
+    sock, log = tmp_path / "ch.sock", tmp_path / "channel.log"
+    log.write_bytes(b"")
+    src = _Side(sock, log)
+    answers: list[str] = []
+    c = channel.Connection(sock, timeout=10)
+    src.accept()
+    client = threading.Thread(target=lambda: answers.extend(c.request(m) for m in ("p", "q", "r")))
+    client.start()
+    assert src.line() == b"p"
+    src.write(b"ANS p 1\n")
+    assert src.line() == b"q"
+    source(src)
+    src.quit(sock)
+    dst = _Side(sock, log)
+    dst.accept()
+    words = dst.line().split()
+    assert words[0] == b"\x1bresync"
+    destination(dst, words[1].decode())
+    assert dst.line() == b"r"
+    dst.write(b"ANS r 3\n\x1bgot\n")
+    client.join(10)
+    assert not client.is_alive()
+    dst.quit(sock)
+    return answers, c
+
+
+def test_settle_request_taken_before_the_move(tmp_path: Path) -> None:
+    """The source took ``q`` (its ``got`` for ``p`` was cut in two by the move) and the program
+    answers 300 ms after the switch: the client waits for that answer, never sends ``q`` again,
+    and takes the ``got`` tail on the new socket for no answer."""
+    def source(s: _Side) -> None:
+        s.write(b"\x1bg")                                # the got for p, cut by the move
+
+    def destination(d: _Side, tag: str) -> None:
+        d.write(b"ot\n")
+        time.sleep(0.3)                                  # slow: the former 150 ms wait resent q
+        d.write(b"ANS q 2\n\x1bgot\n\x1bsynced " + tag.encode() + b"\n")
+
+    answers, c = _moved_request(tmp_path, source, destination)
+    assert answers == ["ANS p 1", "ANS q 2", "ANS r 3"] and (c.reconnects, c.resent) == (1, 0)
+
+
+def test_settle_request_lost_with_the_source(tmp_path: Path) -> None:
+    """``q`` was lost in the source's socket: ``synced`` comes with no ``got`` for it, and the
+    client sends it again, once."""
+    def source(s: _Side) -> None:
+        s.write(b"\x1bgot\n")                            # the got for p; q never reached the program
+
+    def destination(d: _Side, tag: str) -> None:
+        d.write(b"\x1bsynced " + tag.encode() + b"\n")
+        assert d.line() == b"q"
+        d.write(b"ANS q 2\n\x1bgot\n")
+
+    answers, c = _moved_request(tmp_path, source, destination)
+    assert answers == ["ANS p 1", "ANS q 2", "ANS r 3"] and (c.reconnects, c.resent) == (1, 1)
+
+
+def test_settle_answer_written_while_disconnected(tmp_path: Path) -> None:
+    """The program answered ``q`` while no client was connected: the answer is taken from the
+    log, and the ``synced`` that follows on the socket is skipped."""
+    def source(s: _Side) -> None:
+        s.write(b"\x1bgot\n")
+
+    def destination(d: _Side, tag: str) -> None:
+        d.write(b"\x1bsynced " + tag.encode() + b"\n")
+
+    def source_answering(s: _Side) -> None:
+        s.write(b"\x1bgot\nANS q 2\n", client=False)    # the source wrote it after the client's EOF
+
+    answers, c = _moved_request(tmp_path, source_answering, destination)
+    assert answers == ["ANS p 1", "ANS q 2", "ANS r 3"] and (c.reconnects, c.resent) == (1, 0)

@@ -906,11 +906,24 @@ NATIVE(bi_drift_send) {
   return true;
 }
 
+/* "ESC got": the program took a whole message.  Written lazily, when the program next reads
+ * (before it waits, so before any "ESC synced") or before a snapshot leaves (vm_got_flush() in
+ * snapshot.c), so it never delays the answer; kept in guest RAM until then (a live migration
+ * carries it).  The host counts these to settle a request across a move (docs/guest-abi.md). */
+static bool got_due;
+
+void vm_got_flush(void) {
+  if (got_due) { got_due = false; plat_write(PLAT_CHANNEL, "\x1b" "got\n", 5); }
+}
+
 NATIVE(bi_drift_recv) {
   if (!want_args(vm, "recv", n, 0, 0)) return false;
   out_flush(vm);
+  vm_got_flush();
   StrBuf sb;
   sb_begin(vm, &sb);
+  char rec[40];                                           /* the host control record being skipped */
+  size_t rl = 0;
   for (bool esc = false, skip = false;;) {
     plat_channel_interrupt = !sb.len && !esc && !skip;   /* nothing half-read: a snapshot may happen here */
     int c = plat_channel_read();
@@ -922,13 +935,24 @@ NATIVE(bi_drift_recv) {
       continue;
     }
     if (c < 0) return exc_raise(vm, E_RuntimeError, "no host channel (or the host closed it)");
-    if (skip) { skip = c != '\n'; continue; }
-    if (c == 0x1b) { sb.len = 0; esc = false; skip = true; continue; }   /* host control record: drop it and any partial message */
+    if (c == 0x1b) { sb.len = 0; esc = false; skip = true; rl = 0; continue; }   /* host control record: drop it and any partial message (or record) */
+    if (skip) {
+      if (c != '\n') { if (rl < sizeof rec) rec[rl++] = (char)c; continue; }
+      skip = false;
+      if (rl >= 6 && rl < sizeof rec && !memcmp(rec, "resync", 6)) {     /* "ESC resync[ TAG]": answer "ESC synced[ TAG]", */
+        char ack[sizeof rec + 2] = "\x1b" "synced";                     /* in read order: every message before it was */
+        memcpy(ack + 7, rec + 6, rl - 6);                                /* taken ("ESC got"), every later one is not yet */
+        ack[rl + 1] = '\n';
+        plat_write(PLAT_CHANNEL, ack, rl + 2);
+      }
+      continue;
+    }
     if (esc) { sb_putc(&sb, c == 'n' ? '\n' : c == 'e' ? 0x1b : (char)c); esc = false; }
     else if (c == '\\') esc = true;
     else if (c == '\n') break;
     else sb_putc(&sb, (char)c);
   }
+  got_due = true;                                         /* a whole message taken: "ESC got" follows */
   if (!sb.failed && !utf8_valid((const uint8_t *)sb_data(&sb), sb.len))
     return exc_raise(vm, E_ValueError, "the host sent a message that is not valid UTF-8");
   return sb_end(&sb, out);

@@ -202,6 +202,7 @@ int vm_safe_point(VM *vm, size_t live_regs) {
   uint8_t *s = snap_write(vm, (uint32_t)live_regs, &len);
   vm->gc_at = gc_real;
   vm_snapshot_ns = plat_clock_ns() - t0;
+  vm_got_flush();                 /* the "ESC got" still due leaves before the snapshot (not in it) */
   if (!s) { say("drift: snapshot: not enough free memory in the arena to write it\n"); return plat_snapshot(NULL, 0); }
   return plat_snapshot(s, len);
 }

@@ -154,6 +154,8 @@ void snap_arm(VM *vm);
  * serve a pending snapshot request as if at its CALL (which runs again after
  * a restore).  -1: go on; else the status to end the program with. */
 int vm_snapshot_native(VM *vm);
+/* builtins.c: write the channel's "ESC got" still due (drift.recv took a message). */
+void vm_got_flush(void);
 bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why);
 
 /* error.c */

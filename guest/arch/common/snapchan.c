@@ -5,7 +5,9 @@
  * Input: when the program reads, the arch's UART is drained into a buffer,
  * from which plat_channel_read() serves it.  A line starting with a raw
  * ESC is a control record: "snap", "resume" and "stop" are taken here, any
- * other (e.g. "resync") is passed on to the program's reader, which drops it.
+ * other (e.g. "resync TAG") is passed on to the program's reader, which drops
+ * it (and answers "ESC synced TAG" in read order: drift.recv, builtins.c).
+ * A raw ESC inside a record starts a new one (the first was cut short).
  *
  * Snapshot requests: a break on the channel (QMP chardev-send-break; or the
  * record "ESC snap" when the program reads).  The interpreter calls
@@ -91,6 +93,10 @@ static void control(void)
 static void feed(uint8_t c)
 {
     if (rec_len >= 0) {
+        if (c == 0x1b) {                /* a record cut short (a move lost its rest): the next one starts */
+            rec_len = 0;
+            return;
+        }
         if (c == '\n') {
             control();
             rec_len = -1;
