@@ -435,11 +435,11 @@ class DirectBackend(Backend):
 
     name = "direct"
 
-    def __init__(self, root: Path | None = None, *, memfd: bool = True, tb_size_mib: int | None = None) -> None:
-        """``memfd``/``tb_size_mib``: QEMU memory tuning (see :class:`runtime.qemu.QemuConfig`)."""
+    def __init__(self, root: Path | None = None, *, ram: str = "anon", tb_size_mib: int | None = None) -> None:
+        """``ram``/``tb_size_mib``: QEMU memory tuning (see :class:`runtime.qemu.QemuConfig`)."""
         self.root = root if root is not None else state_root()
         self.partitions = self.root / "partitions"
-        self.memfd = memfd
+        self.ram = ram
         self.tb_size_mib = tb_size_mib
 
     # ---- locating ----
@@ -511,7 +511,7 @@ class DirectBackend(Backend):
         cfg = qemu.QemuConfig(image=spec.image.resolve(), arch=manifest.arch,
                               machine=qemu.resolve_machine(manifest.arch, spec.machine),
                               accel=accel.resolve(spec.accel, manifest.arch), memory_mib=spec.memory_mib,
-                              append=spec.append, cpus=spec.cpus, memfd=self.memfd, tb_size_mib=self.tb_size_mib,
+                              append=spec.append, cpus=spec.cpus, ram=self.ram, tb_size_mib=self.tb_size_mib,
                               devices=tuple(spec.devices))
         control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,
                                name=spec.name)
@@ -582,10 +582,12 @@ class DirectBackend(Backend):
         Raises:
             LaunchError: ``/bin/sh`` cannot be run or failed.
         """
+        anon = any(arg.startswith("memory-backend-ram,") for arg in cmd)   # QemuConfig.ram "anon"
         try:
-            proc = subprocess.run(["/bin/sh", "-c", WRAPPER, f"drift:{name}", *cmd], cwd=d.path,
-                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  start_new_session=True, check=False, timeout=START_TIMEOUT_S)
+            with qemu.thp_disabled(anon):
+                proc = subprocess.run(["/bin/sh", "-c", WRAPPER, f"drift:{name}", *cmd], cwd=d.path,
+                                      stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                      start_new_session=True, check=False, timeout=START_TIMEOUT_S)
         except (OSError, subprocess.SubprocessError) as e:
             raise LaunchError(f"cannot run /bin/sh to start QEMU: {e}") from None
         if proc.returncode != 0:

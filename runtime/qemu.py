@@ -24,8 +24,9 @@ import shlex
 import shutil
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -75,13 +76,57 @@ class QemuConfig:
     append: str = ""
     binary: str | None = None
     cpus: int = 1
-    #: Back guest RAM with a memfd: no transparent huge pages, so an idle guest
-    #: costs only the pages it touched (docs/benchmarks.md, density).
-    memfd: bool = True
+    #: Guest RAM (see :data:`RAM_KINDS`): ``anon``, anonymous memory in a QEMU started with
+    #: transparent huge pages off (:func:`thp_disabled`), so an idle guest costs only the pages
+    #: it touched and a migration's first pass reads untouched pages as the shared zero page
+    #: without allocating them; ``memfd``, a memfd (a read allocates: after a move the whole
+    #: RAM is resident); ``qemu``, QEMU's default (anonymous RAM with huge pages, no named
+    #: backend, so it cannot migrate to the others). docs/benchmarks.md, density.
+    ram: str = "anon"
     #: TCG translation-buffer size in MiB (None: QEMU's default).
     tb_size_mib: int | None = None
     #: Extra ``-device`` arguments (e.g. a ``loader`` putting a VM snapshot in guest RAM).
     devices: tuple[str, ...] = ()
+
+
+#: The kinds of guest RAM (:attr:`QemuConfig.ram`).
+RAM_KINDS = ("anon", "memfd", "qemu")
+_PR_SET_THP_DISABLE = 41
+_thp_lock = threading.Lock()
+
+
+def ram_backend(cfg: QemuConfig) -> str:
+    """The ``-object`` argument of the guest RAM's backend (``id=ram``) for ``cfg.ram``."""
+    kind = "ram" if cfg.ram == "anon" else "memfd"
+    return f"memory-backend-{kind},id=ram,size={cfg.memory_mib}M"
+
+
+@contextlib.contextmanager
+def thp_disabled(on: bool = True) -> Iterator[None]:
+    """Within this block, processes started get transparent huge pages off (Linux
+    ``PR_SET_THP_DISABLE``, inherited across fork and exec; QEMU asks for huge pages with
+    ``madvise``).  The flag is this process's own for that time; it is cleared afterwards.
+    Does nothing when ``on`` is false or the kernel lacks the call."""
+    if not on:
+        yield
+        return
+    with _thp_lock:
+        prctl = _prctl()
+        if prctl is not None:
+            prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0)
+        try:
+            yield
+        finally:
+            if prctl is not None:
+                prctl(_PR_SET_THP_DISABLE, 0, 0, 0, 0)
+
+
+@functools.cache
+def _prctl() -> Callable[..., int] | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -229,10 +274,12 @@ def _check(cfg: QemuConfig) -> None:
 
     Raises:
         AccelError: ``cfg.accel`` is not a resolved accelerator (kvm/tcg).
-        LaunchError: see :func:`check_resources`.
+        LaunchError: an unknown ``cfg.ram``; see :func:`check_resources`.
     """
     if cfg.accel not in _CPU:
         raise AccelError(f"accelerator {cfg.accel!r} is not resolved: expected kvm or tcg")
+    if cfg.ram not in RAM_KINDS:
+        raise LaunchError(f"unknown guest RAM kind {cfg.ram!r}: expected one of {', '.join(RAM_KINDS)}")
     check_resources(cfg.memory_mib, cfg.cpus)
 
 
@@ -257,8 +304,8 @@ def command_line(cfg: QemuConfig, *, stdout_path: str, stderr_path: str,
         cmd += ["-sandbox", SANDBOX]
     accel = cfg.accel if cfg.accel != "tcg" or cfg.tb_size_mib is None else f"tcg,tb-size={cfg.tb_size_mib}"
     cmd += ["-accel", accel, "-cpu", _CPU[cfg.accel], "-m", f"{cfg.memory_mib}M"]
-    if cfg.memfd:
-        cmd += ["-object", f"memory-backend-memfd,id=ram,size={cfg.memory_mib}M", "-machine", "memory-backend=ram"]
+    if cfg.ram != "qemu":
+        cmd += ["-object", ram_backend(cfg), "-machine", "memory-backend=ram"]
     if cfg.cpus > 1:
         cmd += ["-smp", str(cfg.cpus)]
     cmd += _serial_args(cfg, stdout_path, stderr_path)

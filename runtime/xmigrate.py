@@ -136,10 +136,10 @@ def _dest_command(cfg: qemu.QemuConfig, name: str, ram_file: Path) -> list[str]:
     the snapshot into it), the channel log appended to."""
     control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG, name=name)
     cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control, paused=False)
-    memfd = f"memory-backend-memfd,id=ram,size={cfg.memory_mib}M"
-    if memfd not in cmd:
-        raise LaunchError("cannot give the destination a shared RAM file (no memory-backend-memfd in its command)")
-    cmd[cmd.index(memfd)] = f"memory-backend-file,id=ram,size={cfg.memory_mib}M,mem-path={ram_file},share=on"
+    ram = qemu.ram_backend(cfg)
+    if ram not in cmd:
+        raise LaunchError(f"cannot give the destination a shared RAM file (no {ram} in its command)")
+    cmd[cmd.index(ram)] = f"memory-backend-file,id=ram,size={cfg.memory_mib}M,mem-path={ram_file},share=on"
     return _appending(cmd)
 
 
@@ -195,7 +195,7 @@ def migrate_arch(name: str, to: Host | str, arch: str, *, backend: Backend | Non
     ram_file = Path(f"/dev/shm/drift-{name}-{os.getpid()}-{int(time.time() * 1000)}.ram")
     cfg = qemu.QemuConfig(image=img.resolve(), arch=arch, machine=qemu.resolve_machine(arch, None),
                           accel=accel.resolve("auto", arch), memory_mib=memory,
-                          append=f"drift.restore={addr:x},wait", memfd=True, tb_size_mib=backend.tb_size_mib)
+                          append=f"drift.restore={addr:x},wait", ram="anon", tb_size_mib=backend.tb_size_mib)
     with migrate._locked(d):
         staging: StateDir | None = None
         dest: dict[str, object] = {}

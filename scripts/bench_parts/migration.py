@@ -68,8 +68,8 @@ def _moves(name: str, backend: object, route: str, reps: int) -> dict[str, objec
     """``reps`` migrations of running partition ``name`` along ``route`` ("loopback": local -> local;
     "netns": A <-> B, having moved it to A first); medians and maxima of QEMU's figures.  Both
     routes start with one move that is not measured (loopback: to local; netns: into A), so that
-    no row includes the first move out of a freshly booted QEMU, which costs more (its never
-    touched memfd RAM is allocated as the first pass reads it): :func:`under_load` measures that
+    no row includes the first move out of a freshly booted QEMU, which costs more (the first pass
+    reads every never-touched page): :func:`under_load` measures that
     one separately."""
     from runtime import hosts, migrate
     from runtime.errors import MigrationError
@@ -282,8 +282,9 @@ def report(res: dict[str, object]) -> str:
         "cap), figures from QEMU's `query-migrate` (downtime: guest stopped on the source until it runs on the "
         "destination; total: `migrate` to completed). Routes: loopback (local -> local, TCP on 127.0.0.1), "
         "netns (between two network namespaces over a veth pair, TCP; scripts/netns). In the two tables, each "
-        "partition first moves once unmeasured: the first move out of a freshly booted QEMU reads its "
-        "never-touched memfd RAM, which allocates it (~90 ms more for 64 MiB; see the goal case).\n\n"
+        "partition first moves once unmeasured: the first move out of a freshly booted QEMU reads all its "
+        "never-touched RAM (as the zero page: guest RAM is anonymous memory with THP off, which a read "
+        "does not allocate; see the goal case).\n\n"
         "Against guest memory size (the key-value appliance, idle):\n\n"
         + table(res["sizes"], "guest MiB", "memory_mib") + "\n\n"
         "Against the program's dirty rate (64 MiB guest dirtying every 4 KiB page of a 16 MiB list, then "

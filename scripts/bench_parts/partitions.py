@@ -74,9 +74,10 @@ def bench(n_create: int, n_density: int, n_requests: int) -> dict[str, object]:
     # density: idle partitions (waiting in drift.recv(), CPUs halted), PSS of QEMU + its wrapper
     total_kib = int(Path("/proc/meminfo").read_text().split()[1])
     density = []
-    for label, kw in (("QEMU defaults (anonymous RAM with THP, 1 GiB TB cache)", {"memfd": False}),
-                      ("memfd RAM (Drift's default)", {"memfd": True}),
-                      ("memfd RAM + tb-size=4", {"memfd": True, "tb_size_mib": 4})):
+    for label, kw in (("QEMU defaults (anonymous RAM with THP, 1 GiB TB cache)", {"ram": "qemu"}),
+                      ("memfd RAM", {"ram": "memfd"}),
+                      ("anonymous RAM, THP off (Drift's default)", {"ram": "anon"}),
+                      ("anonymous RAM, THP off + tb-size=4", {"ram": "anon", "tb_size_mib": 4})):
         with tempfile.TemporaryDirectory(prefix="drift-bench-") as d:
             b = DirectBackend(Path(d), **kw)  # type: ignore[arg-type]
             try:
