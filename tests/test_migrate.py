@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, need_tool
+from kvload import KvLoad
 
 from runtime import Image, channel, hosts, qemu
 from runtime import migrate as migrate_module
@@ -252,44 +253,13 @@ def test_client_keeps_working_across_moves(state: Path, images: dict[str, Path])
     it reconnects to each destination by itself and gets every answer, in order, none lost."""
     assert drift("run", str(images["kv"]), "-d", "--name", "kv", "--accel", "tcg").returncode == 0
     assert drift("recv", "kv", "--wait", "10").stdout == "READY\n"
-    counts = {"sent": 0, "answered": 0, "lost": 0, "wrong": 0, "reconnects": 0, "resent": 0}
-    errors: list[object] = []
-    stop = threading.Event()
-
-    def client() -> None:
-        with channel.Connection(state / "partitions" / "kv" / "channel.sock", timeout=20) as c:
-            i = 0
-            while not stop.is_set():
-                key = f"k{(i // 2) % 50}"
-                message, want = (f"PUT {key} {i}", "OK") if i % 2 == 0 else (f"GET {key}", f"OK {i - 1}")
-                counts["sent"] += 1
-                try:
-                    answer = c.request(message)
-                except ChannelError as e:
-                    counts["lost"] += 1
-                    errors.append(str(e))
-                    break
-                if answer == want:
-                    counts["answered"] += 1
-                else:
-                    counts["wrong"] += 1
-                    errors.append((message, answer))
-                i += 1
-            counts["reconnects"], counts["resent"] = c.reconnects, c.resent
-
-    thread = threading.Thread(target=client)
-    thread.start()
-    try:
+    with KvLoad(state / "partitions" / "kv" / "channel.sock", timeout=20) as load:
         time.sleep(0.5)
         for _ in range(3):
             migrate("kv")
             time.sleep(0.3)
-    finally:
-        stop.set()
-        thread.join(timeout=30)
-    print("client during 3 migrations:", counts)
-    assert not errors and counts["lost"] == counts["wrong"] == 0, (counts, errors[:5])
-    assert counts["answered"] == counts["sent"] > 100 and counts["reconnects"] == 3, counts
+    print("client during 3 migrations:", load.counts)
+    load.check(moves=3)
     assert drift("kill", "kv").returncode == 0
 
 
