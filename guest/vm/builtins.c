@@ -111,10 +111,7 @@ NATIVE(bi_str) {
   if (!want_args(vm, "str", n, 0, 1)) return false;
   if (n == 0) return str_value(vm, "", 0, out);
   if (is_str(a[0])) { *out = a[0]; return true; }
-  if (a[0].tag == T_INT) {                      /* the common case, without a StrBuf */
-    char buf[24];
-    return str_value(vm, buf, fmt_int(a[0].as.i, buf), out);
-  }
+  if (a[0].tag == T_INT) return str_from_int(vm, a[0].as.i, out);   /* the common case, without a StrBuf */
   StrBuf sb;
   sb_begin(vm, &sb);
   return sb_str(&sb, a[0]) && sb_end(&sb, out);

@@ -46,19 +46,29 @@ bool sb_end(StrBuf *sb, Value *out) {
   return true;
 }
 
-size_t fmt_int(int64_t i, char *buf) {
+/* Decimal digits of u (1..20). */
+size_t fmt_udigits(uint64_t u) {
+  size_t n = 1;
+  while (u >= 10000) { u /= 10000; n += 4; }
+  return n + (u >= 10) + (u >= 100) + (u >= 1000);
+}
+
+/* Write the nd decimal digits of u ending just before `end`. */
+void fmt_put_udigits(char *end, uint64_t u) {
   static const char pairs[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
     "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
     "8081828384858687888990919293949596979899";
-  char tmp[24];
-  size_t n = sizeof tmp, k = 0;
+  while (u >= 100) { unsigned d = (unsigned)(u % 100) * 2; u /= 100; *--end = pairs[d + 1]; *--end = pairs[d]; }
+  if (u >= 10) { *--end = pairs[u * 2 + 1]; *--end = pairs[u * 2]; }
+  else *--end = (char)('0' + u);
+}
+
+size_t fmt_int(int64_t i, char *buf) {
   uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-  while (u >= 100) { unsigned d = (unsigned)(u % 100) * 2; u /= 100; tmp[--n] = pairs[d + 1]; tmp[--n] = pairs[d]; }
-  if (u >= 10) { tmp[--n] = pairs[u * 2 + 1]; tmp[--n] = pairs[u * 2]; }
-  else tmp[--n] = (char)('0' + u);
-  if (i < 0) buf[k++] = '-';
-  while (n < sizeof tmp) buf[k++] = tmp[n++];
+  size_t k = (i < 0) + fmt_udigits(u);
+  if (i < 0) buf[0] = '-';
+  fmt_put_udigits(buf + k, u);
   buf[k] = 0;
   return k;
 }

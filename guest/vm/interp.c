@@ -243,7 +243,7 @@ static const char *callee_mod(Value f) { return f.tag == T_FUNC || f.tag == T_CL
 static bool not_callable(VM *vm, Value f) { return exc_raise(vm, E_TypeError, "'%T' object is not callable", f); }
 
 /* Check a native call's keywords and self; false with TypeError if bad. */
-static bool native_ok(VM *vm, uint32_t ni, Value *args, int nargs, int nkw) {
+static __attribute__((noinline)) bool native_check(VM *vm, uint32_t ni, Value *args, int nargs, int nkw) {
   if (unlikely(nkw)) {
     if (!takes_keywords(ni)) return exc_raise(vm, E_TypeError, "%s() takes no keyword arguments", bi_natives[ni].name);
     for (int k = 0; k < nkw; k++)
@@ -252,6 +252,13 @@ static bool native_ok(VM *vm, uint32_t ni, Value *args, int nargs, int nkw) {
   if (unlikely(bi_natives[ni].self_type && (nargs < 1 || args[0].tag != bi_natives[ni].self_type)))
     return exc_raise(vm, E_TypeError, "method '%s' needs a '%s' object", bi_natives[ni].name, type_name(v_obj(bi_natives[ni].self_type, 0)));
   return true;
+}
+
+/* native_check() inline for the common case: no keywords, self of the right type. */
+static inline bool native_ok(VM *vm, uint32_t ni, Value *args, int nargs, int nkw) {
+  uint32_t st = bi_natives[ni].self_type;
+  if (likely(!nkw && (!st || (nargs >= 1 && args[0].tag == st)))) return true;
+  return native_check(vm, ni, args, nargs, nkw);
 }
 
 /* The first free register: above the top frame and any native's values. */
@@ -674,8 +681,23 @@ L_SETGLOBAL: G[GET_Bx(i)] = RA; NEXT();
   else { MIXED_FAST(op) }
 #define SLOW_ARITH(opc) SAVE(); CHECK(arith(vm, opc, RB, RC, &t)); RA = t; NEXT();
 
+/* str + str: the new Str bump-allocated here (str_concat() raises MemoryError). */
 #define STR_FAST                                                                  \
-  if (RB.tag == T_STR && RC.tag == T_STR) { SAVE(); CHECK(str_concat(vm, RB, RC, &t)); RA = t; NEXT(); }
+  if (RB.tag == T_STR && RC.tag == T_STR) {                                       \
+    Str *x_ = AS(vm, RB, Str), *y_ = AS(vm, RC, Str);                             \
+    size_t n_ = (size_t)x_->nbytes + y_->nbytes;                                  \
+    Ref r_ = heap_bump(vm, T_STR, sizeof(Str) + n_ + 1);                          \
+    if (likely(r_)) {                                                             \
+      Str *s_ = OBJ(vm, r_, Str);                                                 \
+      s_->nbytes = (uint32_t)n_; s_->nchars = x_->nchars + y_->nchars; s_->hash = 0; \
+      memcpy(s_->data, x_->data, x_->nbytes);                                     \
+      memcpy(s_->data + x_->nbytes, y_->data, y_->nbytes);                        \
+      s_->data[n_] = 0;                                                           \
+      PUT(RA, v_obj(T_STR, r_));                                                  \
+      NEXT();                                                                     \
+    }                                                                             \
+    SAVE(); CHECK(str_concat(vm, RB, RC, &t)); RA = t; NEXT();                    \
+  }
 L_ADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_ADD)
 L_SUB: INT_FAST(-, __builtin_sub_overflow) SLOW_ARITH(OP_SUB)
 L_MUL: INT_FAST(*, __builtin_mul_overflow) SLOW_ARITH(OP_MUL)

@@ -85,6 +85,19 @@ bool str_concat(VM *vm, Value a, Value b, Value *out) {
   return true;
 }
 
+/* str(i) of an int: the digits written straight into the new Str (ASCII). */
+bool str_from_int(VM *vm, int64_t i, Value *out) {
+  uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+  size_t n = (i < 0) + fmt_udigits(u);
+  Ref r = str_alloc(vm, n, (uint32_t)n);
+  if (!r) return false;
+  Str *s = OBJ(vm, r, Str);
+  if (i < 0) s->data[0] = '-';
+  fmt_put_udigits(s->data + n, u);
+  *out = v_obj(T_STR, r);
+  return true;
+}
+
 bool str_value(VM *vm, const char *s, size_t n, Value *out) {
   Ref r = str_new(vm, s, n);
   *out = v_obj(T_STR, r);

@@ -284,6 +284,25 @@ NATIVE(m_str_isascii) { return pred(vm, "isascii", a, n, 5, out); }
 NATIVE(m_str_isprintable) { return pred(vm, "isprintable", a, n, 6, out); }
 
 /* find/rfind/index/rindex/count(sub[, start[, end]]): kind 0 find, 1 rfind, 2 index, 3 rindex, 4 count. */
+/* How many bytes of p[0..n) equal c: 8 at a time (SWAR), the per-byte
+ * matches summed in byte lanes (at most 255 words between folds). */
+static int64_t count_byte(const uint8_t *p, size_t n, uint8_t c) {
+  const uint64_t ones = 0x0101010101010101ull, low7 = 0x7f7f7f7f7f7f7f7full, pat = ones * c;
+  int64_t count = 0;
+  size_t i = 0;
+  while (n - i >= 8) {
+    uint64_t lanes = 0;
+    for (int k = 0; k < 255 && n - i >= 8; k++, i += 8) {
+      uint64_t x = rd64(p + i) ^ pat;                    /* a zero byte where p[] == c */
+      lanes += (~(((x & low7) + low7) | x) >> 7) & ones;  /* exact: 1 in each zero byte's lane */
+    }
+    const uint64_t m16 = 0x00ff00ff00ff00ffull;      /* lanes <= 255: 16-bit sums, then their total */
+    count += (int64_t)((((lanes & m16) + ((lanes >> 8) & m16)) * 0x0001000100010001ull) >> 48);
+  }
+  for (; i < n; i++) count += p[i] == c;
+  return count;
+}
+
 static bool search(VM *vm, const char *fn, Value *a, int n, int kind, Value *out) {
   int64_t lo = 0, hi = INT64_MAX;
   if (!bi_nargs(vm, fn, n - 1, 1, 3)) return false;
@@ -300,8 +319,7 @@ static bool search(VM *vm, const char *fn, Value *a, int n, int kind, Value *out
     size_t b0 = cp_offset(s, lo), b1 = cp_offset(s, hi);
     if (kind == 4 && p->nbytes == 0) count = hi - lo + 1;
     else if (kind == 4 && p->nbytes == 1) {          /* one ASCII char: never inside a multi-byte sequence */
-      char ch = p->data[0];
-      for (size_t i = b0; i < b1; i++) count += s->data[i] == ch;
+      count = count_byte((const uint8_t *)s->data + b0, b1 - b0, (uint8_t)p->data[0]);
     }
     else for (size_t i = b0; i + p->nbytes <= b1; i++) {
       /* first byte, then the rest (a match's first byte is a lead byte: p is valid UTF-8) */

@@ -243,6 +243,9 @@ bool sb_end(StrBuf *sb, Value *out);                /* commit as a Str */
 const char *sb_data(StrBuf *sb);
 void sb_abandon(StrBuf *sb);                         /* drop without committing */
 size_t fmt_int(int64_t i, char *buf);               /* decimal, buf >= 21 */
+size_t fmt_udigits(uint64_t u);                     /* how many decimal digits */
+void fmt_put_udigits(char *end, uint64_t u);        /* the digits of u, ending before end */
+bool str_from_int(VM *vm, int64_t i, Value *out);   /* str(i) */
 
 /* class.c: classes, instances, attributes, exception objects */
 bool cls_boot(VM *vm);                                   /* make the built-in classes */
