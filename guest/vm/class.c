@@ -154,6 +154,7 @@ static Value cached_lookup(VM *vm, Ref cls, uint32_t k) {
   Value v;
   if (!chain_lookup(vm, cls, vm->consts[k], &v)) v = v_unbound();
   c->cls = cls; c->ver = vm->cls_ver; c->v = v;
+  if (v.tag == T_WRAP) c->slot = 0;      /* a descriptor: no instance-dict fast path (interp.c ATTR_CACHED) */
   return v;
 }
 
@@ -633,7 +634,7 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
     Dict *d = OBJ(vm, AS(vm, obj, Instance)->dict, Dict);
     DictEntry *e = dict_entries(vm, d);
     for (uint32_t j = d->used; j-- > 0;)                 /* remember where the name went */
-      if (e[j].key.tag == T_STR && e[j].key.as.r == name.as.r) { vm->acache[k].slot = j + 1; break; }
+      if (e[j].key.tag == T_STR && e[j].key.as.r == name.as.r) { vm->acache[k].slot = cv.tag == T_WRAP ? 0 : j + 1; break; }
     return 1;
   }
   if (obj.tag == T_CLASS) {

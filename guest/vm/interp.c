@@ -937,11 +937,26 @@ L_FORNEXT: {                             /* the exit JMP follows (verified): ski
 }
 
 L_CALL:
-  nargs = (int)B; nkw = (int)C;
-  {                                                                  /* safe point: call (resumes at the CALL) */
-    size_t live = vm->funcs[fr->func].nregs, w = A + 1 + B + 2 * C;  /* synthesized calls use scratch above */
-    SAFE_POINT(pc - 1, w > live ? w : live);
+  if (likely(RA.tag == T_FUNC)) {      /* the fast path: a plain function, positional arguments, no safe-point work */
+    Func *callee = &vm->funcs[(uint32_t)RA.as.i];
+    uint32_t nb = fr->base + A + 1;
+    POLL();
+    if (likely(GET_Bx(i) == callee->fast_nargs) && likely(vm->nframes != VM_MAX_FRAMES) &&
+        likely(nb + callee->nregs <= vm->valid_top) && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
+      SAVE();
+      FUEL();
+      fr++;
+      vm->nframes++;
+      fr->func = (uint32_t)RA.as.i; fr->base = nb; fr->pc = 0; fr->ret = pending_ret; fr->gen = 0; fr->flags = 0;
+      pending_ret = 0;
+      R += A + 1;
+      code = pc = callee->code;
+      NEXT();
+    }
   }
+  nargs = (int)B; nkw = (int)C;
+  /* safe point: call (resumes at the CALL); synthesized calls use scratch above the frame */
+  SAFE_POINT(pc - 1, A + 1 + B + 2 * C > vm->funcs[fr->func].nregs ? A + 1 + B + 2 * C : vm->funcs[fr->func].nregs);
   SAVE();
   FUEL();
 do_call: {
@@ -951,7 +966,7 @@ call_again:
     uint32_t fi = (uint32_t)f.as.i;
     Func *callee = &vm->funcs[fi];
     uint32_t nb = (uint32_t)(R - vm->stack) + A + 1;
-    if (unlikely(nargs != callee->fast_nargs || nkw)) goto slow_call;
+    if (unlikely((uint32_t)nargs != callee->fast_nargs || nkw)) goto slow_call;
     if (unlikely(vm->nframes == VM_MAX_FRAMES)) goto deep_call;
     /* The callee's registers past its parameters are not cleared: below
      * vm->valid_top they hold valid (stale) values, which compiled code
@@ -1048,7 +1063,8 @@ L_CALLEX: {
 #define RETURN_FAST(val)                                                          \
   if (likely(!(fr->flags | fr->gen | fr->ret))) {                                 \
     R[-1] = (val);                                                                \
-    fr = &vm->frames[--vm->nframes - 1];                                          \
+    vm->nframes--;                                                                \
+    fr--;                                                                         \
     R = vm->stack + fr->base;                                                     \
     code = vm->funcs[fr->func].code;                                              \
     pc = code + fr->pc;                                                           \
@@ -1385,7 +1401,7 @@ L_TOSTR: {
   Instance *in = AS(vm, obj, Instance);                                           \
   AttrCache *c = &vm->acache[k];                                                  \
   DictEntry *e = NULL;                                                            \
-  if (likely(c->cls == in->cls && c->ver == vm->cls_ver && c->v.tag != T_WRAP && in->dict && c->slot)) { \
+  if (likely(c->cls == in->cls && c->ver == vm->cls_ver && in->dict && c->slot)) {   /* slot 0 if v is a T_WRAP */ \
     Dict *d_ = OBJ(vm, in->dict, Dict);                                           \
     DictEntry *e_ = (DictEntry *)(vm->mem + d_->entries + sizeof(ObjHdr)) + (c->slot - 1); \
     if (likely(c->slot <= d_->used && e_->key.tag == T_STR && e_->key.as.r == K[k].as.r)) e = e_; \

@@ -165,7 +165,7 @@ static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
     fn->names = f + ns.offset + (size_t)nstart * 4;
     for (uint32_t k = 0; k < fn->nnames; k++)
       if (rd32(fn->names + 4 * k) >= vm->nstrings) return fail(why, "function names out of range");
-    fn->fast_nargs = fn->flags == 0 && fn->nkwonly == 0 ? fn->nparams : 0xffff;
+    fn->fast_nargs = fn->flags == 0 && fn->nkwonly == 0 && fn->nparams < 256 ? fn->nparams : 0xffffffffu;
     if (i == 0 && (fn->flags || fn->nkwonly || fn->nfree)) return fail(why, "the entry function takes no parameters");
     fn->code = (const uint32_t *)(f + cs.offset) + start;
     fn->code_len = n;

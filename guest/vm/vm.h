@@ -33,11 +33,13 @@ typedef struct Func {             /* a verified function, derived from the bytec
   uint32_t name;                  /* string-pool index */
   uint32_t first_line;
   uint16_t nparams, nregs;
-  uint16_t fast_nargs;            /* nparams when a positional call of exactly that many
-                                     arguments needs no binding work, else 0xffff */
   uint16_t flags;                 /* FMT_FFLAG_* */
   uint16_t nkwonly, nnames, nfree;
   uint16_t nslots;                /* parameter registers incl. *args, **kwargs */
+  uint32_t fast_nargs;            /* nparams (< 256) when a positional call of exactly that
+                                     many arguments needs no binding work, else 0xffffffff:
+                                     CALL's fast path compares it with the instruction's
+                                     B | C << 8 (C, the keyword count, must be 0) */
   uint32_t qualname;              /* string-pool index: "outer.<locals>.inner" */
   const uint8_t *names;           /* nnames u32 string-pool indices (NAMES section) */
 } Func;
@@ -71,7 +73,8 @@ typedef struct AttrCache {        /* per constant: attribute lookup on a class *
   Ref cls;                        /* 0: empty */
   uint32_t ver;                   /* vm->cls_ver when filled */
   Value v;                        /* what the class chain holds (T_UNBOUND: nothing) */
-  uint32_t slot;                  /* where the last instance dict held the name: entry index + 1 (a hint) */
+  uint32_t slot;                  /* where the last instance dict held the name: entry index + 1 (a hint);
+                                     0 while v is a T_WRAP (a property... comes before the instance dict) */
   uint32_t pad;
 } AttrCache;
 
