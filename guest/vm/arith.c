@@ -240,13 +240,21 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   return exc_type_error_op(vm, op_symbol(op), a, b);
 }
 
-/* *a op= b for ISUB, IBOR, IBAND, IBXOR (op: OP_SUB, OP_BOR, OP_BAND, OP_BXOR), as
- * CPython: a set (with a set or frozenset) and a dict (|=, with what dict.update
- * takes) change in place and stay the result; an instance's __isub__/__ior__/
- * __iand__/__ixor__ comes first; anything else is a op b.  a points at the
- * register (a GC root). */
+/* *a op= b for the in-place opcodes other than IADD (op: the binary OP_SUB, OP_MUL,
+ * OP_TRUEDIV ... OP_SHR), as CPython: a set (with a set or frozenset) and a dict (|=,
+ * with what dict.update takes) change in place and stay the result, a list is
+ * repeated in place by *=; an instance's __isub__, __imul__, __itruediv__... comes
+ * first; anything else is a op b.  a points at the register (a GC root). */
 bool arith_inplace(VM *vm, int op, Value *a, Value b, Value *out) {
-  const char *sym = op == OP_SUB ? "-=" : op == OP_BOR ? "|=" : op == OP_BAND ? "&=" : op == OP_MUL ? "*=" : "^=";
+  static const struct { int op; const char *sym, *dunder; } ops[] = {
+    {OP_SUB, "-=", "__isub__"}, {OP_MUL, "*=", "__imul__"}, {OP_TRUEDIV, "/=", "__itruediv__"},
+    {OP_FLOORDIV, "//=", "__ifloordiv__"}, {OP_MOD, "%=", "__imod__"}, {OP_POW, "**=", "__ipow__"},
+    {OP_BAND, "&=", "__iand__"}, {OP_BOR, "|=", "__ior__"}, {OP_BXOR, "^=", "__ixor__"},
+    {OP_SHL, "<<=", "__ilshift__"}, {OP_SHR, ">>=", "__irshift__"},
+  };
+  uint32_t oi = 0;
+  while (oi + 1 < sizeof ops / sizeof ops[0] && ops[oi].op != op) oi++;
+  const char *sym = ops[oi].sym;
   if (op == OP_MUL && a->tag == T_LIST && is_int(b)) {   /* lst *= n: the list takes the repeated items */
     Value r;
     if (!seq_repeat(vm, *a, b, &r)) return false;
@@ -266,8 +274,7 @@ bool arith_inplace(VM *vm, int op, Value *a, Value b, Value *out) {
     return true;
   }
   if (a->tag == T_INSTANCE) {
-    int k = obj_idunder(vm, *a, op == OP_SUB ? "__isub__" : op == OP_BOR ? "__ior__" : op == OP_BAND ? "__iand__" :
-                                op == OP_MUL ? "__imul__" : "__ixor__", b, out);
+    int k = obj_idunder(vm, *a, ops[oi].dunder, b, out);
     if (k) return k > 0;
   }
   if (arith(vm, op, *a, b, out)) return true;
@@ -275,10 +282,17 @@ bool arith_inplace(VM *vm, int op, Value *a, Value b, Value *out) {
     Value args = AS(vm, vm->exc_val, Instance)->x[EX_ARGS];
     static const char pre[] = "unsupported operand type(s) for ";
     if (args.tag == T_TUPLE && AS(vm, args, Tuple)->len == 1 && AS(vm, args, Tuple)->v[0].tag == T_STR) {
+      /* only arith()'s own message for these operands (not one raised by a dunder it called) */
       Str *m = AS(vm, AS(vm, args, Tuple)->v[0], Str);
-      size_t n = sizeof pre - 1;
-      if (m->nbytes > n + 1 && !memcmp(m->data, pre, n) && m->data[n] == sym[0] && m->data[n + 1] == ':')
-        return exc_type_error_op(vm, sym, *a, b);
+      const char *parts[] = {pre, op_symbol(op), ": '", cls_name(vm, *a), "' and '", cls_name(vm, b), "'"};
+      size_t at = 0;
+      bool same = true;
+      for (size_t p = 0; p < sizeof parts / sizeof parts[0] && same; p++) {
+        size_t k = strlen(parts[p]);
+        same = at + k <= m->nbytes && !memcmp(m->data + at, parts[p], k);
+        at += k;
+      }
+      if (same && at == m->nbytes) return exc_type_error_op(vm, sym, *a, b);
     }
   }
   return false;

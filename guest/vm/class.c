@@ -44,7 +44,8 @@ static Ref class_make(VM *vm, Ref name, Value base, int exc_kind, uint32_t flags
   Ref r = heap_alloc(vm, T_CLASS, sizeof(Class));
   if (!r) return 0;
   Class *c = CLS(vm, r);
-  c->name = name; c->dict = d; c->base = base; c->exc_kind = exc_kind; c->flags = flags;
+  c->name = c->qualname = name; c->dict = d; c->base = base; c->exc_kind = exc_kind; c->flags = flags;
+  c->pad = 0; c->bases = v_none();
   return r;
 }
 
@@ -235,7 +236,7 @@ static bool check_base(VM *vm, Value base) {
 }
 
 /* class name(b0, b1, ...): bases a Tuple of two or more. */
-static bool cls_new_multi(VM *vm, Str *name, Value bases, Value *out) {
+static bool cls_new_multi(VM *vm, Ref name, Ref qual, Value bases, Value *out) {
   static Ref mro[MRO_MAX];
   uint32_t n = 0, nb = AS(vm, bases, Tuple)->len;
   for (uint32_t k = 0; k < nb; k++) {
@@ -255,9 +256,11 @@ static bool cls_new_multi(VM *vm, Str *name, Value bases, Value *out) {
     flags |= CLS(vm, mro[k])->flags & CF_EXC;
     if (kind < 0) kind = CLS(vm, mro[k])->exc_kind;
   }
-  Ref r = class_make(vm, (Ref)((uint8_t *)name - vm->mem), v_none(), kind, flags);
+  Ref r = class_make(vm, name, v_none(), kind, flags);
   Ref t = r ? tuple_new(vm, n + 1) : 0;
   if (!t) return false;
+  CLS(vm, r)->qualname = qual;
+  CLS(vm, r)->bases = bases;
   Tuple *tu = OBJ(vm, t, Tuple);
   tu->v[0] = v_obj(T_CLASS, r);
   for (uint32_t k = 0; k < n; k++) tu->v[k + 1] = v_obj(T_CLASS, mro[k]);
@@ -285,11 +288,18 @@ static bool cls_mro_tuple(VM *vm, Ref cls, Value *out) {
   return true;
 }
 
-bool cls_new(VM *vm, Str *name, Value base, Value *out) {
+/* class statement: `qual` is the class's __qualname__ ("f.<locals>.C", "A.B" or just "C");
+ * its __name__ is the part after the last dot. */
+bool cls_new(VM *vm, Str *qual, Value base, Value *out) {
   int kind = -1;
   uint32_t flags = 0;
+  Ref qr = (Ref)((uint8_t *)qual - vm->mem), nr = qr;
+  uint32_t dot = qual->nbytes;
+  while (dot > 0 && qual->data[dot - 1] != '.') dot--;
+  if (dot && !(nr = str_new(vm, (const char *)qual->data + dot, qual->nbytes - dot)))
+    return exc_raise(vm, E_MemoryError, "");
   if (base.tag == T_TUPLE && AS(vm, base, Tuple)->len == 1) base = AS(vm, base, Tuple)->v[0];
-  if (base.tag == T_TUPLE && AS(vm, base, Tuple)->len > 1) return cls_new_multi(vm, name, base, out);
+  if (base.tag == T_TUPLE && AS(vm, base, Tuple)->len > 1) return cls_new_multi(vm, nr, qr, base, out);
   if (base.tag == T_NONE || base.tag == T_TUPLE) base = v_obj(T_CLASS, vm->classes[OBJECT_CLASS]);
   if (base.tag == T_NATIVE)                        /* list, dict, int...: not classes in Drift */
     return exc_raise(vm, E_NotImplementedError, "subclassing the built-in type '%s' is not supported", bi_natives[base.as.i].name);
@@ -297,9 +307,9 @@ bool cls_new(VM *vm, Str *name, Value base, Value *out) {
   Class *b = AS(vm, base, Class);
   kind = b->exc_kind;
   flags = b->flags & CF_EXC;
-  Ref nr = (Ref)((uint8_t *)name - vm->mem);
   Ref r = class_make(vm, nr, base, kind, flags);
   if (!r) return false;
+  CLS(vm, r)->qualname = qr;
   vm->cls_ver++;
   *out = v_obj(T_CLASS, r);
   return true;
@@ -451,7 +461,17 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
     }
   } else if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);
-    if (str_eq(name, "__name__") || str_eq(name, "__qualname__")) { *out = v_obj(T_STR, c->name); return true; }
+    if (str_eq(name, "__name__")) { *out = v_obj(T_STR, c->name); return true; }
+    if (str_eq(name, "__qualname__")) { *out = v_obj(T_STR, c->qualname); return true; }
+    if (str_eq(name, "__bases__")) {              /* the direct bases, a tuple */
+      if (c->bases.tag == T_TUPLE) { *out = c->bases; return true; }
+      Value b = c->base;
+      Ref t = tuple_new(vm, b.tag == T_CLASS ? 1 : 0);
+      if (!t) return false;
+      if (b.tag == T_CLASS) OBJ(vm, t, Tuple)->v[0] = b;
+      *out = v_obj(T_TUPLE, t);
+      return true;
+    }
     if (str_eq(name, "__base__")) { *out = c->base.tag == T_TUPLE ? AS(vm, c->base, Tuple)->v[1] : c->base; return true; }
     if (str_eq(name, "__mro__")) return cls_mro_tuple(vm, (Ref)obj.as.r, out);
   } else if (obj.tag == T_NATIVE && str_eq(name, "__name__")) {
@@ -864,7 +884,7 @@ bool obj_repr(StrBuf *sb, Value v) {
   if (v.tag == T_CLASS) {
     Class *c = AS(vm, v, Class);
     put_cstr(sb, (c->flags & CF_BUILTIN) ? "<class '" : "<class '__main__.");
-    put_name(sb, c->name);
+    put_name(sb, c->qualname);
     put_cstr(sb, "'>");
     return true;
   }
@@ -891,7 +911,7 @@ bool obj_repr(StrBuf *sb, Value v) {
     return sb_repr(sb, args);
   }
   put_cstr(sb, "<__main__.");
-  put_name(sb, CLS(vm, in->cls)->name);
+  put_name(sb, CLS(vm, in->cls)->qualname);
   put_cstr(sb, " object>");
   return true;
 }

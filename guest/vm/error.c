@@ -108,8 +108,7 @@ static void print_one(VM *vm, Value exc, int depth) {
       err_cstr(vm, "\n");
     }
   }
-  const char *cn = cls_name(vm, exc);
-  err_cstr(vm, cn);
+  err_cstr(vm, OBJ(vm, OBJ(vm, AS(vm, exc, Instance)->cls, Class)->qualname, Str)->data);   /* as CPython: the __qualname__ */
   StrBuf sb;
   sb_begin(vm, &sb);
   if (exc_to_str(vm, exc, &sb) && !sb.failed && sb.len) {

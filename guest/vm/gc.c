@@ -100,6 +100,7 @@ static void scan(GC *gc, Ref r) {
   case T_CLASS: {
     Class *c = OBJ(vm, r, Class);
     visit_ref(gc, &c->name); visit_ref(gc, &c->dict); visit_value(gc, &c->base);
+    visit_ref(gc, &c->qualname); visit_value(gc, &c->bases);
     break;
   }
   case T_INSTANCE: {

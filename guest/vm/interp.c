@@ -762,6 +762,17 @@ L_IBXOR:
   SLOW_INPLACE(OP_BXOR)
 L_SHL: SLOW_ARITH(OP_SHL)
 L_SHR: SLOW_ARITH(OP_SHR)
+/* The other in-place operators: ints and floats run the binary handler (same
+ * results and messages), anything else arith_inplace() (__itruediv__..., names the
+ * operator as /= in a TypeError). */
+#define NUM_TAG(v) ((v).tag == T_INT || (v).tag == T_FLOAT)
+#define INPLACE_VIA(lbl, opc) if (likely(NUM_TAG(RB) && NUM_TAG(RC))) goto lbl; SLOW_INPLACE(opc)
+L_ITRUEDIV: INPLACE_VIA(L_TRUEDIV, OP_TRUEDIV)
+L_IFLOORDIV: INPLACE_VIA(L_FLOORDIV, OP_FLOORDIV)
+L_IMOD: INPLACE_VIA(L_MOD, OP_MOD)
+L_IPOW: INPLACE_VIA(L_POW, OP_POW)
+L_ISHL: INPLACE_VIA(L_SHL, OP_SHL)
+L_ISHR: INPLACE_VIA(L_SHR, OP_SHR)
 #define ARITH_IMM(opc, builtin)                                                   \
   {                                                                               \
     int64_t r_;                                                                   \

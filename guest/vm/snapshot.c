@@ -416,6 +416,8 @@ static bool object_ok(Check *c, Ref r) {
   case T_CLASS: {                                 /* base chain ends (in a builtin class or None) */
     Class *k = (Class *)h;
     if (!is_obj(c, k->name, T_STR) || !is_obj(c, k->dict, T_DICT) || k->exc_kind < -1 || k->exc_kind >= E__COUNT) return false;
+    if (!is_obj(c, k->qualname, T_STR) || k->pad || (k->bases.tag != T_NONE && k->bases.tag != T_TUPLE) || !value_ok(c, &k->bases))
+      return false;
     Value b = k->base;
     for (int depth = 0; b.tag == T_CLASS; depth++) {
       if (depth > 1000 || !value_ok(c, &b)) return false;

@@ -144,11 +144,14 @@ typedef struct Slice {
 enum { CF_BUILTIN = 1, CF_EXC = 2, CF_USED = 4 };   /* CF_USED: it or a subclass has instances */
 typedef struct Class {
   ObjHdr h;
-  Ref name;                      /* Str */
+  Ref name;                      /* Str: __name__ */
   Ref dict;                      /* Dict: attributes and methods */
   Value base;                    /* T_CLASS, or None for object */
   int32_t exc_kind;              /* E_* of the nearest built-in exception ancestor, -1 if none */
   uint32_t flags;                /* CF_* */
+  Ref qualname;                  /* Str: __qualname__ (the same Str as name for a top-level class) */
+  uint32_t pad;
+  Value bases;                   /* a class of several bases: the Tuple of its direct bases; else None */
 } Class;
 
 /* An instance of a class: attributes in a Dict (created on first store).

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .. import bcformat, isa
 from ..bcformat import CTAG
 from ..errors import CompileError
-from .excgen import Block, ExcGen
+from .excgen import Block, ClassCtx, ExcGen
 from .flow import unsafe_reads
 from .scope import COMPREHENSIONS, Scope, analyze, where
 
@@ -35,10 +35,11 @@ _CMPOPS: dict[type[ast.cmpop], str] = {
     ast.Eq: "EQ", ast.NotEq: "NE", ast.Lt: "LT", ast.LtE: "LE", ast.Gt: "GT",
     ast.GtE: "GE", ast.Is: "IS", ast.IsNot: "ISNOT", ast.In: "IN", ast.NotIn: "NOTIN",
 }
-#: Augmented assignments with an in-place opcode (sets and dicts change in place, ``__isub__``...);
-#: the other operators compute ``a op b``.
+#: Augmented assignments: in-place opcodes (sets and dicts change in place, ``__isub__``...).
 _INPLACE: dict[type[ast.operator], str] = {
     ast.Add: "IADD", ast.Sub: "ISUB", ast.Mult: "IMUL", ast.BitOr: "IBOR", ast.BitAnd: "IBAND", ast.BitXor: "IBXOR",
+    ast.Div: "ITRUEDIV", ast.FloorDiv: "IFLOORDIV", ast.Mod: "IMOD", ast.Pow: "IPOW", ast.LShift: "ISHL",
+    ast.RShift: "ISHR",
 }
 #: Single comparisons in conditions compile to compare-and-test + JMP (``!=`` is TEQ negated).
 _TESTOPS: dict[type[ast.cmpop], tuple[str, bool]] = {
@@ -121,9 +122,7 @@ class Compiler(ExcGen):
         self.line = 1
         self.node: ast.AST | None = None
         self.modules: dict[str, str] = {}  # alias -> built-in module name
-        self.class_name: str | None = None  # the class whose body is being compiled
-        self.class_reg = 0
-        self.class_attrs: set[str] = set()
+        self.cls: ClassCtx | None = None  # the class whose body is being compiled (inline in self.f)
 
     # ---- errors -------------------------------------------------------------
     def error(self, node: ast.AST, what: str, kind: str = "unsupported") -> CompileError:
@@ -218,12 +217,17 @@ class Compiler(ExcGen):
     def is_local(self, name: str) -> bool:
         """Does ``name`` live directly in a register of the current function?"""
         f = self.f
+        if self.cls is not None and name in self.cls.bound:   # a class attribute of the class body being compiled
+            return False
         return not f.is_module and name in f.locals and name not in f.globals \
             and name not in f.cells and name not in f.frees
 
-    def is_cell(self, name: str) -> bool:
-        """Does ``name`` live in a cell (captured, or captured from outside)?"""
+    def is_cell(self, name: str, in_class: bool = True) -> bool:
+        """Does ``name`` live in a cell (captured, or captured from outside)?  ``in_class``:
+        as read by the class body being compiled (its own names are class attributes)."""
         f = self.f
+        if in_class and self.cls is not None and name in self.cls.bound:
+            return False
         return not f.is_module and (name in f.cells or name in f.frees) and name not in f.globals
 
     # ---- module and functions -------------------------------------------------------
@@ -270,8 +274,10 @@ class Compiler(ExcGen):
         return r
 
     def _qualname(self, name: str) -> str:
+        if self.cls is not None:
+            return f"{self.cls.qual}.{name}"
         if self.f.is_module:
-            return f"{self.class_name}.{name}" if self.class_name is not None else name
+            return name
         return f"{self.f.qualname}.<locals>.{name}"
 
     def compile_function(self, node: ast.FunctionDef | ast.Lambda | ast.expr, name: str, a: ast.arguments,
@@ -299,8 +305,9 @@ class Compiler(ExcGen):
         outer, outer_line = self.f, self.line
         f = _Func(name, False)
         f.qualname, f.generator = qual, scope.generator
-        f.cls, f.nparams, cls = self.class_name, len(a.args), self.class_name
-        self.class_name = None
+        cls = self.cls
+        f.cls, f.nparams = (cls.name if cls is not None else None), len(a.args)
+        self.cls = None
         f.globals = set(scope.globals)
         f.cells, f.frees = set(scope.cells), set(scope.free)
         for n in scope.locals():
@@ -329,7 +336,7 @@ class Compiler(ExcGen):
             self.emit("RETURN", self.expr(body))
         self._finish(index, f, getattr(node, "lineno", 1))
         fobj.names = [self.string(n) for n in f.locals]
-        self.f, self.line, self.class_name = outer, outer_line, cls
+        self.f, self.line, self.cls = outer, outer_line, cls
         return self.make_function(index, a, node, list(scope.free))
 
     def make_function(self, index: int, a: ast.arguments, node: ast.AST, frees: list[str]) -> int:
@@ -361,7 +368,10 @@ class Compiler(ExcGen):
             mark = self.f.top
             cells = self.alloc(len(frees))
             for i, name in enumerate(frees):
-                if not self.is_cell(name):
+                if name == "__class__" and self.cls is not None and self.cls.cell is not None:
+                    self.emit("MOVE", cells + i, self.cls.cell)   # a method's __class__ (zero-argument super())
+                    continue
+                if not self.is_cell(name, in_class=False):
                     raise self.error(node, f"free variable '{name}' is not a cell here")  # cannot happen
                 self.emit("MOVE", cells + i, self.f.locals[name])
             self.emit("NEWTUPLE", base + 2, cells, len(frees))
@@ -449,7 +459,7 @@ class Compiler(ExcGen):
 
     # ---- generators ----------------------------------------------------------------------
     def e_Yield(self, n: ast.Yield, dst: int | None) -> int:
-        if not self.f.generator:
+        if not self.f.generator or self.cls is not None:
             raise self.error(n, "'yield' outside function", "error")
         r = self.target(dst)
         mark = self.f.top
@@ -463,7 +473,7 @@ class Compiler(ExcGen):
         return r
 
     def e_YieldFrom(self, n: ast.YieldFrom, dst: int | None) -> int:
-        if not self.f.generator:
+        if not self.f.generator or self.cls is not None:
             raise self.error(n, "'yield' outside function", "error")
         r = self.target(dst)
         mark = self.f.top
@@ -498,12 +508,18 @@ class Compiler(ExcGen):
         self.function_def(s)
 
     def s_Global(self, s: ast.Global) -> None:
-        pass  # resolved by the scope analysis (scope.py)
+        if self.cls is not None:
+            raise self.error(s, "'global' in a class body")
+        # resolved by the scope analysis (scope.py)
 
     def s_Nonlocal(self, s: ast.Nonlocal) -> None:
-        pass  # resolved by the scope analysis (scope.py)
+        if self.cls is not None:
+            raise self.error(s, "'nonlocal' in a class body")
+        # resolved by the scope analysis (scope.py)
 
     def s_Import(self, s: ast.Import) -> None:
+        if self.cls is not None:
+            raise self.error(s, "'import' in a class body")
         for alias in s.names:
             if alias.name not in MODULES:
                 raise self.error(s, f"module '{alias.name}' (built-in modules: {', '.join(sorted(MODULES))})")
@@ -528,7 +544,7 @@ class Compiler(ExcGen):
         return None
 
     def s_Return(self, s: ast.Return) -> None:
-        if self.f.is_module:
+        if self.f.is_module or self.cls is not None:
             raise self.error(s, "'return' outside function", "error")
         if not self.f.blocks:
             if s.value is None:
@@ -594,6 +610,9 @@ class Compiler(ExcGen):
             raise self.error(t, f"assignment to {type(t).__name__}")
 
     def store_name(self, name: str, r: int, node: ast.AST) -> None:
+        if self.cls is not None:                      # in a class body: a class attribute
+            self.class_store(name, r)
+            return
         if name in self.modules and not self.is_local(name):
             raise self.error(node, f"assignment to '{name}', the name of an imported module")
         if self.is_local(name):
@@ -829,7 +848,7 @@ class Compiler(ExcGen):
             if r != self.f.locals[n.id]:
                 self.emit("MOVE", r, self.f.locals[n.id])
         elif self.is_cell(n.id):
-            self.emit("LOADCELL", r, self.f.locals[n.id], 1 if n.id in self.f.frees else 0)
+            self.emit("LOADCELL", r, self.f.locals[n.id], 1 if n.id in self.f.frees or self.cls is not None else 0)
         else:
             self.emit("GETGLOBAL", r, self.global_slot(n.id))
         return r

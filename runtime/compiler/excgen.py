@@ -13,13 +13,15 @@ caught by the block being left.  Nested regions come first in the table
 from __future__ import annotations
 
 import ast
-import copy
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from .scope import where
 
 if TYPE_CHECKING:
     from ..errors import CompileError
     from .codegen import _Func
+    from .scope import Scope
 
 
 @dataclass
@@ -53,7 +55,26 @@ class Block:
     saved: int = 0
     body: list[ast.stmt] = field(default_factory=list)
     mgr: int = 0
-    unbind: int | None = None  # handler of 'except E as name' (a plain local): unbound when left
+    unbind: str | None = None  # handler of 'except E as name': the name is unbound when it is left
+
+
+@dataclass
+class ClassCtx:
+    """A class body being compiled (inline in the enclosing function or module)."""
+
+    name: str
+    qual: str       # its __qualname__
+    reg: int        # the class object (reg + 1 is scratch for SETATTR)
+    cell: int | None  # the register of its __class__ cell, if a method uses zero-argument super()
+    bound: set[str]  # the names the body binds (class attributes, never the enclosing function's locals)
+    attrs: set[str] = field(default_factory=set)  # bound by the statements compiled so far
+
+
+def _skip_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        return body[1:]
+    return body
 
 
 class ExcGen:
@@ -61,9 +82,8 @@ class ExcGen:
 
     f: _Func
     line: int
-    class_name: str | None
-    class_reg: int
-    class_attrs: set[str]
+    cls: ClassCtx | None
+    scopes: dict[tuple[str, int, int, int, int], Scope]
 
     if TYPE_CHECKING:  # provided by Compiler
         def emit(self, op: str, a: int = 0, b: int = 0, c: int = 0) -> int: ...
@@ -83,6 +103,8 @@ class ExcGen:
         def target(self, dst: int | None) -> int: ...
         def function_def(self, node: ast.FunctionDef, store: bool = True) -> int: ...
         def is_local(self, name: str) -> bool: ...
+        def is_cell(self, name: str, in_class: bool = True) -> bool: ...
+        def _qualname(self, name: str) -> str: ...
 
     # ---- regions and blocks ---------------------------------------------------------
     def open_block(self, block: Block) -> Block:
@@ -119,7 +141,7 @@ class ExcGen:
             if b.kind == "handler":
                 self.emit("POPEXC", b.saved)
                 if b.unbind is not None:
-                    self.emit("UNBIND", b.unbind)
+                    self.unbind_name(b.unbind)
             elif b.kind in ("finally", "with"):
                 saved_blocks = self.f.blocks
                 self.f.blocks = blocks[:k]
@@ -202,19 +224,18 @@ class ExcGen:
             named: Block | None = None
             if h.name is not None:
                 self.store_name(h.name, exc, h)
-                if self.is_local(h.name):   # as CPython: the name is unbound however the handler is left
-                    named = self.open_block(Block("handler", Region(self.alloc()), saved=saved,
-                                                  unbind=self.f.locals[h.name]))
+                if self.cls is None:        # as CPython: the name is unbound however the handler is left
+                    named = self.open_block(Block("handler", Region(self.alloc()), saved=saved, unbind=h.name))
             self.block(h.body)
             if named is not None:
                 self.close_block(named)
             self.emit("POPEXC", saved)
             if named is not None:
-                self.emit("UNBIND", self.f.locals[h.name or ""])
+                self.unbind_name(h.name or "")
             ends.append(self.emit_jump("JMP"))
             if named is not None and named.region is not None:      # left by an exception
                 self.set_handler(named.region)
-                self.emit("UNBIND", self.f.locals[h.name or ""])
+                self.unbind_name(h.name or "")
                 self.emit("POPEXC", saved)
                 self.emit("RERAISE", named.region.reg)
             if skip is not None:
@@ -226,6 +247,21 @@ class ExcGen:
         self.cleanup_handler(inner.region, saved)
         for pc in ends:
             self.patch(pc)
+
+    def unbind_name(self, name: str) -> None:
+        """Unbind the name of ``except E as name`` (CPython: ``name = None; del name``): a plain
+        local's register, a cell's contents or a global (then NameError when read)."""
+        if self.is_local(name):
+            self.emit("UNBIND", self.f.locals[name])
+            return
+        mark = self.f.top
+        t = self.alloc()
+        self.emit("UNBIND", t)
+        if self.is_cell(name):
+            self.emit("STORECELL", self.f.locals[name], t)
+        else:
+            self.emit("SETGLOBAL", t, self.global_slot(name))
+        self.f.top = mark
 
     # ---- raise and assert -------------------------------------------------------------------
     def s_Raise(self, s: ast.Raise) -> None:
@@ -314,14 +350,17 @@ class ExcGen:
 
     # ---- classes ------------------------------------------------------------------------------
     def s_ClassDef(self, s: ast.ClassDef) -> None:
-        if not self.f.is_module or self.class_name is not None:
-            raise self.error(s, "classes inside functions or classes (define classes at the top level)")
+        """A class statement, at any level.  The class object is made first (NEWCLASS, with the
+        bases); its body then runs inline in the enclosing function (or module), storing the
+        names it binds as class attributes; the class is stored in its name last."""
         if s.keywords:
             raise self.error(s.keywords[0], "class keywords (metaclasses)")
         if s.decorator_list:
             raise self.error(s.decorator_list[0], "class decorators")
         if any(isinstance(b, ast.Starred) for b in s.bases):
             raise self.error(s.bases[0], "starred base classes")
+        scope = self.scopes[where(s)]
+        qual = self._qualname(s.name)
         r = self.alloc(2)
         if len(s.bases) > 1:                          # several bases: a tuple (NEWCLASS computes the C3 MRO)
             mark = self.f.top
@@ -334,62 +373,44 @@ class ExcGen:
             self.expr_into(s.bases[0], r + 1)
         else:
             self.emit("LOADNONE", r + 1)
-        self.emit("NEWCLASS", r, self.const("STR", self.string(s.name)))
-        self.class_name, self.class_reg, self.class_attrs = s.name, r, set()
+        self.line = s.lineno
+        self.emit("NEWCLASS", r, self.const("STR", self.string(qual)))
+        cell = None
+        if any("__class__" in c.free for c in scope.children):   # methods using zero-argument super()
+            cell = self.alloc()
+            self.emit("MKCELL", cell, r, 1)
+        outer, loops = self.cls, self.f.loops
+        self.cls = ClassCtx(s.name, qual, r, cell, {n for n in scope.assigned})
+        self.f.loops = []                             # break/continue cannot leave a class body
         try:
-            body = s.body
-            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                    and isinstance(body[0].value.value, str):
-                body = body[1:]
-            for st in body:
-                self.line = st.lineno
-                mark = self.f.top
-                self.class_stmt(s.name, r, st)
-                self.f.top = mark
+            self.block(_skip_docstring(s.body))
         finally:
-            self.class_name = None
+            self.cls, self.f.loops = outer, loops
+        self.line = s.lineno
         self.store_name(s.name, r, s)
 
-    def class_stmt(self, cname: str, r: int, st: ast.stmt) -> None:
-        if isinstance(st, ast.Pass):
-            return
-        if isinstance(st, ast.ClassDef):
-            raise self.error(st, "classes inside functions or classes (define classes at the top level)")
-        if isinstance(st, ast.FunctionDef):
-            plain = copy.copy(st)
-            plain.decorator_list = []
-            v = self.function_def(plain, store=False)
-            for d in reversed(st.decorator_list):
-                base = self.alloc(2)
-                self.expr_into(d, base)
-                self.emit("MOVE", base + 1, v)
-                self.emit("CALL", base, 1, 0)
-                v = base
-            self.emit("MOVE", r + 1, v)
-            self.emit("SETATTR", r, self.const("STR", self.string(st.name)))
-            self.class_attrs.add(st.name)
-            return
-        if isinstance(st, (ast.Assign, ast.AnnAssign)):
-            targets = st.targets if isinstance(st, ast.Assign) else [st.target]
-            if st.value is None:
-                return
-            if not all(isinstance(t, ast.Name) for t in targets):
-                raise self.error(st, "class attributes other than simple names")
-            self.expr_into(st.value, r + 1)
-            for t in targets:
-                assert isinstance(t, ast.Name)
-                self.emit("SETATTR", r, self.const("STR", self.string(t.id)))
-                self.class_attrs.add(t.id)
-            return
-        raise self.error(st, f"'{type(st).__name__}' statements in a class body (only def and attribute assignments)")
+    def class_store(self, name: str, r: int) -> None:
+        """setattr(<the class being defined>, name, R[r])."""
+        assert self.cls is not None
+        k = self.const("STR", self.string(name))
+        if k <= 255:
+            self.emit("SETATTRK", self.cls.reg, k, r)
+        else:
+            self.emit("MOVE", self.cls.reg + 1, r)
+            self.emit("SETATTR", self.cls.reg, k)
+        self.cls.attrs.add(name)
 
     def class_name_load(self, name: str, dst: int | None) -> int | None:
         """A name read in a class body that is a class attribute defined above, else None."""
-        if self.class_name is None or not self.f.is_module or name not in self.class_attrs:
+        if self.cls is None or name not in self.cls.attrs:
             return None
         r = self.target(dst)
-        self.emit("MOVE", r, self.class_reg)
-        self.emit("GETATTR", r, self.const("STR", self.string(name)))
+        k = self.const("STR", self.string(name))
+        if k <= 255:
+            self.emit("GETATTRK", r, self.cls.reg, k)
+        else:
+            self.emit("MOVE", r, self.cls.reg)
+            self.emit("GETATTR", r, k)
         return r
 
     def e_super(self, n: ast.Call, dst: int | None) -> int:
@@ -407,7 +428,10 @@ class ExcGen:
             raise self.error(n, "super() outside a method (or in a method without parameters)", "error")
         mark = self.f.top
         c = self.alloc()
-        self.emit("GETGLOBAL", c, self.global_slot(self.f.cls))
+        if "__class__" in self.f.frees:               # a nested class: the cell made at its class statement
+            self.emit("LOADCELL", c, self.f.locals["__class__"], 1)
+        else:                                         # a top-level class: by its global name
+            self.emit("GETGLOBAL", c, self.global_slot(self.f.cls))
         self.f.top = mark
         r = self.target(dst)
         self.emit("SUPER", r, c, 0)

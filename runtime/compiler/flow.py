@@ -188,6 +188,10 @@ class _Flow:
             for d in [*st.decorator_list, *a.defaults, *a.kw_defaults]:
                 self.expr(d, s)
             return s | {st.name}
+        if isinstance(st, ast.ClassDef):              # its body runs here: every read in it counts (conservative:
+            for child in ast.iter_child_nodes(st):    # its own assignments bind class attributes, not locals)
+                self.expr(child, s)
+            return s | {st.name}
         if isinstance(st, (ast.Import, ast.ImportFrom)):
             return s | {a.asname or a.name.split(".")[0] for a in st.names}
         for child in ast.iter_child_nodes(st):        # Expr, Assert, Delete, Global, ...: reads only

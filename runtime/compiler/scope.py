@@ -207,7 +207,44 @@ class _Builder(ast.NodeVisitor):
             self.visit(n.value)
 
 
+def _nearest_function(s: Scope) -> Scope | None:
+    """The function-like scope (or module) whose code runs the body of class scope ``s``."""
+    p = s.parent
+    while p is not None and p.kind == CLASS:
+        p = p.parent
+    return p
+
+
 def _resolve(s: Scope, filename: str) -> None:
+    if s.kind == CLASS:
+        # A class body runs inline in the nearest enclosing function: a name it reads (and
+        # does not bind) is a cell of that function, or a free variable of it when it comes
+        # from a function further out.
+        near = _nearest_function(s)
+        if near is not None and near.kind != MODULE:
+            for name in s.used:
+                if name in s.assigned or name in near.globals:
+                    continue
+                if near.binds(name):                  # a cell, as CPython (NameError when read unbound)
+                    near.cells.add(name)
+                    continue
+                owner = near.parent
+                while owner is not None and owner.kind != MODULE:
+                    if owner.kind != CLASS and (owner.binds(name) or name in owner.globals):
+                        break
+                    owner = owner.parent
+                if owner is None or owner.kind == MODULE or name in owner.globals:
+                    continue
+                owner.cells.add(name)
+                p: Scope | None = near
+                while p is not None and p is not owner:
+                    if p.kind != CLASS:
+                        p.free.setdefault(name, None)
+                    p = p.parent
+    if s.kind == FUNCTION and s.parent is not None and s.parent.kind == CLASS \
+            and s.parent.parent is not None and s.parent.parent.kind != MODULE \
+            and ("super" in s.used or "__class__" in s.used):
+        s.free.setdefault("__class__", None)       # a nested class's method: zero-argument super() uses a cell
     if s.kind in (FUNCTION, COMPREHENSION):
         names = [*s.used, *[n for n in s.assigned if n in s.nonlocals], *sorted(s.nonlocals)]
         for name in dict.fromkeys(names):
@@ -225,11 +262,11 @@ def _resolve(s: Scope, filename: str) -> None:
                                        f"error: no binding for nonlocal '{name}' found")
                 continue                              # a global
             owner.cells.add(name)
-            p: Scope | None = s
-            while p is not None and p is not owner:
-                if p.kind != CLASS:
-                    p.free.setdefault(name, None)
-                p = p.parent
+            q: Scope | None = s
+            while q is not None and q is not owner:
+                if q.kind != CLASS:
+                    q.free.setdefault(name, None)
+                q = q.parent
     for c in s.children:
         _resolve(c, filename)
 

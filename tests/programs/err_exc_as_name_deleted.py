@@ -1,0 +1,5 @@
+try:
+    int("x")
+except ValueError as problem:
+    print("handled:", problem)
+print(problem)
