@@ -12,7 +12,6 @@ from runtime.compiler import CompileError, compile_source
 
 CASES = [
     ("class A(metaclass=M):\n    pass\n", 1, 9, "unsupported: class keywords (metaclasses)"),
-    ("@dec\nclass A:\n    pass\n", 1, 2, "unsupported: class decorators"),
     ("def f():\n    class A:\n        return 1\n", 3, 9, "error: 'return' outside function"),
     ("def f():\n    class A:\n        yield 1\n", 3, 9, "error: 'yield' outside function"),
     ("for i in x:\n    class A:\n        break\n", 3, 9, "error: 'break' outside loop"),

@@ -44,7 +44,15 @@ NATIVE(bi_enumerate) {
 }
 
 NATIVE(bi_zip) {
-  if (nkw) return exc_raise(vm, E_TypeError, "zip() does not support keyword arguments in Drift");
+  bool strict = false;
+  for (int i = 0; i < nkw; i++) {                  /* zip(..., strict=flag): cur = 1 */
+    Str *k = AS(vm, kw[2 * i], Str);
+    if (k->nbytes != 6 || memcmp(k->data, "strict", 6))
+      return exc_raise(vm, E_TypeError, "'%S' is an invalid keyword argument for zip()", k);
+    Value f = kw[2 * i + 1];
+    if (f.tag != T_INSTANCE) strict = truthy(vm, f);
+    else if (!obj_truthy(vm, f, &strict)) return false;
+  }
   Ref t = tuple_new(vm, (uint32_t)n);
   if (!t) return false;
   for (int i = 0; i < n; i++) {
@@ -52,7 +60,25 @@ NATIVE(bi_zip) {
     if (!vm_getiter(vm, a[i], &it)) return false;
     OBJ(vm, t, Tuple)->v[i] = it;
   }
-  return new_iter(vm, IT_ZIP, v_obj(T_TUPLE, t), 0, out);
+  return new_iter(vm, IT_ZIP, v_obj(T_TUPLE, t), strict, out);
+}
+
+/* zip(strict=True) ran out at iterator i: CPython's ValueError if the others do not end
+ * there too (the first iterator's end is checked against the others' next items). */
+static int zip_strict_end(VM *vm, Value *r, uint32_t i, uint32_t n) {
+  const char *what = "shorter";
+  if (i == 0) {
+    for (i = 1; i < n; i++) {
+      int k = vm_next(vm, AS(vm, AS(vm, r[0], Iter)->seq, Tuple)->v[i], &r[1 + i]);
+      if (k < 0) return -1;
+      if (k == 1) break;
+    }
+    if (i == n) return 0;
+    what = "longer";
+  }
+  exc_raise(vm, E_ValueError, "zip() argument %d is %s than argument%s%d", (int64_t)i + 1, what, i == 1 ? " " : "s 1-",
+            (int64_t)i);
+  return -1;
 }
 
 /* One step of an enumerate or zip iterator (may run code: GC-safe). */
@@ -62,8 +88,13 @@ int iter2_next(VM *vm, Value itv, Value *out) {
   if (!r) return -1;
   r[0] = itv;
   int k = n ? 1 : 0;
-  for (uint32_t i = 0; i < n && k == 1; i++)
+  uint32_t i = 0;
+  for (; i < n && k == 1; i++)
     k = vm_next(vm, AS(vm, AS(vm, r[0], Iter)->seq, Tuple)->v[i], &r[1 + i]);
+  if (k == 0 && n && AS(vm, r[0], Iter)->kind == IT_ZIP && AS(vm, r[0], Iter)->cur == 1) {
+    AS(vm, r[0], Iter)->cur = 0;                   /* checked once: exhausted from now on */
+    k = zip_strict_end(vm, r, i - 1, n);
+  }
   if (k == 1) {
     Iter *it = AS(vm, r[0], Iter);
     bool en = it->kind == IT_ENUMERATE;
@@ -255,7 +286,11 @@ NATIVE(m_dict_popitem) {
   return dict_del(vm, AS(vm, a[0], Dict), e.key, &found);
 }
 
+/* dict.fromkeys(iterable[, value]): a method of the `dict` built-in (a[0]). */
 NATIVE(bi_dict_fromkeys) {
+  if (a[0].tag != T_NATIVE || a[0].as.i != bi_lookup_global("dict", 4))
+    return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'fromkeys'", a[0]);
+  a++, n--;
   if (!bi_nargs(vm, "fromkeys", n, 1, 2)) return false;
   uint32_t mark = vm->ntop;
   Value *r = vm_push(vm, 3);                       /* dict, iterator, key */

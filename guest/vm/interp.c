@@ -35,7 +35,7 @@ static bool takes_keywords(uint32_t native) {
   return name_is(n, "print") || name_is(n, "sorted") || name_is(n, "sort") || name_is(n, "dict") ||
          name_is(n, "min") || name_is(n, "max") ||
          name_is(n, "split") || name_is(n, "rsplit") || name_is(n, "splitlines") || name_is(n, "format") ||
-         name_is(n, "enumerate") || name_is(n, "round") || name_is(n, "update");
+         name_is(n, "enumerate") || name_is(n, "round") || name_is(n, "update") || name_is(n, "zip");
 }
 
 

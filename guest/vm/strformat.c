@@ -150,9 +150,14 @@ bool str_percent(VM *vm, Value fmt, Value args, Value *out) {
         if (c != 'd' && c != 'i' && c != 'u') return exc_raise(vm, E_TypeError, "%%%s format: an integer is required, not float", (char[]){c, 0});
         if (v.as.f != v.as.f) return exc_raise(vm, E_ValueError, "cannot convert float NaN to integer");
         if (v.as.f == 1.0 / 0.0 || v.as.f == -1.0 / 0.0) return exc_raise(vm, E_OverflowError, "cannot convert float infinity to integer");
-        if (v.as.f >= 9223372036854775808.0 || v.as.f < -9223372036854775808.0)
-          return exc_raise(vm, E_OverflowError, "%%d of a float beyond 64 bits is not supported");
-        v = v_int((int64_t)v.as.f);
+        if (v.as.f >= 9223372036854775808.0 || v.as.f < -9223372036854775808.0) {
+          Value part;                              /* a big int: made outside the buffer being built */
+          if (!sb_end(&sb, &part)) return false;
+          bool ok = int_from_double(vm, v.as.f, &v);
+          sb_begin(vm, &sb);
+          sb_put(&sb, AS(vm, part, Str)->data, AS(vm, part, Str)->nbytes);
+          if (!ok) return false;
+        } else v = v_int((int64_t)v.as.f);
       }
       char spec[48];
       size_t k = 0;

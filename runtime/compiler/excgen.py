@@ -355,12 +355,14 @@ class ExcGen:
         names it binds as class attributes; the class is stored in its name last."""
         if s.keywords:
             raise self.error(s.keywords[0], "class keywords (metaclasses)")
-        if s.decorator_list:
-            raise self.error(s.decorator_list[0], "class decorators")
         if any(isinstance(b, ast.Starred) for b in s.bases):
             raise self.error(s.bases[0], "starred base classes")
         scope = self.scopes[where(s)]
         qual = self._qualname(s.name)
+        decs = []
+        for d in s.decorator_list:                    # evaluated first, applied to the finished class
+            decs.append(self.alloc())
+            self.expr_into(d, decs[-1])
         r = self.alloc(2)
         if len(s.bases) > 1:                          # several bases: a tuple (NEWCLASS computes the C3 MRO)
             mark = self.f.top
@@ -387,7 +389,14 @@ class ExcGen:
         finally:
             self.cls, self.f.loops = outer, loops
         self.line = s.lineno
-        self.store_name(s.name, r, s)
+        v = r
+        for dr in reversed(decs):
+            base = self.alloc(2)
+            self.emit("MOVE", base, dr)
+            self.emit("MOVE", base + 1, v)
+            self.emit("CALL", base, 1, 0)
+            v = base
+        self.store_name(s.name, v, s)
 
     def class_store(self, name: str, r: int) -> None:
         """setattr(<the class being defined>, name, R[r])."""
