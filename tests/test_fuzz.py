@@ -6,6 +6,7 @@ the seed corpus must find no crash.  Needs clang (scripts/setup installs it)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -99,9 +100,13 @@ def test_short_fuzz_run(fuzz_build: Path, tmp_path: Path) -> None:
              f"-max_total_time={secs}", "-max_len=65536", "-timeout=10", f"-seed={k + 1}",
              f"-artifact_prefix={tmp_path}/crash{k}-", str(work), str(seeds)],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=ENV))
+    found = FUZZ / "found"
     for p in procs:
         _, err = p.communicate(timeout=120)
-        assert p.returncode == 0, err.decode(errors="replace")[-4000:]
+        if p.returncode != 0:              # keep what it found (tmp_path is cleaned up by later runs)
+            found.mkdir(exist_ok=True)
+            kept = [shutil.copy(a, found) for a in tmp_path.glob("crash*-*")]
+            raise AssertionError(f"inputs kept: {kept}\n" + err.decode(errors="replace")[-4000:])
 
 
 STALE_SRC = """

@@ -221,3 +221,23 @@ def test_exception_table_handler_runs(drift_vm: Path, tmp_path: Path) -> None:
     r = run(drift_vm, tmp_path, bcformat.write(p))
     assert r.returncode == 0, r.stderr
     assert r.stdout == b"7\n"
+
+
+@pytest.mark.parametrize("jump", ["handler", "JMPIFNOT"])
+def test_hostile_backward_transfers_are_safe_points(drift_vm: Path, tmp_path: Path, jump: str) -> None:
+    """Hostile loops that are not a backward JMP -- a handler inside its own range (its code
+    raises into itself again), a backward conditional jump -- still pass safe points, as a loop
+    does: a snapshot request is served (here the 1000th safe point, --snapshot-at) instead of
+    the program spinning where no collection, snapshot or host request can happen."""
+    p = Compiler("t.py").module(ast.parse("def f():\n    return 1 // 0\nprint(f())\n"))
+    fn = p.functions[1]
+    if jump == "handler":
+        fn.exc = [(0, len(fn.code), 0, 0)]
+    else:                                  # R0 = None; if not R0: jump back to the LOADNONE
+        fn.code[:0] = [isa.encode("LOADNONE", 0), isa.encode("JMPIFNOT", 0, -2)]
+    f = tmp_path / "x.dbc"
+    f.write_bytes(bcformat.write(p))
+    r = subprocess.run([str(drift_vm), "--snapshot-at", "1000", "-o", str(tmp_path / "s.snap"), str(f)],
+                       capture_output=True, timeout=60)
+    assert r.returncode == STATUS["SNAPSTOP"], (r.returncode, r.stderr)
+    assert (tmp_path / "s.snap").stat().st_size > 0

@@ -145,6 +145,7 @@ static bool big_addsub(VM *vm, BV *a, BV *b, bool negate_b, Value *out) {
 }
 
 static bool big_mul(VM *vm, BV *a, BV *b, Value *out) {
+  if (FUEL_WORK(vm, (uint64_t)a->n * b->n)) return false;   /* quadratic: fuzzing builds bound it */
   Ref r = big_alloc(vm, (uint64_t)a->n + b->n);
   if (!r) return false;
   mag_mul(OBJ(vm, r, BigInt)->d, a->d, a->n, b->d, b->n);
@@ -154,6 +155,7 @@ static bool big_mul(VM *vm, BV *a, BV *b, Value *out) {
 
 /* Floor division and modulo (either output may be NULL); b != 0. */
 static bool big_divmod(VM *vm, BV *a, BV *b, Value *qo, Value *ro) {
+  if (FUEL_WORK(vm, (uint64_t)a->n * b->n)) return false;
   uint32_t nq = a->n >= b->n ? a->n - b->n + 1 : 1;
   Ref qr = big_alloc(vm, nq), rr = big_alloc(vm, b->n + 1);
   if (!qr || !rr) return false;

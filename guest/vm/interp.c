@@ -638,6 +638,9 @@ extern uint32_t snap_poll_count;
 #else
 #define FUEL() ((void)0)
 #endif
+/* A backward conditional jump (comprehension filters; hostile code): a
+ * loop back-edge like JMP's, so every loop has a safe point. */
+#define BACK_EDGE() do { FUEL(); SAFE_POINT(pc, vm->funcs[fr->func].nregs); } while (0)
 
   if (unlikely(throwing)) goto error;   /* gen_throw: the pending exception, raised at the yield */
   NEXT();
@@ -870,12 +873,12 @@ L_JMP:
 L_JMPIF:
   t = RA;
   if (unlikely(t.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, t, &r_)); t = v_bool(r_); }
-  if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
+  if (t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t)) { pc += GET_sBx(i); if (GET_sBx(i) < 0) BACK_EDGE(); }
   NEXT();
 L_JMPIFNOT:
   t = RA;
   if (unlikely(t.tag == T_INSTANCE)) { bool r_; SAVE(); CHECK(obj_truthy(vm, t, &r_)); t = v_bool(r_); }
-  if (!(t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t))) { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
+  if (!(t.tag == T_BOOL ? t.as.i != 0 : truthy(vm, t))) { pc += GET_sBx(i); if (GET_sBx(i) < 0) BACK_EDGE(); }
   NEXT();
 L_GETITER: SAVE(); CHECK(vm_getiter(vm, RB, &t)); RA = t; NEXT();
 L_FORITER: {
@@ -900,7 +903,7 @@ L_FORITER: {
       NEXT();
     }
     pc += GET_sBx(i);
-    if (GET_sBx(i) < 0) FUEL();
+    if (GET_sBx(i) < 0) BACK_EDGE();
     NEXT();
   }
 foriter_next:
@@ -908,7 +911,7 @@ foriter_next:
   int r = vm_next(vm, RA, &t);
   CHECK(r >= 0);
   if (r) R[A + 1] = t;
-  else { pc += GET_sBx(i); if (GET_sBx(i) < 0) FUEL(); }
+  else { pc += GET_sBx(i); if (GET_sBx(i) < 0) BACK_EDGE(); }
   NEXT();
 }
 
@@ -1562,7 +1565,7 @@ error:                                   /* a new exception, raised at pc - 1 */
 unwind:                                  /* find a handler, popping frames */
   for (;;) {
     uint32_t reg;
-    int64_t h = find_handler(vm, fr->func, fr->pc ? fr->pc - 1 : 0, &reg);
+    int64_t h = FUEL_SPENT() ? -1 : find_handler(vm, fr->func, fr->pc ? fr->pc - 1 : 0, &reg);
     if (h >= 0) {
       R[reg] = vm->exc_val;
       vm->ntop = 0;
@@ -1570,6 +1573,10 @@ unwind:                                  /* find a handler, popping frames */
       vm->exc = -1;
       vm->exc_val = v_none();
       pc = code + h;
+      /* A handler at or before the raising instruction (only hostile code
+       * has one): a backward transfer, so a safe point, or handlers that
+       * raise into each other would loop with none. */
+      if ((uint32_t)h < fr->pc) BACK_EDGE();
       NEXT();
     }
     if (fr->gen) {                       /* a generator that raises is finished */

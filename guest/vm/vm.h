@@ -395,15 +395,25 @@ int gen_resume(VM *vm, Value gen, Value send, Value *out);
 int gen_throw(VM *vm, Value gen, Value *out);
 #ifdef DRIFT_FUZZ
 /* Fuzzing builds only: an execution budget, so a mutated infinite loop ends.
- * When vm_fuel is nonzero, each backward jump, call and iterator step takes
- * one unit; the one that empties it raises RuntimeError.  0: unlimited. */
+ * When vm_fuel is nonzero, each backward jump, call, iterator step and
+ * backward jump to an exception handler takes one unit.  The budget is spent
+ * when vm_fuel reaches 1, and stays spent: every later unit raises
+ * RuntimeError again and no handler catches it (FUEL_SPENT), so the program
+ * ends.  0: unlimited. */
 extern uint64_t vm_fuel;
-#define FUEL_OUT(vm) (vm_fuel && --vm_fuel == 0 && !exc_raise(vm, E_RuntimeError, "fuel exhausted (fuzzing build)"))
+#define FUEL_SPENT() (vm_fuel == 1)
+#define FUEL_RAISE(vm) (!exc_raise(vm, E_RuntimeError, "fuel exhausted (fuzzing build)"))
+#define FUEL_OUT(vm) (vm_fuel && (vm_fuel == 1 || --vm_fuel == 1) && FUEL_RAISE(vm))
 /* Big allocations also use fuel (a unit per 4 KiB), leaving at least 1. */
-#define FUEL_USE(bytes) (vm_fuel ? (void)(vm_fuel = vm_fuel > ((bytes) >> 12) ? vm_fuel - ((bytes) >> 12) : 1) : (void)0)
+#define FUEL_USE(bytes) (vm_fuel ? (void)(vm_fuel = vm_fuel > ((bytes) >> 12) + 1 ? vm_fuel - ((bytes) >> 12) : 1) : (void)0)
+/* Long native work (`units` steps, a fuel unit per 4096): true with
+ * RuntimeError raised once the budget is spent. */
+#define FUEL_WORK(vm, units) (vm_fuel && (FUEL_USE(units), vm_fuel == 1) && FUEL_RAISE(vm))
 #else
+#define FUEL_SPENT() false
 #define FUEL_OUT(vm) false
 #define FUEL_USE(bytes) ((void)0)
+#define FUEL_WORK(vm, units) false
 #endif
 uint32_t vm_line_of(VM *vm, uint32_t func, uint32_t pc);
 
