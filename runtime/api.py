@@ -31,7 +31,8 @@ from typing import BinaryIO
 
 from . import build, cgroups, channel, image
 from .backend import Backend, PartitionInfo, PartitionSpec, validate_name
-from .errors import ChannelError, DriftError, PartitionNotFound, PartitionStateError
+from .errors import ChannelError, DriftError, PartitionNotFound, PartitionStateError, UsageError
+from .hosts import Host
 from .partition import DirectBackend, name_for, reachable
 
 #: States in which QEMU runs (the guest may be paused).
@@ -135,17 +136,20 @@ class Partition:
     def run(cls, img: Image | str | os.PathLike[str], *, name: str | None = None, memory_mib: int | None = None,
             cpus: int = 1, accel: str = "auto", machine: str | None = None, append: str = "",
             cpu_min: int | None = None, cpu_max: int | None = None, cpu_burst: int | None = None,
-            backend: Backend | None = None) -> Partition:
-        """Boot ``img`` in the background as partition ``name`` (default: a fresh name from the image's).
+            backend: Backend | None = None, host: Host | None = None) -> Partition:
+        """Boot ``img`` in the background as partition ``name`` (default: a fresh name from the image's),
+        on ``host`` (default local; another host needs the direct backend: see :mod:`runtime.hosts`).
 
         ``memory_mib`` defaults to the image manifest's, ``machine`` to its architecture's
         default (x86_64: microvm; aarch64: virt); ``cpu_min/max/burst``
         are CPU limits in percent of one CPU (cgroup v2, see :mod:`runtime.cgroups`).
 
         Raises:
-            UsageError: an invalid name or CPU limits (checked first).
-            ImageError: the image is missing or does not match its manifest.
-            AccelError, ToolMissingError, PartitionExists,
+            UsageError: an invalid name or CPU limits (checked first); a host that is not
+                local with a backend other than the direct one, or CPU limits on an ssh host.
+            ImageError: the image is missing or does not match its manifest (or could not
+                be copied to an ssh host).
+            AccelError, ToolMissingError, PartitionExists, HostError,
             PartitionStateError, LaunchError: as :meth:`Backend.start`.
         """
         path = img.path if isinstance(img, Image) else Path(img)
@@ -156,7 +160,15 @@ class Partition:
         spec = PartitionSpec(name=name or name_for(path), image=path, memory_mib=memory, cpus=cpus, accel=accel,
                              machine=machine, append=append, cpu_min=cpu_min, cpu_max=cpu_max, cpu_burst=cpu_burst)
         partition = cls(spec.name, backend)
-        partition.backend.start(spec)
+        if host is not None and host.kind != "local":
+            if not isinstance(partition.backend, DirectBackend):
+                raise UsageError(f"cannot start on {host} with the {partition.backend.name} backend "
+                                 "(libvirt hosts are given as --connect URI)")
+            if host.kind == "ssh" and cgroups.CpuLimits(cpu_min, cpu_max, cpu_burst).any():
+                raise UsageError(f"CPU limits are not supported on an ssh host ({host})")
+            partition.backend.start(spec, host=host)
+        else:
+            partition.backend.start(spec)
         return partition
 
     @classmethod

@@ -104,7 +104,7 @@ def _check_detach_options(ns: argparse.Namespace) -> None:
         raise UsageError("--detach does not go with --hosted, --print-cmdline or --timeout")
     only_detached = {"--name": ns.name, "--cpu-min": ns.cpu_min, "--cpu-max": ns.cpu_max,
                      "--cpu-burst": ns.cpu_burst, "--json": ns.json or None,
-                     "--connect": ns.connect, "--backend": ns.backend}
+                     "--connect": ns.connect, "--backend": ns.backend, "--host": ns.host}
     given = [flag for flag, value in only_detached.items() if value is not None]
     if not ns.detach and given:
         raise UsageError(f"{', '.join(given)}: only with --detach (a partition in the background)")
@@ -117,12 +117,14 @@ def _check_detach_options(ns: argparse.Namespace) -> None:
 
 
 def _run_detached(ns: argparse.Namespace, target: Path) -> int:
+    from . import hosts
     from .api import Partition
 
     img = _image_for(target, ns.arch, ns.memory or build.DEFAULT_MEMORY_MIB)
     partition = Partition.run(img, name=ns.name, memory_mib=ns.memory, cpus=ns.cpus, accel=ns.accel,
                               machine=ns.machine, append=" ".join(ns.append or []), cpu_min=ns.cpu_min,
-                              cpu_max=ns.cpu_max, cpu_burst=ns.cpu_burst, backend=_backend(ns))
+                              cpu_max=ns.cpu_max, cpu_burst=ns.cpu_burst, backend=_backend(ns),
+                              host=hosts.parse(ns.host) if ns.host is not None else None)
     if ns.json:
         print(json.dumps(partition.info().to_json(), indent=2))
     else:
@@ -515,6 +517,9 @@ def _run_partition_options(r: argparse.ArgumentParser) -> None:
                        help=f"cgroup v2 CPU {which} in percent of one CPU (--detach)")
     r.add_argument("--backend", choices=("direct", "libvirt"), default=None, help="(--detach) default direct")
     r.add_argument("--connect", metavar="URI", default=None, help="(--detach) libvirt URI; implies libvirt")
+    r.add_argument("--host", metavar="HOST", default=None,
+                   help="(--detach) where QEMU runs: local, netns:NAME or ssh:NAME|[USER@]HOST[:PORT] "
+                   "(see drift hosts)")
     r.add_argument("--json", action="store_true", help="(--detach) print the partition as JSON")
 
 

@@ -36,7 +36,6 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import json
 import os
 import secrets
 import shutil
@@ -596,17 +595,10 @@ class _Migration:
             HostError: the host cannot be reached or its agent failed.
             ImageError: the image cannot be copied, or arrived corrupted.
         """
-        target = sshhost.resolve(self.to)
-        image_sha = str(self.meta.get("image_sha256") or "")
-        hello = self.greeting if self.greeting is not None else _greet(self.to, self.meta)
-        have = hello.get("image")
-        copy = sshhost.ensure_image(target, Path(str(self.meta.get("image"))), image_sha,
-                                    have if isinstance(have, dict) else None)
-        self.image_copy = copy
-        rdir = f"{hello['state_dir']}/incoming/{self.d.path.name}.{secrets.token_hex(4)}"
-        command = sshhost.link_command(target, rdir, sshhost.remote_command(qemu_command, copy.path))
-        return command, {"dir": rdir, "image": copy.path, "server_ip": hello.get("server_ip"),
-                         "client_ip": hello.get("client_ip")}
+        command, remote, self.image_copy = sshhost.launch(
+            self.to, Path(str(self.meta.get("image"))), str(self.meta.get("image_sha256") or ""), qemu_command,
+            self.d.path.name, self.greeting if self.greeting is not None else _greet(self.to, self.meta))
+        return command, remote
 
     def stream_address(self) -> str | None:
         """Where the migration stream goes: the destination's address for TCP, None for the Unix
@@ -685,8 +677,7 @@ class _Migration:
             "downtime_ms": info.get("downtime"), "total_ms": info.get("total-time")}]
         remote = self.dest.get("ssh")
         if isinstance(remote, dict):
-            with contextlib.suppress(OSError, ValueError):
-                remote["qemu_pid"] = json.loads((self.staging / "remote.json").read_text())["qemu_pid"]
+            remote["qemu_pid"] = sshhost.remote_pid(self.staging.path)
         partition.write_meta(self.staging, self.dest)
         exchange(self.staging.path, self.d.path)
         self.retired, self.staging = self.staging, None  # the source's directory now has the staging name

@@ -497,7 +497,9 @@ class DirectBackend(Backend):
             ImageError: the image is missing or does not match its manifest.
             AccelError: the accelerator is unusable (e.g. ``kvm`` without KVM).
             ToolMissingError: QEMU is not installed (or ``ip``, for a namespace host).
-            HostError: ``host`` is a network namespace that does not exist.
+            HostError: ``host`` is a network namespace that does not exist, or an ssh host that
+                cannot be reached or whose agent failed.
+            ImageError: the image could not be copied to an ssh host, or arrived there corrupted.
             PartitionStateError: CPU limits asked for, but the host's cgroup v2
                 cannot apply them.
             PartitionExists: the name is taken.
@@ -516,7 +518,11 @@ class DirectBackend(Backend):
         control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,
                                name=spec.name)
         cmd = qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control, paused=True)
-        if host is not None and host.kind != "local":
+        qemu_command, remote = cmd, None
+        if host is not None and host.kind == "ssh":   # QEMU there, its link here (runtime.sshhost)
+            from . import sshhost
+            cmd, remote, _ = sshhost.launch(host, cfg.image, manifest.image_sha256, qemu_command, spec.name)
+        elif host is not None and host.kind != "local":
             host.check()
             cmd = [*host.prefix(), *cmd]
         cgroup_base = cgroups.base() if limits.any() else None
@@ -530,6 +536,10 @@ class DirectBackend(Backend):
             "cpu_limits": cgroups.settings(limits)}
         if host is not None and host.kind != "local":
             meta["host"] = str(host)
+        if cmd is not qemu_command:                     # what a migration starts its destination from
+            meta["qemu_command"] = qemu_command
+        if remote is not None:
+            meta["ssh"] = remote
         try:
             self._launch(d, meta, cgroup_base, limits)
         except BaseException:
@@ -557,6 +567,10 @@ class DirectBackend(Backend):
             cgroups.attach(cgroup, pid)
         self._cont(d, meta, deadline)
         meta["starting"] = False
+        remote = meta.get("ssh")
+        if isinstance(remote, dict):                    # an ssh host's QEMU: its pid there
+            from . import sshhost
+            remote["qemu_pid"] = sshhost.remote_pid(d.path)
         _write_meta(d, meta)
 
     def spawn_qemu(self, d: StateDir, meta: dict[str, object], command: list[str], deadline: float) -> int:

@@ -377,6 +377,34 @@ def link_command(target: SshTarget, remote_dir: str, command: Sequence[str]) -> 
     return [sys.executable, "-m", "runtime.sshhost", "link", base64.b64encode(json.dumps(spec).encode()).decode()]
 
 
+def launch(host: object, image_path: Path, image_sha256: str, qemu_command: Sequence[str], name: str,
+           greeting: dict[str, Any] | None = None) -> tuple[list[str], dict[str, object], ImageCopy]:
+    """What starting ``qemu_command`` (this machine's command line for ``image_path``) on the ssh
+    host ``host`` takes: the image there (copied and verified if need be; ``greeting`` is this
+    host's :func:`hello` answer when already asked), the command of the link to run locally under
+    the partition's wrapper, and what the partition's ``meta.json`` records of the remote end.
+
+    Raises:
+        HostError, ToolMissingError: the host cannot be reached or its agent failed.
+        ImageError: the image cannot be copied, or arrived corrupted.
+    """
+    target = resolve(host)
+    hello_ = greeting if greeting is not None else hello(target, None if target.shared_files else image_sha256)
+    have = hello_.get("image")
+    copy = ensure_image(target, image_path, image_sha256, have if isinstance(have, dict) else None)
+    rdir = f"{hello_['state_dir']}/incoming/{name}.{secrets.token_hex(4)}"
+    command = link_command(target, rdir, remote_command(qemu_command, copy.path))
+    return command, {"dir": rdir, "image": copy.path, "server_ip": hello_.get("server_ip"),
+                     "client_ip": hello_.get("client_ip")}, copy
+
+
+def remote_pid(d: Path) -> int | None:
+    """The remote QEMU's pid, as the link in partition directory ``d`` recorded it (None: not yet)."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        return int(json.loads((d / "remote.json").read_text())["qemu_pid"])
+    return None
+
+
 # ---- the link (this machine) ----------------------------------------------------------------
 
 

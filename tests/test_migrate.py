@@ -555,3 +555,15 @@ def test_between_namespaces_over_tcp(state: Path, images: dict[str, Path], names
     assert request("kv", "GET k") == "OK v"
     assert len(qemu_pids(state)) == 1 and os.listdir(state / "partitions") == ["kv"]
     assert drift("stop", "kv").returncode == 0
+
+    # a partition started in a namespace (drift run --host), then moved to the other one
+    subprocess.run(["ip", "-n", b, "link", "set", "drift0", "up"], check=True, timeout=10)
+    r = drift("run", str(images["kv"]), "-d", "--name", "kvb", "--accel", "tcg", "--host", f"netns:{b}", "--json")
+    assert r.returncode == 0, r.stderr
+    started = json.loads(r.stdout)
+    assert started["extra"]["host"] == f"netns:{b}" and netns_of(int(started["pid"])) == b
+    assert request("kvb", "PUT k in-b") == "READY" and drift("recv", "kvb", "--wait", "5").stdout == "OK\n"
+    report = migrate("kvb", to=f"netns:{a}")
+    assert str(report["uri"]).startswith("tcp:10.77.0.1:") and report["source_host"] == f"netns:{b}"
+    assert request("kvb", "GET k") == "OK in-b"
+    assert drift("stop", "kvb").returncode == 0

@@ -275,6 +275,36 @@ def test_kvstore_to_ssh_host_and_back(ssh_host: SshHost, state: Path, kv_image: 
     assert drift("rm", "kv").returncode == 0
 
 
+def test_run_on_ssh_host(ssh_host: SshHost, state: Path, kv_image: Path) -> None:
+    """``drift run -d --host ssh:b`` boots the partition there (QEMU in the host's namespace, under
+    its state directory); channel, inspect and logs work from here, it moves back to local with
+    its data, and an unreachable host or CPU limits on an ssh host start nothing."""
+    r = drift("run", str(kv_image), "-d", "--name", "kvr", "--accel", "tcg", "--host", "ssh:nowhere")
+    assert r.returncode == 68 and "cannot reach ssh:nowhere" in r.stderr, r
+    r = drift("run", str(kv_image), "-d", "--name", "kvr", "--host", "ssh:b", "--cpu-max", "50")
+    assert r.returncode == 64 and "CPU limits are not supported on an ssh host" in r.stderr, r
+    assert drift("run", str(kv_image), "--host", "ssh:b").returncode == 64          # only with --detach
+    assert not (state / "partitions").exists() or os.listdir(state / "partitions") == []
+
+    r = drift("run", str(kv_image), "-d", "--name", "kvr", "--accel", "tcg", "--host", "ssh:b", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["extra"]["host"] == "ssh:b"
+    assert drift("recv", "kvr", "--wait", "10").stdout == "READY\n"
+    assert request("kvr", "PUT a started-there") == "OK"
+    remote = qemus_under(ssh_host.remote)
+    assert len(remote) == 1 and netns_of(remote[0]) == ssh_host.ns
+    meta = json.loads((state / "partitions" / "kvr" / "meta.json").read_text())
+    assert meta["ssh"]["qemu_pid"] == remote[0] and meta["host"] == "ssh:b"
+    assert json.loads(drift("inspect", "kvr", "--json").stdout)["state"] == "running"
+
+    report = migrate("kvr", "local")
+    assert (report["source_host"], report["dest_host"]) == ("ssh:b", "local")
+    assert request("kvr", "GET a") == "OK started-there"
+    wait_for("the host to clean up", lambda: ssh_host.incoming() == [] and qemus_under(ssh_host.remote) == [])
+    assert drift("stop", "kvr").returncode == 0
+    assert drift("rm", "kvr").returncode == 0
+
+
 def test_corrupted_transfer_is_refused(ssh_host: SshHost, kv_image: Path) -> None:
     target = sshhost.resolve(hosts.parse("ssh:b"))
     sha = sshhost.sha256_file(kv_image)
