@@ -492,7 +492,7 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                     help="architecture to resume on (default: the one that wrote it)")
     rs.add_argument("--name", default=None, help="partition name (default: FILE's stem + -restored)")
     rs.add_argument("--to", metavar="HOST", default=None,
-                    help="local (default) or netns:NAME; a libvirt partition runs on --connect's libvirtd")
+                    help="local (default), netns:NAME or ssh:...; a libvirt partition runs on --connect's libvirtd")
     rs.add_argument("--image", default=None, metavar="IMAGE|PROGRAM",
                     help="the program (image, .dbc or .py) if this machine has not seen it")
     rs.add_argument("--memory", type=int, default=None, metavar="MiB")

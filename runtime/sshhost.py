@@ -393,9 +393,35 @@ def launch(host: object, image_path: Path, image_sha256: str, qemu_command: Sequ
     have = hello_.get("image")
     copy = ensure_image(target, image_path, image_sha256, have if isinstance(have, dict) else None)
     rdir = f"{hello_['state_dir']}/incoming/{name}.{secrets.token_hex(4)}"
-    command = link_command(target, rdir, remote_command(qemu_command, copy.path))
+    command = link_command(target, rdir, _with_files(target, remote_command(qemu_command, copy.path)))
     return command, {"dir": rdir, "image": copy.path, "server_ip": hello_.get("server_ip"),
                      "client_ip": hello_.get("client_ip")}, copy
+
+
+_LOADER_RE = re.compile(r"loader,file=([^,]+)(,.*)?")
+
+
+def _with_files(target: SshTarget, command: Sequence[str]) -> list[str]:
+    """``command`` with the file of each ``loader`` device (a restore's snapshot) copied to
+    ``target``'s file store (SHA-256 verified there) and named by its path there.
+
+    Raises:
+        ImageError: a file cannot be read here, or arrived corrupted there.
+        HostError: as :func:`run_agent`.
+    """
+    out = list(command)
+    for i, arg in enumerate(out):
+        m = _LOADER_RE.fullmatch(arg)
+        if m is None or target.shared_files:
+            continue
+        try:
+            data = Path(m.group(1)).read_bytes()
+        except OSError as e:
+            raise ImageError(f"cannot read {m.group(1)} to copy it to {target}: {e.strerror}") from None
+        put = run_agent(target, "put-file", hashlib.sha256(data).hexdigest(), data=data,
+                        timeout=SSH_TIMEOUT_S + len(data) / (1 << 20))
+        out[i] = f"loader,file={put['path']}{m.group(2) or ''}"
+    return out
 
 
 def remote_pid(d: Path) -> int | None:
@@ -712,6 +738,26 @@ def _agent_put_image(root: Path, sha: str, manifest_b64: str) -> dict[str, objec
     return {"path": str(images / f"{sha}.elf")}
 
 
+def _agent_put_file(root: Path, sha: str) -> dict[str, object]:
+    """Store the file read from stdin (a loader device's: a snapshot to restore) in ``ROOT/files``,
+    once verified against ``sha``; an intact copy already there is kept.
+
+    Raises:
+        ImageError: the data does not match ``sha``.
+    """
+    data = sys.stdin.buffer.read()
+    got = hashlib.sha256(data).hexdigest()
+    if got != sha:
+        raise ImageError(f"the file copied here has SHA-256 {got}, not {sha} ({len(data)} bytes arrived): "
+                         "it was corrupted or cut short on the way; it was not stored")
+    files = root / "files"
+    files.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = files / f".put-{secrets.token_hex(4)}"
+    tmp.write_bytes(data)
+    os.replace(tmp, files / sha)
+    return {"path": str(files / sha)}
+
+
 def _agent_serve(root: Path) -> int:
     """Start the QEMU the first stdin line describes in its directory (under ``ROOT/incoming``),
     stream its output files and QEMU's messages to stdout (frames), and wait: until QEMU ends
@@ -891,6 +937,12 @@ def _agent_serve(root: Path) -> int:
         return code
     finally:
         shutil.rmtree(rdir, ignore_errors=True)
+        store = (root / "files").resolve()
+        for arg in spec["command"]:                       # a restored snapshot copied for this QEMU only
+            m = _LOADER_RE.fullmatch(str(arg))
+            if m is not None and Path(m.group(1)).resolve().parent == store:
+                with contextlib.suppress(OSError):
+                    Path(m.group(1)).unlink()
 
 
 def _addresses() -> tuple[str | None, str | None]:
@@ -902,7 +954,7 @@ def _addresses() -> tuple[str | None, str | None]:
 
 
 def agent_main(argv: Sequence[str]) -> int:
-    """``drift _host-agent [--state-dir DIR] hello [SHA]|has-image SHA|put-image SHA MANIFEST|serve``:
+    """``drift _host-agent [--state-dir DIR] hello [SHA]|has-image SHA|put-image SHA MANIFEST|put-file SHA|serve``:
     the remote half of an ssh host.  Prints one JSON answer (``{"error": ...}`` on failure),
     except ``serve``, which streams frames."""
     args = list(argv)
@@ -921,6 +973,8 @@ def agent_main(argv: Sequence[str]) -> int:
             answer = _agent_has_image(root, args[1])
         elif len(args) == 3 and args[0] == "put-image" and _SHA_RE.fullmatch(args[1]):
             answer = _agent_put_image(root, args[1], args[2])
+        elif len(args) == 2 and args[0] == "put-file" and _SHA_RE.fullmatch(args[1]):
+            answer = _agent_put_file(root, args[1])
         elif args == ["serve"]:
             return _agent_serve(root)
         else:

@@ -305,6 +305,31 @@ def test_run_on_ssh_host(ssh_host: SshHost, state: Path, kv_image: Path) -> None
     assert drift("rm", "kvr").returncode == 0
 
 
+def test_restore_on_ssh_host_other_arch(ssh_host: SshHost, state: Path, kv_image: Path, tmp_path: Path) -> None:
+    """A snapshot of an x86_64 partition here, restored as aarch64 on ssh:b (``drift restore --to``):
+    the snapshot file is copied there (verified), the data is intact, and the copy is removed
+    when that QEMU ends."""
+    assert drift("run", str(kv_image), "-d", "--name", "kvs", "--accel", "tcg").returncode == 0
+    assert drift("recv", "kvs", "--wait", "10").stdout == "READY\n"
+    assert request("kvs", "PUT k snapped") == "OK"
+    snap = tmp_path / "kvs.dsnap"
+    r = drift("snapshot", "kvs", "-o", str(snap), "--stop")
+    assert r.returncode == 0, r.stderr
+    r = drift("restore", str(snap), "--name", "kvs2", "--to", "ssh:b", "--arch", "aarch64", "--accel", "tcg",
+              "--detach")
+    assert r.returncode == 0, r.stderr
+    assert request("kvs2", "GET k") == "OK snapped"
+    (remote,) = qemus_under(ssh_host.remote)
+    assert "qemu-system-aarch64" in Path(f"/proc/{remote}/cmdline").read_text(errors="replace")
+    assert netns_of(remote) == ssh_host.ns
+    assert len(list((ssh_host.remote / "files").iterdir())) == 1
+    assert json.loads(drift("inspect", "kvs2", "--json").stdout)["extra"]["host"] == "ssh:b"
+    assert drift("stop", "kvs2").returncode == 0
+    wait_for("the host to clean up", lambda: qemus_under(ssh_host.remote) == [] and
+             list((ssh_host.remote / "files").iterdir()) == [])
+    assert drift("rm", "kvs2").returncode == 0 and drift("rm", "kvs").returncode == 0
+
+
 def test_corrupted_transfer_is_refused(ssh_host: SshHost, kv_image: Path) -> None:
     target = sshhost.resolve(hosts.parse("ssh:b"))
     sha = sshhost.sha256_file(kv_image)
