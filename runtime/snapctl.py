@@ -174,7 +174,14 @@ def access(name: str, backend: Backend | None = None) -> Access:
     if isinstance(backend, DirectBackend):
         d, meta = backend.locate(name)
 
+        remote = meta.get("ssh")
+
         def pmemsave(addr: int, size: int) -> bytes:
+            if isinstance(remote, dict):                 # QEMU on an ssh host writes the file there
+                from . import hosts, sshhost
+                there = f"{remote['dir']}/snapshot.tmp"
+                qmp(d / QMP_SOCK, [("pmemsave", {"val": addr, "size": size, "filename": there})])
+                return sshhost.take_file(sshhost.resolve(hosts.parse(str(meta.get("host")))), there)
             out = d / "snapshot.tmp"
             out.unlink(missing_ok=True)
             qmp(d / QMP_SOCK, [("pmemsave", {"val": addr, "size": size, "filename": str(out)})])

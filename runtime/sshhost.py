@@ -285,6 +285,26 @@ def run_agent(target: SshTarget, *args: str, data: bytes | None = None,
     return answer
 
 
+def take_file(target: SshTarget, path: str, timeout: float = SSH_TIMEOUT_S) -> bytes:
+    """The bytes of file ``path`` in one of ``target``'s QEMU directories (a ``pmemsave`` there:
+    a snapshot), which the host then deletes.
+
+    Raises:
+        HostError: as :func:`run_agent`, or the host has no such file there.
+    """
+    cmd = [_ssh(), *target.options(), *master_options(), target.destination(), target.remote("take-file", path)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise HostError(f"{target}: `drift _host-agent take-file` did not answer within {timeout:g} s") from None
+    except OSError as e:
+        raise HostError(f"{target}: cannot run ssh: {e}") from None
+    if proc.returncode != 0:
+        said = proc.stdout.decode(errors="replace").strip() or proc.stderr.decode(errors="replace").strip()
+        raise HostError(f"{target}: cannot fetch {path} (exit {proc.returncode}): {said or 'no output'}")
+    return proc.stdout
+
+
 def hello(target: SshTarget, image_sha256: str | None = None) -> dict[str, Any]:
     """Connect to ``target`` (opening the ControlMaster connection) and ask its agent where things
     are: ``state_dir``, ``server_ip`` (the address this machine reached it on), ``client_ip``
@@ -758,6 +778,26 @@ def _agent_put_file(root: Path, sha: str) -> dict[str, object]:
     return {"path": str(files / sha)}
 
 
+def _agent_take_file(root: Path, path: str) -> int:
+    """Write file ``path`` (in a QEMU directory under ``ROOT/incoming``) to stdout, then delete it.
+
+    Raises:
+        HostError: it is not in such a directory.
+        OSError: it cannot be read.
+    """
+    p = Path(path).resolve()
+    if p.parent.parent != (root / "incoming").resolve():
+        raise HostError(f"{path} is not in a QEMU directory of {root / 'incoming'}")
+    try:
+        data = p.read_bytes()
+    finally:
+        with contextlib.suppress(OSError):
+            p.unlink()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    return 0
+
+
 def _agent_serve(root: Path) -> int:
     """Start the QEMU the first stdin line describes in its directory (under ``ROOT/incoming``),
     stream its output files and QEMU's messages to stdout (frames), and wait: until QEMU ends
@@ -954,8 +994,9 @@ def _addresses() -> tuple[str | None, str | None]:
 
 
 def agent_main(argv: Sequence[str]) -> int:
-    """``drift _host-agent [--state-dir DIR] hello [SHA]|has-image SHA|put-image SHA MANIFEST|put-file SHA|serve``:
-    the remote half of an ssh host.  Prints one JSON answer (``{"error": ...}`` on failure),
+    """``drift _host-agent [--state-dir DIR] REQUEST``, the remote half of an ssh host; REQUEST is
+    ``hello [SHA]``, ``has-image SHA``, ``put-image SHA MANIFEST``, ``put-file SHA``,
+    ``take-file PATH`` (raw bytes out) or ``serve``.  Prints one JSON answer (``{"error": ...}`` on failure),
     except ``serve``, which streams frames."""
     args = list(argv)
     state_dir = None
@@ -975,6 +1016,8 @@ def agent_main(argv: Sequence[str]) -> int:
             answer = _agent_put_image(root, args[1], args[2])
         elif len(args) == 2 and args[0] == "put-file" and _SHA_RE.fullmatch(args[1]):
             answer = _agent_put_file(root, args[1])
+        elif len(args) == 2 and args[0] == "take-file":
+            return _agent_take_file(root, args[1])
         elif args == ["serve"]:
             return _agent_serve(root)
         else:

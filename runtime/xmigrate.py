@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import socket
 import time
 from dataclasses import asdict, dataclass
@@ -38,6 +39,8 @@ from .errors import (
     BackendError,
     ChannelError,
     DriftError,
+    HostError,
+    ImageError,
     LaunchError,
     MigrationError,
     PartitionNotFound,
@@ -186,6 +189,8 @@ def migrate_arch(name: str, to: Host | str, arch: str, *, backend: Backend | Non
     code = image.extract(Path(str(meta["image"])))
     snapctl.cache_bytecode(code)
     program_mib = int(str(meta.get("program_memory_mib") or meta.get("memory_mib") or 8))
+    if to.kind == "ssh":
+        return _migrate_arch_ssh(backend, name, to, arch, code, program_mib, started, timeout)
     img = snapctl.image_for(code, arch, program_mib)
     manifest = image.verify(img)
     # RAM: the program's memory (plus slack for the kernel), then room for a snapshot of it
@@ -267,6 +272,101 @@ def migrate_arch(name: str, to: Host | str, arch: str, *, backend: Backend | Non
         snapshot_bytes=len(taken.data), live_heap_bytes=taken.info.heap_bytes,
         snapshot_ms=round((snapped - taken.pause_start) * 1000, 1), restore_ms=round((resumed - snapped) * 1000, 1),
         wall_ms=round((time.monotonic() - started) * 1000, 1))
+
+
+def _migrate_arch_ssh(backend: DirectBackend, name: str, to: Host, arch: str, code: bytes, program_mib: int,
+                      started: float, timeout: float) -> XMigrationReport:
+    """:func:`migrate_arch` of a direct partition to an ssh host: QEMU there cannot be given the
+    snapshot in its RAM from here, so it boots with it (a ``loader`` device, the file copied to the
+    host as for ``drift restore --to``) after the snapshot, during the pause (``after-snapshot``).
+    The source resumes if anything fails before the destination says it runs.
+
+    Raises:
+        As :func:`migrate_arch`; ImageError: the image or snapshot could not be copied there.
+    """
+    from . import cgroups, sshhost
+
+    d, meta = backend.locate(name)
+    source_arch = str(meta.get("arch", "x86_64"))
+    source_host = str(meta.get("host") or hosts.LOCAL)
+    # Before the program pauses: reach the host and put the image for ``arch`` there (the same
+    # kernel and bytecode whatever the memory size the snapshot will need, so the same SHA-256).
+    target = sshhost.resolve(to)
+    ahead = image.verify(snapctl.image_for(code, arch, program_mib + 4))
+    greeting = sshhost.hello(target, None if target.shared_files else ahead.image_sha256)
+    have = greeting.get("image")
+    copy = sshhost.ensure_image(target, snapctl.image_for(code, arch, program_mib + 4), ahead.image_sha256,
+                                have if isinstance(have, dict) else None)
+    greeting["image"] = {"path": copy.path, "corrupt": False}
+    with migrate._locked(d):
+        staging: StateDir | None = None
+        dest: dict[str, object] = {}
+        taken: snapctl.Taken | None = None
+        try:
+            taken = snapctl.take(name)                       # the program pauses here
+            assert taken.info is not None
+            snapped = time.monotonic()
+            spec, _ = snapctl.restore_spec(taken.data, taken.info, arch=arch, name=name,
+                                           memory_mib=snapctl.memory_for(taken.data, program_mib + 4), code=code)
+            manifest = image.verify(spec.image)
+            cfg = qemu.QemuConfig(image=spec.image.resolve(), arch=arch, machine=qemu.resolve_machine(arch, None),
+                                  accel=accel.resolve("auto", arch), memory_mib=spec.memory_mib, append=spec.append,
+                                  ram="anon", tb_size_mib=backend.tb_size_mib, devices=spec.devices)
+            control = qemu.Control(qmp_socket=QMP_SOCK, channel_socket=CHANNEL_SOCK, channel_log=CHANNEL_LOG,
+                                   name=name)
+            qcmd = _appending(qemu.command_line(cfg, stdout_path=STDOUT_LOG, stderr_path=STDERR_LOG, control=control,
+                                                paused=True))
+            staging = migrate._stage(d)
+            command, remote, _ = sshhost.launch(to, cfg.image, manifest.image_sha256, qcmd, name, greeting)
+            dest = {**meta, "command": command, "qemu_command": qcmd, "host": str(to), "arch": arch, "ssh": remote,
+                    "image": str(cfg.image), "image_sha256": manifest.image_sha256, "accel": cfg.accel,
+                    "machine": cfg.machine, "memory_mib": cfg.memory_mib, "program_memory_mib": program_mib,
+                    "starting": False, "ended_by": None}
+            for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
+                dest.pop(key, None)
+            log = staging / CHANNEL_LOG
+            mark = log.stat().st_size if log.exists() else 0
+            backend._launch(staging, dest, None, cgroups.CpuLimits())
+            _wait_record(log, mark, b"\x1brestored", staging / STDERR_LOG, time.monotonic() + timeout)
+            resumed = time.monotonic()
+        except BaseException as e:
+            if staging is not None:
+                link = _int(dest.get("qemu_pid")) or migrate._read_pid(staging)
+                if link is not None:                     # the link closes the session; the host ends QEMU
+                    with contextlib.suppress(ProcessLookupError):
+                        os.kill(link, signal.SIGTERM)
+                migrate._end(link, _int(dest.get("qemu_start")), None)
+                migrate._end_wrapper(_int(dest.get("wrapper_pid")), _int(dest.get("wrapper_start")))
+                shutil.rmtree(staging.path, ignore_errors=True)
+            if taken is not None:
+                with contextlib.suppress(DriftError):
+                    taken.finish(stop=False)             # the source goes on where it paused
+            where = f"{name} keeps running on {source_host} ({source_arch})"
+            if isinstance(e, KeyboardInterrupt):
+                raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
+            if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError, ChannelError, HostError,
+                              ImageError)):
+                raise MigrationError(f"migration of {name} to {arch} on {to} failed: {e}; {where}") from None
+            if isinstance(e, OSError):
+                raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
+            raise
+        taken.sock.close()
+        history = meta.get("migrations")
+        dest["migrations"] = [*(history if isinstance(history, list) else []), {
+            "at": time.time(), "from": source_host, "to": str(to), "from_arch": source_arch, "to_arch": arch,
+            "pause_ms": round((resumed - taken.pause_start) * 1000, 1)}]
+        partition.write_meta(staging, dest)
+        migrate.exchange(staging.path, d.path)
+        migrate._end(_int(meta.get("qemu_pid")), _int(meta.get("qemu_start")), None)
+        migrate._end_wrapper(_int(meta.get("wrapper_pid")), _int(meta.get("wrapper_start")))
+        shutil.rmtree(staging.path, ignore_errors=True)
+    return XMigrationReport(
+        name=name, status="completed", source_arch=source_arch, dest_arch=arch, source_host=source_host,
+        dest_host=str(to), pause_ms=round((resumed - taken.pause_start) * 1000, 1),
+        snapshot_bytes=len(taken.data), live_heap_bytes=taken.info.heap_bytes,
+        snapshot_ms=round((snapped - taken.pause_start) * 1000, 1), restore_ms=round((resumed - snapped) * 1000, 1),
+        wall_ms=round((time.monotonic() - started) * 1000, 1), dest_boot="after-snapshot",
+        fallback="an ssh host: its QEMU boots with the snapshot (its RAM cannot be written from here)")
 
 
 def _appending(cmd: list[str]) -> list[str]:

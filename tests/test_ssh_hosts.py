@@ -330,6 +330,32 @@ def test_restore_on_ssh_host_other_arch(ssh_host: SshHost, state: Path, kv_image
     assert drift("rm", "kvs2").returncode == 0 and drift("rm", "kvs").returncode == 0
 
 
+def test_arch_moves_through_ssh_host(ssh_host: SshHost, state: Path, kv_image: Path) -> None:
+    """``drift migrate --arch``: local x86_64 -> ssh:b aarch64 (the destination boots there with the
+    snapshot, after-snapshot) -> local x86_64 (the snapshot taken out of the host's QEMU); the data
+    and the channel survive both moves, and a snapshot of the partition there works too."""
+    assert drift("run", str(kv_image), "-d", "--name", "kva", "--accel", "tcg").returncode == 0
+    assert drift("recv", "kva", "--wait", "10").stdout == "READY\n"
+    assert request("kva", "PUT k x86") == "OK"
+    there = migrate("kva", "ssh:b", "--arch", "aarch64")
+    assert (there["status"], there["source_arch"], there["dest_arch"], there["dest_host"], there["dest_boot"]) == \
+        ("completed", "x86_64", "aarch64", "ssh:b", "after-snapshot"), there
+    (remote,) = qemus_under(ssh_host.remote)
+    assert "qemu-system-aarch64" in Path(f"/proc/{remote}/cmdline").read_text(errors="replace")
+    assert request("kva", "GET k") == "OK x86" and request("kva", "PUT k arm") == "OK"
+    r = drift("snapshot", "kva", "-o", str(state / "there.dsnap"))          # the program runs on after it
+    assert r.returncode == 0, r.stderr
+    assert (state / "there.dsnap").stat().st_size > 0 and request("kva", "GET k") == "OK arm"
+    back = migrate("kva", "local", "--arch", "x86_64")
+    assert (back["source_host"], back["dest_host"], back["source_arch"], back["dest_arch"]) == \
+        ("ssh:b", "local", "aarch64", "x86_64"), back
+    assert request("kva", "GET k") == "OK arm"
+    print("pause ms (snapshot / restore): there", there["pause_ms"], there["snapshot_ms"], there["restore_ms"],
+          "back", back["pause_ms"], back["snapshot_ms"], back["restore_ms"])
+    wait_for("the host to clean up", lambda: ssh_host.incoming() == [] and qemus_under(ssh_host.remote) == [])
+    assert drift("stop", "kva").returncode == 0 and drift("rm", "kva").returncode == 0
+
+
 def test_corrupted_transfer_is_refused(ssh_host: SshHost, kv_image: Path) -> None:
     target = sshhost.resolve(hosts.parse("ssh:b"))
     sha = sshhost.sha256_file(kv_image)
