@@ -209,12 +209,7 @@ def migrate_arch(name: str, to: Host | str, arch: str, *, backend: Backend | Non
             cmd = _dest_command(cfg, name, ram_file)
             staging = migrate._stage(d)
             command = [*to.prefix(), *cmd]
-            dest = {**meta, "command": command, "qemu_command": cmd, "host": str(to), "arch": arch,
-                    "image": str(cfg.image), "image_sha256": manifest.image_sha256, "accel": cfg.accel,
-                    "machine": cfg.machine, "memory_mib": cfg.memory_mib, "program_memory_mib": program_mib,
-                    "starting": False, "ended_by": None}
-            for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
-                dest.pop(key, None)
+            dest = _dest_meta(meta, command, cmd, to, cfg, manifest.image_sha256, program_mib)
             log = staging / CHANNEL_LOG
             mark = log.stat().st_size if log.exists() else 0
             backend.spawn_qemu(staging, dest, command, time.monotonic() + partition.START_TIMEOUT_S)
@@ -236,42 +231,74 @@ def migrate_arch(name: str, to: Host | str, arch: str, *, backend: Backend | Non
         except BaseException as e:
             with contextlib.suppress(FileNotFoundError):
                 ram_file.unlink()
-            if staging is not None:
-                migrate._end(_int(dest.get("qemu_pid")) or migrate._read_pid(staging),
-                             _int(dest.get("qemu_start")), None)
-                migrate._end_wrapper(_int(dest.get("wrapper_pid")), _int(dest.get("wrapper_start")))
-                shutil.rmtree(staging.path, ignore_errors=True)
-            if taken is not None:
-                with contextlib.suppress(DriftError):
-                    taken.finish(stop=False)             # the source goes on where it paused
-            where = f"{name} keeps running on {source_host} ({source_arch})"
-            if isinstance(e, KeyboardInterrupt):
-                raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
-            if isinstance(e, PartitionStateError):
-                raise PartitionStateError(f"cannot migrate {name}: {e}") from None
-            if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError, ChannelError)):
-                raise MigrationError(f"migration of {name} to {arch} on {to} failed: {e}; {where}") from None
-            if isinstance(e, OSError):
-                raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
-            raise
-        # the destination runs the program: make it the partition, end the source (never resumed)
-        taken.sock.close()
-        history = meta.get("migrations")
-        dest["migrations"] = [*(history if isinstance(history, list) else []), {
-            "at": time.time(), "from": source_host, "to": str(to), "from_arch": source_arch, "to_arch": arch,
-            "pause_ms": round((resumed - taken.pause_start) * 1000, 1)}]
-        partition.write_meta(staging, dest)
-        migrate.exchange(staging.path, d.path)
-        retired = staging
-        migrate._end(_int(meta.get("qemu_pid")), _int(meta.get("qemu_start")), None)
-        migrate._end_wrapper(_int(meta.get("wrapper_pid")), _int(meta.get("wrapper_start")))
-        shutil.rmtree(retired.path, ignore_errors=True)
+            raise _abandon(e, staging, dest, taken, name, f"{arch} on {to}",
+                           f"{name} keeps running on {source_host} ({source_arch})") from None
+        _adopt(d, meta, staging, dest, taken, source_host, str(to), source_arch, arch, resumed)
+    return _completed(name, taken, source_host, str(to), source_arch, arch, started, snapped, resumed)
+
+
+def _dest_meta(meta: dict[str, object], command: list[str], qemu_command: list[str], to: Host,
+               cfg: qemu.QemuConfig, image_sha256: str, program_mib: int) -> dict[str, object]:
+    """The destination's ``meta.json``: the source's, with its QEMU, host, architecture and image."""
+    dest = {**meta, "command": command, "qemu_command": qemu_command, "host": str(to), "arch": cfg.arch,
+            "image": str(cfg.image), "image_sha256": image_sha256, "accel": cfg.accel, "machine": cfg.machine,
+            "memory_mib": cfg.memory_mib, "program_memory_mib": program_mib, "starting": False, "ended_by": None}
+    for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
+        dest.pop(key, None)
+    return dest
+
+
+def _completed(name: str, taken: snapctl.Taken, source_host: str, dest_host: str, source_arch: str, arch: str,
+               started: float, snapped: float, resumed: float) -> XMigrationReport:
+    """The report of a completed cross-architecture move (times from ``time.monotonic()``)."""
+    assert taken.info is not None
     return XMigrationReport(
         name=name, status="completed", source_arch=source_arch, dest_arch=arch, source_host=source_host,
-        dest_host=str(to), pause_ms=round((resumed - taken.pause_start) * 1000, 1),
+        dest_host=dest_host, pause_ms=round((resumed - taken.pause_start) * 1000, 1),
         snapshot_bytes=len(taken.data), live_heap_bytes=taken.info.heap_bytes,
         snapshot_ms=round((snapped - taken.pause_start) * 1000, 1), restore_ms=round((resumed - snapped) * 1000, 1),
         wall_ms=round((time.monotonic() - started) * 1000, 1))
+
+
+def _abandon(e: BaseException, staging: StateDir | None, dest: dict[str, object], taken: snapctl.Taken | None,
+             name: str, where_to: str, runs_on: str) -> BaseException:
+    """After ``e`` ended a cross-architecture move of a direct partition: kill the destination,
+    remove its staging directory, resume the source if it paused; the error to raise (a
+    MigrationError saying that the source runs on, or ``e`` itself if unexpected)."""
+    if staging is not None:
+        migrate._end(_int(dest.get("qemu_pid")) or migrate._read_pid(staging), _int(dest.get("qemu_start")), None)
+        migrate._end_wrapper(_int(dest.get("wrapper_pid")), _int(dest.get("wrapper_start")))
+        shutil.rmtree(staging.path, ignore_errors=True)
+    if taken is not None:
+        with contextlib.suppress(DriftError):
+            taken.finish(stop=False)                     # the source goes on where it paused
+    if isinstance(e, KeyboardInterrupt):
+        return MigrationError(f"migration of {name} interrupted and cancelled; {runs_on}")
+    if isinstance(e, PartitionStateError):
+        return PartitionStateError(f"cannot migrate {name}: {e}")
+    if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError, ChannelError, HostError, ImageError)):
+        return MigrationError(f"migration of {name} to {where_to} failed: {e}; {runs_on}")
+    if isinstance(e, OSError):
+        return MigrationError(f"migration of {name} failed: {e}; {runs_on}")
+    return e
+
+
+def _adopt(d: StateDir, meta: dict[str, object], staging: StateDir | None, dest: dict[str, object],
+           taken: snapctl.Taken | None, source_host: str, dest_host: str, source_arch: str, arch: str,
+           resumed: float) -> None:
+    """The destination runs the program: make it the partition (its staging directory takes the
+    partition's place, the move recorded), end the source (never resumed)."""
+    assert staging is not None and taken is not None
+    taken.sock.close()
+    history = meta.get("migrations")
+    dest["migrations"] = [*(history if isinstance(history, list) else []), {
+        "at": time.time(), "from": source_host, "to": dest_host, "from_arch": source_arch, "to_arch": arch,
+        "pause_ms": round((resumed - taken.pause_start) * 1000, 1)}]
+    partition.write_meta(staging, dest)
+    migrate.exchange(staging.path, d.path)
+    migrate._end(_int(meta.get("qemu_pid")), _int(meta.get("qemu_start")), None)
+    migrate._end_wrapper(_int(meta.get("wrapper_pid")), _int(meta.get("wrapper_start")))
+    shutil.rmtree(staging.path, ignore_errors=True)      # the source's directory now
 
 
 def _migrate_arch_ssh(backend: DirectBackend, name: str, to: Host, arch: str, code: bytes, program_mib: int,
@@ -318,55 +345,24 @@ def _migrate_arch_ssh(backend: DirectBackend, name: str, to: Host, arch: str, co
                                                 paused=True))
             staging = migrate._stage(d)
             command, remote, _ = sshhost.launch(to, cfg.image, manifest.image_sha256, qcmd, name, greeting)
-            dest = {**meta, "command": command, "qemu_command": qcmd, "host": str(to), "arch": arch, "ssh": remote,
-                    "image": str(cfg.image), "image_sha256": manifest.image_sha256, "accel": cfg.accel,
-                    "machine": cfg.machine, "memory_mib": cfg.memory_mib, "program_memory_mib": program_mib,
-                    "starting": False, "ended_by": None}
-            for key in ("qemu_pid", "qemu_start", "wrapper_pid", "wrapper_start"):
-                dest.pop(key, None)
+            dest = {**_dest_meta(meta, command, qcmd, to, cfg, manifest.image_sha256, program_mib), "ssh": remote}
             log = staging / CHANNEL_LOG
             mark = log.stat().st_size if log.exists() else 0
             backend._launch(staging, dest, None, cgroups.CpuLimits())
             _wait_record(log, mark, b"\x1brestored", staging / STDERR_LOG, time.monotonic() + timeout)
             resumed = time.monotonic()
         except BaseException as e:
-            if staging is not None:
-                link = _int(dest.get("qemu_pid")) or migrate._read_pid(staging)
-                if link is not None:                     # the link closes the session; the host ends QEMU
-                    with contextlib.suppress(ProcessLookupError):
-                        os.kill(link, signal.SIGTERM)
-                migrate._end(link, _int(dest.get("qemu_start")), None)
-                migrate._end_wrapper(_int(dest.get("wrapper_pid")), _int(dest.get("wrapper_start")))
-                shutil.rmtree(staging.path, ignore_errors=True)
-            if taken is not None:
-                with contextlib.suppress(DriftError):
-                    taken.finish(stop=False)             # the source goes on where it paused
-            where = f"{name} keeps running on {source_host} ({source_arch})"
-            if isinstance(e, KeyboardInterrupt):
-                raise MigrationError(f"migration of {name} interrupted and cancelled; {where}") from None
-            if isinstance(e, (MigrationError, LaunchError, SnapshotError, BackendError, ChannelError, HostError,
-                              ImageError)):
-                raise MigrationError(f"migration of {name} to {arch} on {to} failed: {e}; {where}") from None
-            if isinstance(e, OSError):
-                raise MigrationError(f"migration of {name} failed: {e}; {where}") from None
-            raise
-        taken.sock.close()
-        history = meta.get("migrations")
-        dest["migrations"] = [*(history if isinstance(history, list) else []), {
-            "at": time.time(), "from": source_host, "to": str(to), "from_arch": source_arch, "to_arch": arch,
-            "pause_ms": round((resumed - taken.pause_start) * 1000, 1)}]
-        partition.write_meta(staging, dest)
-        migrate.exchange(staging.path, d.path)
-        migrate._end(_int(meta.get("qemu_pid")), _int(meta.get("qemu_start")), None)
-        migrate._end_wrapper(_int(meta.get("wrapper_pid")), _int(meta.get("wrapper_start")))
-        shutil.rmtree(staging.path, ignore_errors=True)
-    return XMigrationReport(
-        name=name, status="completed", source_arch=source_arch, dest_arch=arch, source_host=source_host,
-        dest_host=str(to), pause_ms=round((resumed - taken.pause_start) * 1000, 1),
-        snapshot_bytes=len(taken.data), live_heap_bytes=taken.info.heap_bytes,
-        snapshot_ms=round((snapped - taken.pause_start) * 1000, 1), restore_ms=round((resumed - snapped) * 1000, 1),
-        wall_ms=round((time.monotonic() - started) * 1000, 1), dest_boot="after-snapshot",
-        fallback="an ssh host: its QEMU boots with the snapshot (its RAM cannot be written from here)")
+            link = _int(dest.get("qemu_pid")) or (migrate._read_pid(staging) if staging is not None else None)
+            if link is not None:                         # the link closes the session; the host ends QEMU
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(link, signal.SIGTERM)
+            raise _abandon(e, staging, dest, taken, name, f"{arch} on {to}",
+                           f"{name} keeps running on {source_host} ({source_arch})") from None
+        _adopt(d, meta, staging, dest, taken, source_host, str(to), source_arch, arch, resumed)
+    report = _completed(name, taken, source_host, str(to), source_arch, arch, started, snapped, resumed)
+    report.dest_boot = "after-snapshot"
+    report.fallback = "an ssh host: its QEMU boots with the snapshot (its RAM cannot be written from here)"
+    return report
 
 
 def _appending(cmd: list[str]) -> list[str]:
