@@ -69,6 +69,7 @@ class Function:
     lines: list[tuple[int, int]] = field(default_factory=list)  # (pc, line)
     flags: int = 0  # FFLAG_* of format.def
     nkwonly: int = 0
+    nposonly: int = 0  # the first nposonly parameters are positional-only
     names: list[int] = field(default_factory=list)  # string indices: names of registers 0..
     nfree: int = 0
     qualname: int = -1  # string index; -1: same as name
@@ -105,7 +106,7 @@ def write(p: Program) -> bytes:
         funcs += pack("FUNC", name=f.name, code_start=len(code), code_len=len(f.code),
                       nparams=f.nparams, nregs=f.nregs, line_start=len(lines),
                       line_count=len(f.lines), first_line=f.first_line, flags=f.flags,
-                      nkwonly=f.nkwonly, exc_start=len(excs), exc_count=len(f.exc),
+                      nkwonly=f.nkwonly, nposonly=f.nposonly, exc_start=len(excs), exc_count=len(f.exc),
                       names=len(names), nnames=len(f.names), nfree=f.nfree,
                       qualname=f.name if f.qualname < 0 else f.qualname)
         code += f.code

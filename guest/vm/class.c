@@ -571,6 +571,8 @@ bool obj_getattr_str(VM *vm, Value obj, Str *name, Value *out, bool *found) {
 /* Method lookup for METHOD on an instance, class or super object.  Returns 1
  * when *fn is to be called with *self first (*self may change: classmethods,
  * super), 2 when *fn is called without it, 0 on error. */
+static bool call_held(VM *vm, Value fn, Value self, Value *args, int nargs, Value *out);
+
 int obj_method(VM *vm, Value *self, uint32_t k, Value *fn) {
   Value obj = *self, name = vm->consts[k], v;
   bool found;
@@ -586,7 +588,7 @@ int obj_method(VM *vm, Value *self, uint32_t k, Value *fn) {
     if (is_wrap(vm, cv, W_CLASSMETHOD)) { *fn = AS(vm, cv, Wrap)->a; *self = v_obj(T_CLASS, cls); return 1; }
     if (cv.tag == T_UNBOUND || is_wrap(vm, cv, W_PROPERTY)) {
       int r = obj_getattr(vm, obj, k, fn);
-      if (r == 2) { exc_raise(vm, E_NotImplementedError, "calling the value of a property directly (assign it first)"); return 0; }
+      if (r == 2) return call_held(vm, *fn, obj, NULL, 0, fn) ? 2 : 0;   /* obj.prop(...): the getter's value is called */
       return r ? 2 : 0;
     }
     *fn = cv;
@@ -615,7 +617,7 @@ int obj_method(VM *vm, Value *self, uint32_t k, Value *fn) {
     return r == 1 ? 2 : 0;
   }
   int r = obj_getattr(vm, obj, k, fn);
-  if (r == 2) { exc_raise(vm, E_NotImplementedError, "calling the value of a property directly (assign it first)"); return 0; }
+  if (r == 2) return call_held(vm, *fn, obj, NULL, 0, fn) ? 2 : 0;
   return r ? 2 : 0;
 }
 

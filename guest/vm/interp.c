@@ -118,6 +118,31 @@ static bool missing_error(VM *vm, uint32_t fi, Value *R, uint32_t lo, uint32_t h
  * T_CLOSURE called) supplies defaults and free cells.  On success
  * stack[nb .. nb + nregs) is the callee's initial register file.  Allocates
  * (the *args tuple, the **kwargs dict) but never collects garbage. */
+/* A keyword argument that names no parameter (and no **kwargs): CPython's TypeError, which
+ * lists the positional-only parameters passed by keyword if there are any. */
+static bool unexpected_keyword(VM *vm, uint32_t fi, const Value *kw, int nkw, Str *key) {
+  const Func *fn = &vm->funcs[fi];
+  StrBuf sb;
+  sb_begin(vm, &sb);
+  for (uint32_t j = 0; j < fn->nposonly; j++) {
+    Str *nm = name_str(vm, fn, j);
+    for (int k = 0; k < nkw; k++)
+      if (kw[2 * k].tag == T_STR && str_eq(AS(vm, kw[2 * k], Str), nm)) {
+        if (sb.len) sb_put(&sb, ", ", 2);
+        sb_put(&sb, nm->data, nm->nbytes);
+        break;
+      }
+  }
+  if (!sb.len) {
+    sb_abandon(&sb);
+    return exc_raise(vm, E_TypeError, "%S() got an unexpected keyword argument '%S'", qual_name(vm, fi), key);
+  }
+  Value names;
+  if (!sb_end(&sb, &names)) return false;
+  return exc_raise(vm, E_TypeError, "%S() got some positional-only arguments passed as keyword arguments: '%S'",
+                   qual_name(vm, fi), AS(vm, names, Str));
+}
+
 static bool bind_args(VM *vm, Value fobj, uint32_t fi, uint32_t nb, int nargs, int nkw) {
   const Func *fn = &vm->funcs[fi];
   uint32_t np = fn->nparams, nin = np + fn->nkwonly, na = (uint32_t)nargs;
@@ -181,7 +206,7 @@ static bool bind_args(VM *vm, Value fobj, uint32_t fi, uint32_t nb, int nargs, i
   for (int k = 0; k < nkw; k++) {
     if (kw[2 * k].tag != T_STR) return exc_raise(vm, E_TypeError, "%S() keywords must be strings", qual_name(vm, fi));
     Str *key = AS(vm, kw[2 * k], Str);
-    uint32_t j = 0;
+    uint32_t j = fn->nposonly;                    /* positional-only parameters take no keywords */
     while (j < nin && !str_eq(key, name_str(vm, fn, j))) j++;
     if (j < nin) {
       if (R[j].tag != T_UNBOUND) return exc_raise(vm, E_TypeError, "%S() got multiple values for argument '%S'", qual_name(vm, fi), key);
@@ -189,7 +214,7 @@ static bool bind_args(VM *vm, Value fobj, uint32_t fi, uint32_t nb, int nargs, i
     } else if (fn->flags & FMT_FFLAG_VARKW) {
       if (!dict_set(vm, R[kwslot], kw[2 * k], kw[2 * k + 1])) return false;
     } else
-      return exc_raise(vm, E_TypeError, "%S() got an unexpected keyword argument '%S'", qual_name(vm, fi), key);
+      return unexpected_keyword(vm, fi, kw, nkw, key);
   }
   if (na < np) {
     if (defaults.tag == T_TUPLE) {

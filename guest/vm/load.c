@@ -156,7 +156,9 @@ static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
     fn->nfree = rd16(e + FUNC_nfree);
     uint32_t nstart = rd32(e + FUNC_names);
     fn->qualname = rd32(e + FUNC_qualname);
-    if (fn->qualname >= vm->nstrings || rd32(e + FUNC_pad)) return fail(why, "bad function qualname");
+    if (fn->qualname >= vm->nstrings || rd16(e + FUNC_pad)) return fail(why, "bad function qualname");
+    fn->nposonly = rd16(e + FUNC_nposonly);
+    if (fn->nposonly > fn->nparams) return fail(why, "bad parameter counts");
     if (fn->flags & ~FMT_FFLAG_ALL) return fail(why, "unknown function flags");
     fn->nslots = (uint16_t)(fn->nparams + fn->nkwonly + !!(fn->flags & FMT_FFLAG_VARARGS) + !!(fn->flags & FMT_FFLAG_VARKW));
     if (fn->nparams + fn->nkwonly > fn->nnames || fn->nnames > fn->nregs || fn->nslots + fn->nfree > fn->nregs)

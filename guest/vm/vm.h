@@ -36,6 +36,7 @@ typedef struct Func {             /* a verified function, derived from the bytec
   uint16_t flags;                 /* FMT_FFLAG_* */
   uint16_t nkwonly, nnames, nfree;
   uint16_t nslots;                /* parameter registers incl. *args, **kwargs */
+  uint16_t nposonly;              /* the first nposonly parameters cannot be passed by keyword */
   uint32_t fast_nargs;            /* nparams (< 256) when a positional call of exactly that
                                      many arguments needs no binding work, else 0xffffffff:
                                      CALL's fast path compares it with the instruction's

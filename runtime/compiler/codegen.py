@@ -286,17 +286,16 @@ class Compiler(ExcGen):
         statements, an expression to return, or the comprehension node itself);
         emit the creation of its function object; return the register holding it."""
         scope = self.scopes[where(node)]
-        if a.posonlyargs:
-            raise self.error(node, "positional-only parameters")
-        params = [*a.args, *a.kwonlyargs] + ([a.vararg] if a.vararg else []) + ([a.kwarg] if a.kwarg else [])
+        posargs = [*a.posonlyargs, *a.args]
+        params = [*posargs, *a.kwonlyargs] + ([a.vararg] if a.vararg else []) + ([a.kwarg] if a.kwarg else [])
         seen: set[str] = set()
         for arg in params:
             if arg.arg in seen:
                 raise self.error(arg, f"duplicate argument '{arg.arg}' in function definition", "error")
             seen.add(arg.arg)
         index = len(self.functions)
-        fobj = bcformat.Function(self.string(name), [], len(a.args), 0, getattr(node, "lineno", self.line))
-        fobj.nkwonly = len(a.kwonlyargs)
+        fobj = bcformat.Function(self.string(name), [], len(posargs), 0, getattr(node, "lineno", self.line))
+        fobj.nkwonly, fobj.nposonly = len(a.kwonlyargs), len(a.posonlyargs)
         fobj.flags = (FFLAG["VARARGS"] if a.vararg else 0) | (FFLAG["VARKW"] if a.kwarg else 0) \
             | (FFLAG["GENERATOR"] if scope.generator else 0)
         qual = self._qualname(name)
@@ -306,7 +305,7 @@ class Compiler(ExcGen):
         f = _Func(name, False)
         f.qualname, f.generator = qual, scope.generator
         cls = self.cls
-        f.cls, f.nparams = (cls.name if cls is not None else None), len(a.args)
+        f.cls, f.nparams = (cls.name if cls is not None else None), len(posargs)
         self.cls = None
         f.globals = set(scope.globals)
         f.cells, f.frees = set(scope.cells), set(scope.free)
