@@ -385,6 +385,16 @@ class ExcGen:
         self.cls = ClassCtx(s.name, qual, r, cell, {n for n in scope.assigned})
         self.f.loops = []                             # break/continue cannot leave a class body
         try:
+            t = self.alloc()                          # __module__ and __doc__ first, as CPython
+            self.emit("LOADK", t, self.const("STR", self.string("__main__")))
+            self.class_store("__module__", t)
+            doc = ast.get_docstring(s, clean=False)
+            if doc is None:
+                self.emit("LOADNONE", t)
+            else:
+                self.emit("LOADK", t, self.const("STR", self.string(doc)))
+            self.class_store("__doc__", t)
+            self.f.top = t
             self.block(_skip_docstring(s.body))
         finally:
             self.cls, self.f.loops = outer, loops
