@@ -680,11 +680,40 @@ class Compiler(ExcGen):
 
     def s_Delete(self, s: ast.Delete) -> None:
         for t in s.targets:
-            if not isinstance(t, ast.Subscript):
-                raise self.error(t, "del of anything but an item (del x[k])")
-            obj = self.expr(t.value)
-            idx = self.subscript_index(t.slice)
-            self.emit("DELITEM", obj, idx)
+            mark = self.f.top
+            if isinstance(t, (ast.Tuple, ast.List)):
+                self.s_Delete(ast.Delete(targets=t.elts))
+            elif isinstance(t, ast.Name):
+                self.delete_name(t)
+            elif isinstance(t, ast.Subscript):
+                obj = self.expr(t.value)
+                idx = self.subscript_index(t.slice)
+                self.emit("DELITEM", obj, idx)
+            else:
+                raise self.error(t, "del of anything but a name or an item (del x, del x[k])")
+            self.f.top = mark
+
+    def delete_name(self, t: ast.Name) -> None:
+        """del name: unbound from now on; CPython's error if it is not bound."""
+        name = t.id
+        if self.cls is not None:
+            raise self.error(t, "del of a name in a class body")
+        if name in self.modules and not self.is_local(name):
+            raise self.error(t, f"del of '{name}', the name of an imported module")
+        if self.is_local(name):
+            if id(t) in self.f.unsafe:
+                self.emit("CHKLOCAL", self.f.locals[name])
+            self.emit("UNBIND", self.f.locals[name])
+            return
+        r = self.alloc()
+        if self.is_cell(name):
+            self.emit("LOADCELL", r, self.f.locals[name], 1 if name in self.f.frees else 0)
+            self.emit("UNBIND", r)
+            self.emit("STORECELL", self.f.locals[name], r)
+        else:
+            self.emit("GETGLOBAL", r, self.global_slot(name))   # NameError if it is not bound
+            self.emit("UNBIND", r)
+            self.emit("SETGLOBAL", r, self.global_slot(name))
 
     def s_If(self, s: ast.If) -> None:
         skip = self.jump_if(s.test, False)

@@ -9,10 +9,10 @@ at entry for their locals), so code whose locals are always assigned before
 use -- loops, recursion, the hot paths -- pays nothing.
 
 The analysis is conservative (it may ask for a check that cannot fail, never
-the reverse).  Once assigned, a local stays assigned (``del name`` is not in
-the subset) except the name of ``except E as name``, unbound when its handler
-ends (as CPython).  So the state at a loop head is the state on entry minus
-the handler names bound in the loop, an exception handler or ``finally`` body
+the reverse).  Once assigned, a local stays assigned except after ``del name``
+and the name of ``except E as name``, unbound when its handler ends (as
+CPython).  So the state at a loop head is the state on entry minus the
+handler names bound and the names deleted in the loop, an exception handler or ``finally`` body
 starts from the state at the start of its ``try`` minus the handler names
 inside it, and the code after a ``with`` from the state at its body's start
 (``__exit__`` may suppress an exception raised anywhere in the body).
@@ -38,7 +38,8 @@ def _meet(*states: State) -> State:
 
 
 def _handler_names(body: Sequence[ast.AST]) -> frozenset[str]:
-    """Names bound by ``except ... as name`` in this function (not in nested scopes)."""
+    """Names unbound somewhere in this code (not in nested scopes): by the end of an
+    ``except ... as name`` handler, or by ``del name``."""
     out: set[str] = set()
     todo: list[ast.AST] = list(body)
     while todo:
@@ -47,8 +48,23 @@ def _handler_names(body: Sequence[ast.AST]) -> frozenset[str]:
             continue
         if isinstance(n, ast.ExceptHandler) and n.name:
             out.add(n.name)
+        if isinstance(n, ast.Delete):
+            out.update(x.id for x in _deleted(n))
         todo.extend(ast.iter_child_nodes(n))
     return frozenset(out)
+
+
+def _deleted(st: ast.Delete) -> list[ast.Name]:
+    """The names a ``del`` statement unbinds (also inside tuple and list targets)."""
+    out: list[ast.Name] = []
+    todo: list[ast.expr] = list(st.targets)
+    while todo:
+        t = todo.pop(0)
+        if isinstance(t, ast.Name):
+            out.append(t)
+        elif isinstance(t, (ast.Tuple, ast.List)):
+            todo[:0] = t.elts
+    return out
 
 
 class _Flow:
@@ -188,6 +204,14 @@ class _Flow:
             for d in [*st.decorator_list, *a.defaults, *a.kw_defaults]:
                 self.expr(d, s)
             return s | {st.name}
+        if isinstance(st, ast.Delete):               # del name: must be bound (a read), then unbound
+            for t in st.targets:
+                self.expr(t, s)
+            for name in _deleted(st):
+                if s is not None:
+                    self.read(name, s)
+                    s = s - {name.id}
+            return s
         if isinstance(st, ast.ClassDef):              # its body runs here: every read in it counts (conservative:
             for child in ast.iter_child_nodes(st):    # its own assignments bind class attributes, not locals)
                 self.expr(child, s)
