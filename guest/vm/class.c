@@ -154,8 +154,8 @@ static Value cached_lookup(VM *vm, Ref cls, uint32_t k) {
   if (c->cls == cls && c->ver == vm->cls_ver) return c->v;
   Value v;
   if (!chain_lookup(vm, cls, vm->consts[k], &v)) v = v_unbound();
-  c->cls = cls; c->ver = vm->cls_ver; c->v = v;
-  if (v.tag == T_WRAP) c->slot = 0;      /* a descriptor: no instance-dict fast path (interp.c ATTR_CACHED) */
+  c->cls = cls; c->ver = vm->cls_ver; c->v = v; c->key = (Ref)vm->consts[k].as.r;
+  if (v.tag == T_WRAP) c->slot = ATTR_NOSLOT;   /* a descriptor: no instance-dict fast path (interp.c ATTR_CACHED) */
   return v;
 }
 
@@ -656,7 +656,7 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
     Dict *d = OBJ(vm, AS(vm, obj, Instance)->dict, Dict);
     DictEntry *e = dict_entries(vm, d);
     for (uint32_t j = d->used; j-- > 0;)                 /* remember where the name went */
-      if (e[j].key.tag == T_STR && e[j].key.as.r == name.as.r) { vm->acache[k].slot = cv.tag == T_WRAP ? 0 : j + 1; break; }
+      if (e[j].key.tag == T_STR && e[j].key.as.r == name.as.r) { vm->acache[k].slot = cv.tag == T_WRAP ? ATTR_NOSLOT : j; break; }
     return 1;
   }
   if (obj.tag == T_CLASS) {

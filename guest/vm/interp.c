@@ -976,6 +976,8 @@ L_FORNEXT: {                             /* the exit JMP follows (verified): ski
 }
 
 L_CALL:
+  pending_ret = 0;     /* dead at every dispatch (no xor per instruction); synthesized calls enter at call_p */
+call_p:
   if (likely(RA.tag == T_FUNC)) {      /* the fast path: a plain function, positional arguments, no safe-point work */
     Func *callee = &vm->funcs[(uint32_t)RA.as.i];
     uint32_t nb = fr->base + A + 1;
@@ -1096,6 +1098,7 @@ L_CALLEX: {
       if (e[k].key.tag != T_UNBOUND) { *kv++ = e[k].key; *kv++ = e[k].val; }
   }
   nargs = (int)n; nkw = (int)m;
+  pending_ret = 0;
   goto do_call;
 }
 /* The fast path: a plain frame returning to the interpreter loop. */
@@ -1425,7 +1428,7 @@ L_TOSTR: {
       vm->stack[top] = t;
       vm->stack[top + 1] = RB;
       i = OP_CALL | (top - fr->base) << 8 | 1u << 16;
-      goto L_CALL;
+      goto call_p;
     }
   }
   sb_begin(vm, &sb);
@@ -1440,10 +1443,10 @@ L_TOSTR: {
   Instance *in = AS(vm, obj, Instance);                                           \
   AttrCache *c = &vm->acache[k];                                                  \
   DictEntry *e = NULL;                                                            \
-  if (likely(c->cls == in->cls && c->ver == vm->cls_ver && in->dict && c->slot)) {   /* slot 0 if v is a T_WRAP */ \
+  if (likely(c->cls == in->cls && c->ver == vm->cls_ver && in->dict)) {        \
     Dict *d_ = OBJ(vm, in->dict, Dict);                                           \
-    DictEntry *e_ = (DictEntry *)(vm->mem + d_->entries + sizeof(ObjHdr)) + (c->slot - 1); \
-    if (likely(c->slot <= d_->used && e_->key.tag == T_STR && e_->key.as.r == K[k].as.r)) e = e_; \
+    DictEntry *e_ = (DictEntry *)(vm->mem + d_->entries + sizeof(ObjHdr)) + c->slot; \
+    if (likely(c->slot < d_->used && e_->key.tag == T_STR && e_->key.as.r == c->key)) e = e_;   /* ATTR_NOSLOT: never */ \
   }
 L_GETATTR: ga_obj = RA; ga_k = GET_Bx(i); goto do_getattr;
 L_GETATTRK: ga_obj = RB; ga_k = C; goto do_getattr;
@@ -1464,7 +1467,7 @@ do_getattr: {
     vm->stack[top + 1] = ga_obj.tag == T_WRAP ? AS(vm, ga_obj, Wrap)->b : ga_obj;   /* super().prop: the getter gets self */
     i = OP_CALL | (top - fr->base) << 8 | 1u << 16;
   }
-  goto L_CALL;
+  goto call_p;
 }
 L_SETATTR: ga_obj = RA; ga_k = GET_Bx(i); sa_val = R[A + 1]; goto do_setattr;
 L_SETATTRK: ga_obj = RA; ga_k = B; sa_val = RC; goto do_setattr;
@@ -1486,7 +1489,7 @@ do_setattr: {
     vm->stack[top + 2] = sa_val;
     i = OP_CALL | (top - fr->base) << 8 | 2u << 16;
   }
-  goto L_CALL;
+  goto call_p;
 }
 L_METHOD: ga_k = GET_Bx(i); goto do_method;
 L_METHODK: R[A + 1] = RB; ga_k = C; goto do_method;

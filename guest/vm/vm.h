@@ -74,10 +74,13 @@ typedef struct AttrCache {        /* per constant: attribute lookup on a class *
   Ref cls;                        /* 0: empty */
   uint32_t ver;                   /* vm->cls_ver when filled */
   Value v;                        /* what the class chain holds (T_UNBOUND: nothing) */
-  uint32_t slot;                  /* where the last instance dict held the name: entry index + 1 (a hint);
-                                     0 while v is a T_WRAP (a property... comes before the instance dict) */
-  uint32_t pad;
+  uint32_t slot;                  /* where the last instance dict held the name: entry index (a hint);
+                                     ATTR_NOSLOT while v is a T_WRAP (a property... comes before the
+                                     instance dict): the hit test `slot < used` then always fails */
+  Ref key;                        /* the name (consts[k]'s Ref), set with ver: the hit compares the
+                                     entry's key with it without reading consts[] */
 } AttrCache;
+#define ATTR_NOSLOT 0xffffffffu
 
 typedef struct VM {
   uint8_t *mem;                   /* arena base: every Ref is relative to it */
