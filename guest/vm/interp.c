@@ -9,6 +9,9 @@
 #include "platform.h"
 #include "format.h"
 
+/* RETURN_FAST reads Frame.ret and Frame.gen with one 8-byte load. */
+_Static_assert(offsetof(Frame, gen) == offsetof(Frame, ret) + 4 && sizeof(Ref) == 4, "Frame.ret and Frame.gen adjacent");
+
 #ifdef DRIFT_FUZZ
 uint64_t vm_fuel;
 #endif
@@ -629,6 +632,7 @@ static int run(VM *vm, int throwing) {
   int nargs, nkw;
   uint32_t pending_ret = 0;           /* Frame.ret for the next frame CALL pushes */
   Value ga_obj, sa_val;               /* attribute instructions: the object, the value stored */
+  const Value *ga_p, *sa_p;           /* their registers (the cache hit reads them in place) */
   uint32_t ga_k;                      /* and the name's constant index */
   const uint32_t *retry_pc = NULL;    /* the last instruction re-run after a MemoryError */
 
@@ -1101,9 +1105,12 @@ L_CALLEX: {
   pending_ret = 0;
   goto do_call;
 }
+/* The fast path: a plain frame returning to the interpreter loop.  ret and
+ * gen are adjacent (static assert at the top): one 8-byte load tests both. */
+#define frame_ret_gen(f) ({ uint64_t w_; memcpy(&w_, &(f)->ret, sizeof w_); w_; })
 /* The fast path: a plain frame returning to the interpreter loop. */
 #define RETURN_FAST(val)                                                          \
-  if (likely(!(fr->flags | fr->gen | fr->ret))) {                                 \
+  if (likely(!(fr->flags | frame_ret_gen(fr)))) {                                 \
     R[-1] = (val);                                                                \
     vm->nframes--;                                                                \
     fr--;                                                                         \
@@ -1448,13 +1455,14 @@ L_TOSTR: {
     DictEntry *e_ = (DictEntry *)(vm->mem + d_->entries + sizeof(ObjHdr)) + c->slot; \
     if (likely(c->slot < d_->used && e_->key.tag == T_STR && e_->key.as.r == c->key)) e = e_;   /* ATTR_NOSLOT: never */ \
   }
-L_GETATTR: ga_obj = RA; ga_k = GET_Bx(i); goto do_getattr;
-L_GETATTRK: ga_obj = RB; ga_k = C; goto do_getattr;
+L_GETATTR: ga_p = &RA; ga_k = GET_Bx(i); goto do_getattr;
+L_GETATTRK: ga_p = &RB; ga_k = C; goto do_getattr;
 do_getattr: {
-  if (likely(ga_obj.tag == T_INSTANCE)) {            /* inline cache: class chain and dict slot */
-    ATTR_CACHED(ga_obj, ga_k, in, c, e)
+  if (likely(ga_p->tag == T_INSTANCE)) {             /* inline cache: class chain and dict slot */
+    ATTR_CACHED(*ga_p, ga_k, in, c, e)
     if (likely(e != NULL)) { RA = e->val; NEXT(); }
   }
+  ga_obj = *ga_p;
   SAVE();
   int r = obj_getattr(vm, ga_obj, ga_k, &t);
   CHECK(r);
@@ -1469,13 +1477,14 @@ do_getattr: {
   }
   goto call_p;
 }
-L_SETATTR: ga_obj = RA; ga_k = GET_Bx(i); sa_val = R[A + 1]; goto do_setattr;
-L_SETATTRK: ga_obj = RA; ga_k = B; sa_val = RC; goto do_setattr;
+L_SETATTR: ga_p = &RA; ga_k = GET_Bx(i); sa_p = &R[A + 1]; goto do_setattr;
+L_SETATTRK: ga_p = &RA; ga_k = B; sa_p = &RC; goto do_setattr;
 do_setattr: {
-  if (likely(ga_obj.tag == T_INSTANCE)) {            /* inline cache: an existing attribute */
-    ATTR_CACHED(ga_obj, ga_k, in, c, e)
-    if (likely(e != NULL)) { e->val = sa_val; NEXT(); }
+  if (likely(ga_p->tag == T_INSTANCE)) {             /* inline cache: an existing attribute */
+    ATTR_CACHED(*ga_p, ga_k, in, c, e)
+    if (likely(e != NULL)) { e->val = *sa_p; NEXT(); }
   }
+  ga_obj = *ga_p; sa_val = *sa_p;
   SAVE();
   int r = obj_setattr(vm, ga_obj, ga_k, sa_val, &t);
   CHECK(r);
