@@ -1500,18 +1500,20 @@ do_setattr: {
   }
   goto call_p;
 }
-L_METHOD: ga_k = GET_Bx(i); goto do_method;
-L_METHODK: R[A + 1] = RB; ga_k = C; goto do_method;
+L_METHOD: ga_p = &R[A + 1]; ga_k = GET_Bx(i); goto do_method;
+L_METHODK: ga_p = &RB; ga_k = C; goto do_method;
 do_method: {
-  Value self = R[A + 1];
-  if (likely(self.tag == T_INSTANCE)) {              /* inline cache: a plain method of the class */
+  if (likely(ga_p->tag == T_INSTANCE)) {             /* inline cache: a plain method of the class */
     AttrCache *c = &vm->acache[ga_k];
-    if (likely(c->cls == AS(vm, self, Instance)->cls && c->ver == vm->cls_ver && (c->v.tag == T_FUNC || c->v.tag == T_CLOSURE) &&
+    if (likely(c->cls == AS(vm, *ga_p, Instance)->cls && c->ver == vm->cls_ver && (c->v.tag == T_FUNC || c->v.tag == T_CLOSURE) &&
                !vm->shadowed)) {
+      R[A + 1] = *ga_p;                              /* METHODK's copy of self (METHOD: the same register) */
       RA = c->v;
       NEXT();
     }
   }
+  R[A + 1] = *ga_p;
+  Value self = R[A + 1];
   SAVE();
   if (self.tag == T_INSTANCE || self.tag == T_CLASS || (self.tag == T_WRAP && AS(vm, self, Wrap)->kind == W_SUPER)) {
     int r = obj_method(vm, &self, ga_k, &t);
