@@ -766,8 +766,15 @@ class LibvirtBackend(Backend):
             _sub(record, f"{{{NAMESPACE}}}{key}", value)
         text = ET.tostring(record, encoding="unicode")
         flags = lv.VIR_DOMAIN_AFFECT_LIVE | lv.VIR_DOMAIN_AFFECT_CONFIG
-        self._call("update the metadata of", name,
-                   lambda: dom.setMetadata(lv.VIR_DOMAIN_METADATA_ELEMENT, text, "drift", NAMESPACE, flags))
+        try:
+            self._call("update the metadata of", name,
+                       lambda: dom.setMetadata(lv.VIR_DOMAIN_METADATA_ELEMENT, text, "drift", NAMESPACE, flags))
+        except PartitionStateError:
+            # It is not running any more: its program ended just after it resumed (a move near the
+            # end of a program).  It is still the partition, ended, with its exit status.
+            self._call("update the metadata of", name,
+                       lambda: dom.setMetadata(lv.VIR_DOMAIN_METADATA_ELEMENT, text, "drift", NAMESPACE,
+                                               lv.VIR_DOMAIN_AFFECT_CONFIG))
 
     def discard(self, dom: Any) -> None:
         """Destroy (if running) and undefine a domain, leaving its folder (best effort)."""

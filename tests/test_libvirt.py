@@ -233,6 +233,20 @@ def test_program_exit_and_cpu_fault(backend: LibvirtBackend, images: dict[str, P
     backend.remove("fault")
 
 
+def test_promote_after_the_program_ended(backend: LibvirtBackend, images: dict[str, Path]) -> None:
+    """A staging domain (a cross-architecture move's destination) whose program ends just after it
+    resumed is still made the partition: ended, with its exit status (libvirt refuses a live
+    metadata update on a domain that no longer runs)."""
+    dom = backend.boot(PartitionSpec(name="ends", image=images["quick"]), staging=True)
+    _wait(lambda: not dom.isActive(), "the program to end")
+    with pytest.raises(PartitionNotFound):
+        backend.inspect("ends")                                 # staging: not the partition yet
+    backend.promote(dom, "ends")
+    info = backend.inspect("ends")
+    assert (info.state, info.exit_status) == ("stopped", 0), info
+    backend.remove("ends")
+
+
 def test_stop_kill_and_cpu_limit(backend: LibvirtBackend, libvirt_uri: str, images: dict[str, Path]) -> None:
     backend.start(PartitionSpec(name="s1", image=images["spin"], cpu_max=50))
     assert "global_quota   : 50000" in _virsh(libvirt_uri, "schedinfo", "drift-s1")

@@ -35,7 +35,7 @@ from runtime.partition import process_alive
 from runtime.status import STATUS
 
 #: ~200 lines a second under TCG: long enough that every hop lands mid-run.
-LINES = 1500
+LINES = 3000   # long enough to be running through both moves of the mid-run test, however fast the VM
 INNER = 8000
 COUNT = f"""i = 0
 while i < {LINES}:
