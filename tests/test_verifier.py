@@ -169,6 +169,11 @@ BAD = {
     "fornext register": (with_code(1, 0, isa.encode("FORNEXT", 0, 0, 240)), "operand out of range"),
     "methodk window": (with_code(1, 0, isa.encode("METHODK", _NREGS1 - 1, 0, _str_const())),
                        "register window exceeds the frame"),
+    "delattr name not a string": (with_code(1, 0, isa.encode("DELATTR", 0, _func_const())),
+                                  "attribute name is not a string constant"),
+    "delattr register": (with_code(1, 0, isa.encode("DELATTR", 240, _str_const())), "operand out of range"),
+    "delglobal slot": (with_code(1, 0, isa.encode("DELGLOBAL", 0, 60000)), "operand out of range"),
+    "delglobal unused operand": (with_code(1, 0, isa.encode("DELGLOBAL", 1, 0)), "operand out of range"),
 }
 
 

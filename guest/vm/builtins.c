@@ -1089,6 +1089,7 @@ const Native bi_natives[] = {
   {"removesuffix", m_str_removesuffix, T_STR}, {"expandtabs", m_str_expandtabs, T_STR}, {"format", m_str_format, T_STR},
   {"input", bi_input, 0}, {"throw", m_gen_throw, T_GEN},
   {"fromkeys", bi_dict_fromkeys, T_NATIVE, 1},   /* dict.fromkeys: checks that its receiver is dict */
+  {"deleter", m_property_deleter, T_WRAP},
 };
 #pragma GCC diagnostic pop
 const uint32_t bi_count = sizeof bi_natives / sizeof bi_natives[0];

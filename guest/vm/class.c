@@ -420,6 +420,14 @@ bool exc_str(StrBuf *sb, Value exc) {
 /* ---- attributes ---------------------------------------------------------------- */
 static bool is_wrap(VM *vm, Value v, uint32_t kind) { return v.tag == T_WRAP && AS(vm, v, Wrap)->kind == kind; }
 
+/* A property (W_PROPERTY: a the getter; b the setter (None: none), or a tuple
+ * (setter, deleter) once it has a deleter). */
+static Value prop_fn(VM *vm, Value prop, int which) {   /* 0: the setter, 1: the deleter (None: none) */
+  Value b = AS(vm, prop, Wrap)->b;
+  if (b.tag == T_TUPLE) return AS(vm, b, Tuple)->len == 2 ? AS(vm, b, Tuple)->v[which] : v_none();
+  return which ? v_none() : b;
+}
+
 static bool inst_dict_get(VM *vm, Value obj, Value name, Value *out, bool *found) {
   Instance *in = AS(vm, obj, Instance);
   *found = false;
@@ -629,7 +637,7 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
     Ref cls = AS(vm, obj, Instance)->cls;
     Value cv = cached_lookup(vm, cls, k);
     if (is_wrap(vm, cv, W_PROPERTY)) {
-      *setter = AS(vm, cv, Wrap)->b;
+      *setter = prop_fn(vm, cv, 0);
       if (setter->tag == T_NONE) {
         exc_raise(vm, E_AttributeError, "property '%S' of '%s' object has no setter", ns, cls_name(vm, obj));
         return 0;
@@ -836,16 +844,75 @@ bool bi_classmethod(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
   return nargs_is(vm, "classmethod", n, 1, 1) && wrap_new(vm, W_CLASSMETHOD, a[0], v_none(), out);
 }
 
+static bool prop_new(VM *vm, Value get, Value set, Value del, Value *out) {
+  if (del.tag == T_NONE) return wrap_new(vm, W_PROPERTY, get, set, out);
+  Ref t = tuple_new(vm, 2);                        /* allocation never collects: the Values stay valid */
+  if (!t) return false;
+  OBJ(vm, t, Tuple)->v[0] = set;
+  OBJ(vm, t, Tuple)->v[1] = del;
+  return wrap_new(vm, W_PROPERTY, get, v_obj(T_TUPLE, t), out);
+}
+
+
 bool bi_property(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
   (void)kw; (void)nkw;
-  return nargs_is(vm, "property", n, 1, 2) && wrap_new(vm, W_PROPERTY, a[0], n > 1 ? a[1] : v_none(), out);
+  return nargs_is(vm, "property", n, 1, 3) && prop_new(vm, a[0], n > 1 ? a[1] : v_none(), n > 2 ? a[2] : v_none(), out);
 }
 
 bool m_property_setter(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
   (void)kw; (void)nkw;
   if (!nargs_is(vm, "setter", n, 2, 2)) return false;
   if (!is_wrap(vm, a[0], W_PROPERTY)) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'setter'", a[0]);
-  return wrap_new(vm, W_PROPERTY, AS(vm, a[0], Wrap)->a, a[1], out);
+  return prop_new(vm, AS(vm, a[0], Wrap)->a, a[1], prop_fn(vm, a[0], 1), out);
+}
+
+bool m_property_deleter(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
+  (void)kw; (void)nkw;
+  if (!nargs_is(vm, "deleter", n, 2, 2)) return false;
+  if (!is_wrap(vm, a[0], W_PROPERTY)) return exc_raise(vm, E_AttributeError, "'%T' object has no attribute 'deleter'", a[0]);
+  return prop_new(vm, AS(vm, a[0], Wrap)->a, prop_fn(vm, a[0], 0), a[1], out);
+}
+
+/* del obj.K[k] (DELATTR): an instance's attribute (a property's deleter is
+ * called), a class's; CPython's errors otherwise. */
+bool obj_delattr(VM *vm, Value obj, uint32_t k) {
+  Value name = vm->consts[k];
+  Str *ns = AS(vm, name, Str);
+  bool found;
+  if (obj.tag == T_INSTANCE) {
+    Ref cls = AS(vm, obj, Instance)->cls;
+    Value cv = cached_lookup(vm, cls, k), r;
+    if (is_wrap(vm, cv, W_PROPERTY)) {
+      Value del = prop_fn(vm, cv, 1);
+      if (del.tag == T_NONE) return exc_raise(vm, E_AttributeError, "property '%S' of '%s' object has no deleter", ns, cls_name(vm, obj));
+      return call_held(vm, del, obj, NULL, 0, &r);
+    }
+    if (str_eq(ns, "__class__")) return exc_raise(vm, E_TypeError, "can't delete __class__ attribute");
+    if (str_eq(ns, "__dict__")) { AS(vm, obj, Instance)->dict = 0; return true; }   /* a new, empty one on next use */
+    if (CLS(vm, cls)->flags & CF_EXC &&
+        (str_eq(ns, "args") || str_eq(ns, "__cause__") || str_eq(ns, "__context__") || str_eq(ns, "__traceback__")))
+      return exc_raise(vm, E_TypeError, "%S may not be deleted", ns);
+    Ref d = AS(vm, obj, Instance)->dict;
+    if (d && !dict_del(vm, OBJ(vm, d, Dict), name, &found)) return false;
+    if (!d || !found) return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%S'", cls_name(vm, obj), ns);
+    return true;                     /* the inline caches check the entry's key: the deleted one no longer matches */
+  }
+  if (obj.tag == T_CLASS) {
+    Class *c = AS(vm, obj, Class);
+    if (c->flags & CF_BUILTIN)
+      return exc_raise(vm, E_TypeError, "cannot set '%S' attribute of immutable type '%S'", ns, STR(vm, c->name));
+    if (str_eq(ns, "__name__") || str_eq(ns, "__qualname__") || str_eq(ns, "__bases__") || str_eq(ns, "__doc__") ||
+        str_eq(ns, "__module__"))
+      return exc_raise(vm, E_TypeError, "cannot delete '%S' attribute of immutable type '%S'", ns, STR(vm, c->name));
+    if (str_eq(ns, "__mro__") || str_eq(ns, "__base__")) return exc_raise(vm, E_AttributeError, "readonly attribute");
+    if (!dict_del(vm, OBJ(vm, c->dict, Dict), name, &found)) return false;
+    c = AS(vm, obj, Class);
+    if (!found) return exc_raise(vm, E_AttributeError, "type object '%S' has no attribute '%S'", STR(vm, c->name), ns);
+    if (c->flags & CF_USED) vm->shadowed = 1;
+    vm->cls_ver++;
+    return true;
+  }
+  return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", obj, ns);
 }
 
 /* BaseException.__init__(self, *args): args = the arguments. */
@@ -1085,7 +1152,10 @@ bool obj_setitem(VM *vm, Value obj, Value key, Value val) {
 bool obj_delitem(VM *vm, Value obj, Value key) {
   Value r;
   int k = try_dunder(vm, obj, D_delitem, &key, 1, &r);
-  if (k == 0) return exc_raise(vm, E_TypeError, "'%T' object doesn't support item deletion", obj);
+  if (k == 0) {  /* CPython: "doesn't" for an int index on a class statement's instance (PySequence_DelItem) */
+    bool seq = (key.tag == T_INT || key.tag == T_BOOL) && !(CLS(vm, AS(vm, obj, Instance)->cls)->flags & CF_BUILTIN);
+    return exc_raise(vm, E_TypeError, seq ? "'%T' object doesn't support item deletion" : "'%T' object does not support item deletion", obj);
+  }
   return k > 0;
 }
 

@@ -231,6 +231,16 @@ static bool put_repr(StrBuf *sb, Value v) {
     return true;
   }
   case T_INSTANCE: case T_CLASS: case T_WRAP: return obj_repr(sb, v);
+  case T_SLICE: {                                  /* slice(start, stop, step) */
+    sb_put(sb, "slice(", 6);
+    for (int k = 0; k < 3; k++) {
+      Slice *sl = AS(vm, v, Slice);                /* re-read: a __repr__ may have run */
+      if (k) sb_put(sb, ", ", 2);
+      if (!put_repr(sb, k == 0 ? sl->start : k == 1 ? sl->stop : sl->step)) return false;
+    }
+    sb_putc(sb, ')');
+    return true;
+  }
   case T_NATIVE: {
     const char *name = bi_natives[v.as.i].name;
     if (native_is_type(name)) {

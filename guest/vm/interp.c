@@ -1402,6 +1402,8 @@ L_SETITEMI:
   CHECK(set_item(vm, RA, v_int((int8_t)B), RC));
   NEXT();
 L_DELITEM: SAVE(); CHECK(del_item(vm, RA, RB)); NEXT();
+L_DELATTR: SAVE(); CHECK(obj_delattr(vm, RA, GET_Bx(i))); NEXT();
+L_DELGLOBAL: SAVE(); CHECK(global_del(vm, GET_Bx(i))); NEXT();
 L_UNPACK: SAVE(); CHECK(unpack(vm, RB, &RA, C)); NEXT();
 L_BUILDSTR: {
   StrBuf sb;

@@ -182,6 +182,30 @@ static bool load_funcs(VM *vm, const uint8_t *f, Sec *sec, const char **why) {
   }
   return true;
 }
+/* The value a global named `name` starts with: its built-in (a native, a built-in
+ * class, NotImplemented) or unbound.  Returns the native's index, -1 if none. */
+static int builtin_value(VM *vm, Str *name, Value *v) {
+  int b = bi_lookup_global(name->data, name->nbytes);
+  *v = b >= 0 ? v_native((uint32_t)b) : v_unbound();
+  cls_builtin_global(vm, name, v);
+  return b;
+}
+
+/* del of global slot gi (DELGLOBAL).  A built-in's name holds the built-in
+ * until the program binds it: deleting it then is CPython's NameError, and
+ * deleting the program's binding brings the built-in back (CPython's lookup
+ * falls through to builtins).  Limit: after `len = len`, `del len` is taken
+ * for a del of the built-in. */
+bool global_del(VM *vm, uint32_t gi) {
+  Str *name = OBJ(vm, vm->strings[rd32(vm->global_names + 4 * gi)], Str);
+  Value b, cur = vm->globals[gi];
+  builtin_value(vm, name, &b);
+  if (cur.tag == T_UNBOUND || (b.tag != T_UNBOUND && cur.tag == b.tag && cur.as.i == b.as.i))
+    return exc_raise(vm, E_NameError, "name '%S' is not defined", name);
+  vm->globals[gi] = b;
+  return true;
+}
+
 
 /* Check and load the bytecode file `f` (len bytes).  On failure returns
  * false and points *why at a one-line reason; the VM must not run. */
@@ -218,10 +242,7 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
     uint32_t s = rd32(f + g.offset + 4 * i);
     if (s >= vm->nstrings) return fail(why, "global name out of range");
     Str *name = OBJ(vm, vm->strings[s], Str);
-    int b = bi_lookup_global(name->data, name->nbytes);
-    vm->globals[i] = b >= 0 ? v_native((uint32_t)b) : v_unbound();
-    if (b < 0 && mod_constant(vm, name->data, name->nbytes, &vm->globals[i])) continue;
-    cls_builtin_global(vm, name, &vm->globals[i]);
+    if (builtin_value(vm, name, &vm->globals[i]) < 0 && mod_constant(vm, name->data, name->nbytes, &vm->globals[i])) continue;
     if (name->nbytes == 8 && memcmp(name->data, "__name__", 8) == 0 &&
         !str_value(vm, "__main__", 8, &vm->globals[i]))
       return fail(why, "not enough memory for globals");

@@ -404,9 +404,12 @@ static bool seq_index(VM *vm, Value seq, Value key, int64_t n, int64_t *out) {
 /* Resolve slice `sl` against length n into start/step/count (CPython's PySlice_AdjustIndices). */
 bool slice_indices(VM *vm, Slice *sl, int64_t n, int64_t *start, int64_t *step, int64_t *count) {
   Value parts[3] = {sl->start, sl->stop, sl->step};
-  for (int k = 0; k < 3; k++)
-    if (parts[k].tag != T_NONE && parts[k].tag != T_INT && parts[k].tag != T_BOOL)
+  for (int k = 0; k < 3; k++) {
+    if (parts[k].tag == T_BIGINT)                  /* clamped, as CPython (PyNumber_AsSsize_t without an error) */
+      parts[k] = v_int(AS(vm, parts[k], BigInt)->neg ? -INT64_MAX : INT64_MAX);
+    else if (parts[k].tag != T_NONE && parts[k].tag != T_INT && parts[k].tag != T_BOOL)
       return exc_raise(vm, E_TypeError, "slice indices must be integers or None or have an __index__ method");
+  }
   int64_t st = parts[2].tag == T_NONE ? 1 : parts[2].as.i;
   if (st == 0) return exc_raise(vm, E_ValueError, "slice step cannot be zero");
   int64_t lo, hi;
@@ -521,11 +524,28 @@ bool set_item(VM *vm, Value obj, Value key, Value val) {
   return exc_raise(vm, E_TypeError, "'%T' object does not support item assignment", obj);
 }
 
+/* del l[slice]: the items the slice selects go, the others close up in order. */
+static bool list_del_slice(VM *vm, List *l, Slice *sl) {
+  int64_t start, step, count;
+  if (!slice_indices(vm, sl, l->len, &start, &step, &count)) return false;
+  if (count == 0) return true;
+  if (step < 0) { start += (count - 1) * step; step = -step; }     /* the same items, ascending */
+  Value *it = list_items(vm, l);
+  int64_t w = start, k = 0;
+  for (int64_t r = start; r < (int64_t)l->len; r++) {
+    if (k < count && r == start + k * step) { k++; continue; }
+    it[w++] = it[r];
+  }
+  l->len = (uint32_t)w;
+  return true;
+}
+
 bool del_item(VM *vm, Value obj, Value key) {
   int64_t i;
   if (unlikely(obj.tag == T_INSTANCE)) return obj_delitem(vm, obj, key);
   if (obj.tag == T_LIST) {
     List *l = AS(vm, obj, List);
+    if (key.tag == T_SLICE) return list_del_slice(vm, l, AS(vm, key, Slice));
     if (!seq_index(vm, obj, key, l->len, &i)) return false;
     Value *it = list_items(vm, l);
     memmove(it + i, it + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
@@ -536,6 +556,14 @@ bool del_item(VM *vm, Value obj, Value key) {
     bool found;
     if (!dict_del(vm, AS(vm, obj, Dict), key, &found)) return false;
     return found ? true : exc_raise(vm, E_KeyError, "%R", key);
+  }
+  switch (obj.tag) {                 /* CPython's PyObject_DelItem: a sequence type and an int index go on to */
+  case T_STR: case T_BYTESTR: case T_TUPLE: case T_RANGE:    /* PySequence_DelItem, which says "doesn't" */
+  case T_SET: case T_FROZENSET: case T_DKEYS: case T_DVALUES: case T_DITEMS:
+    if (key.tag == T_BIGINT) return exc_raise(vm, E_IndexError, "cannot fit 'int' into an index-sized integer");
+    if (key.tag == T_INT || key.tag == T_BOOL) return exc_raise(vm, E_TypeError, "'%T' object doesn't support item deletion", obj);
+    break;
+  default: break;
   }
   return exc_raise(vm, E_TypeError, "'%T' object does not support item deletion", obj);
 }

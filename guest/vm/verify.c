@@ -83,7 +83,7 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
       *why = "yield in a function that is not a generator";
       return false;
     }
-    if ((((op == OP_GETATTR || op == OP_METHOD || op == OP_SETATTR || op == OP_NEWCLASS || op == OP_SETATTRK) && vm->consts[b].tag != T_STR)) ||
+    if ((((op == OP_GETATTR || op == OP_METHOD || op == OP_SETATTR || op == OP_NEWCLASS || op == OP_SETATTRK || op == OP_DELATTR) && vm->consts[b].tag != T_STR)) ||
         ((op == OP_GETATTRK || op == OP_METHODK) && vm->consts[c].tag != T_STR)) {
       *why = "attribute name is not a string constant";
       return false;

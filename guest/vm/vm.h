@@ -292,6 +292,8 @@ bool obj_len(VM *vm, Value v, int64_t *n);
 bool obj_getitem(VM *vm, Value obj, Value key, Value *out);
 bool obj_setitem(VM *vm, Value obj, Value key, Value val);
 bool obj_delitem(VM *vm, Value obj, Value key);
+bool obj_delattr(VM *vm, Value obj, uint32_t k);                               /* del obj.K[k] */
+bool global_del(VM *vm, uint32_t gi);                                          /* del of a global (load.c) */
 bool obj_contains(VM *vm, Value obj, Value item, bool *res);
 bool obj_iter(VM *vm, Value obj, Value *out);
 int obj_next(VM *vm, Value it, Value *out);                         /* 1 item, 0 done, -1 error */
@@ -301,7 +303,7 @@ bool obj_unary(VM *vm, int op, Value a, Value *out);                   /* int, s
 #define CLASS_NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out);
 CLASS_NATIVE(bi_isinstance) CLASS_NATIVE(bi_issubclass) CLASS_NATIVE(bi_type) CLASS_NATIVE(bi_getattr)
 CLASS_NATIVE(bi_hasattr) CLASS_NATIVE(bi_setattr) CLASS_NATIVE(bi_staticmethod) CLASS_NATIVE(bi_classmethod)
-CLASS_NATIVE(bi_property) CLASS_NATIVE(m_property_setter) CLASS_NATIVE(bi_exc_init) CLASS_NATIVE(bi_object_init)
+CLASS_NATIVE(bi_property) CLASS_NATIVE(m_property_setter) CLASS_NATIVE(m_property_deleter) CLASS_NATIVE(bi_exc_init) CLASS_NATIVE(bi_object_init)
 #undef CLASS_NATIVE
 
 /* builtins.c */

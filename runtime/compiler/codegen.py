@@ -689,8 +689,13 @@ class Compiler(ExcGen):
                 obj = self.expr(t.value)
                 idx = self.subscript_index(t.slice)
                 self.emit("DELITEM", obj, idx)
+            elif isinstance(t, ast.Attribute):
+                if self.module_attr(t) is not None:
+                    raise self.error(t, "del of a module's attribute")
+                obj = self.expr(t.value)
+                self.emit("DELATTR", obj, self.const("STR", self.string(t.attr)))
             else:
-                raise self.error(t, "del of anything but a name or an item (del x, del x[k])")
+                raise self.error(t, f"del of {type(t).__name__}")
             self.f.top = mark
 
     def delete_name(self, t: ast.Name) -> None:
@@ -705,15 +710,13 @@ class Compiler(ExcGen):
                 self.emit("CHKLOCAL", self.f.locals[name])
             self.emit("UNBIND", self.f.locals[name])
             return
-        r = self.alloc()
         if self.is_cell(name):
+            r = self.alloc()
             self.emit("LOADCELL", r, self.f.locals[name], 1 if name in self.f.frees else 0)
             self.emit("UNBIND", r)
             self.emit("STORECELL", self.f.locals[name], r)
-        else:
-            self.emit("GETGLOBAL", r, self.global_slot(name))   # NameError if it is not bound
-            self.emit("UNBIND", r)
-            self.emit("SETGLOBAL", r, self.global_slot(name))
+        else:   # NameError if it is not bound (also a built-in's name the program never bound)
+            self.emit("DELGLOBAL", 0, self.global_slot(name))
 
     def s_If(self, s: ast.If) -> None:
         skip = self.jump_if(s.test, False)
