@@ -389,6 +389,14 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
     found = cls_lookup(vm, AS(vm, *f, Instance)->cls, AS(vm, name, Str), &fn);
     if (!found) return -1;
     self = *f;
+    if (fn.tag == T_WRAP && AS(vm, fn, Wrap)->kind == W_CLASSMETHOD) {
+      self = v_obj(T_CLASS, AS(vm, *f, Instance)->cls);
+      fn = AS(vm, fn, Wrap)->a;
+    } else if (fn.tag != T_FUNC && fn.tag != T_CLOSURE && fn.tag != T_NATIVE) {
+      if (fn.tag == T_WRAP && AS(vm, fn, Wrap)->kind == W_STATIC) fn = AS(vm, fn, Wrap)->a;
+      *f = W[0] = fn;              /* not a function (a callable instance, a class, a staticmethod): no self */
+      return 1;
+    }
   } else if (f->tag == T_CLASS) {
     Value cls = *f, init, inst;
     Class *c = AS(vm, cls, Class);
@@ -501,7 +509,9 @@ bool vm_call_kw(VM *vm, Value f, Value *args, int nargs, int nkw, Value *out) {
   if (f.tag == T_NATIVE) {
     uint32_t ni = (uint32_t)f.as.i;
     vm->unsafe_native = unsafe || !bi_natives[ni].gc_safe;
+    vm->cdepth++;                        /* natives count too: `__str__ = str` nests only in C */
     ok = native_ok(vm, ni, vm->stack + nb, nargs, nkw) && bi_natives[ni].fn(vm, vm->stack + nb, nargs, vm->stack + nb + nargs, nkw, out);
+    vm->cdepth--;
     vm->unsafe_native = unsafe;
     vm->ntop = saved_ntop;
     return ok;
@@ -635,6 +645,7 @@ static int run(VM *vm, int throwing) {
   const Value *ga_p, *sa_p;           /* their registers (the cache hit reads them in place) */
   uint32_t ga_k;                      /* and the name's constant index */
   const uint32_t *retry_pc = NULL;    /* the last instruction re-run after a MemoryError */
+  uint32_t adjusts = 0;               /* call_adjust() rewrites of the current CALL */
 
 #define A GET_A(i)
 #define B GET_B(i)
@@ -1006,6 +1017,7 @@ call_p:
   FUEL();
 do_call: {
   Value f = RA;
+  adjusts = 0;
 call_again:
   if (likely(f.tag == T_FUNC)) {
     uint32_t fi = (uint32_t)f.as.i;
@@ -1046,7 +1058,13 @@ call_again:
   {
     uint32_t mode = 0;
     int r = call_adjust(vm, &R[A], &nargs, nkw, &f, &mode);
-    if (r == 1) { if (mode) pending_ret = mode; goto call_again; }
+    /* A real chain is short (class -> __init__, instance -> __call__ -> bound method); one
+     * that goes on (`C.__call__ = C()`) grows the window each time: RecursionError, as CPython. */
+    if (r == 1) {
+      if (mode) pending_ret = mode;
+      if (++adjusts > 8) { exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded while calling a Python object"); goto error; }
+      goto call_again;
+    }
     if (r == 2) { pending_ret = 0; NEXT(); }         /* done in place (an instance without __init__) */
     if (r == 0) goto error;
   }
