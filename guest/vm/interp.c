@@ -349,15 +349,24 @@ static int64_t find_handler(VM *vm, uint32_t fi, uint32_t at, uint32_t *reg) {
   return -1;
 }
 
-/* A fresh exception: its __context__ is the one being handled (without cycles). */
+/* A fresh exception: its __context__ is the one being handled, without making
+ * a cycle through it, and without hanging on a cycle the program made itself
+ * (`a.__context__ = b; b.__context__ = a`): CPython's walk, with Floyd's
+ * slow pointer. */
 static void set_context(VM *vm) {
   Value h = vm->handling, e = vm->exc_val;
   if (!exc_is_instance(vm, h) || !exc_is_instance(vm, e) || h.as.r == e.as.r) return;
-  for (Value c = h; exc_is_instance(vm, c);) {      /* break a cycle through e */
+  Value c = h, slow = h;
+  uint64_t steps = 0;
+  for (bool toggle = false;; toggle = !toggle, steps++) {
     Value next = AS(vm, c, Instance)->x[EX_CONTEXT];
-    if (exc_is_instance(vm, next) && next.as.r == e.as.r) { AS(vm, c, Instance)->x[EX_CONTEXT] = v_none(); break; }
+    if (!exc_is_instance(vm, next)) break;
+    if (next.as.r == e.as.r) { AS(vm, c, Instance)->x[EX_CONTEXT] = v_none(); break; }
     c = next;
+    if (c.as.r == slow.as.r) break;                  /* a cycle already there, all of it checked */
+    if (toggle) slow = AS(vm, slow, Instance)->x[EX_CONTEXT];
   }
+  FUEL_USE(steps << 4);                               /* fuzzing builds: long chains raised into cost fuel */
   AS(vm, e, Instance)->x[EX_CONTEXT] = h;
 }
 
