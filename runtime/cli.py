@@ -497,7 +497,7 @@ def _partition_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]
                     help="the program (image, .dbc or .py) if this machine has not seen it")
     rs.add_argument("--memory", type=int, default=None, metavar="MiB")
     rs.add_argument("--accel", default="auto")
-    rs.add_argument("--detach", action="store_true", help="start it in the background and print its name")
+    rs.add_argument("-d", "--detach", action="store_true", help="start it in the background and print its name")
     rs.add_argument("--backend", choices=("direct", "libvirt"), default=None,
                     help="where it runs (default direct; --connect implies libvirt)")
     rs.add_argument("--connect", metavar="URI", default=None, help="libvirt URI; implies libvirt")
