@@ -478,6 +478,10 @@ uint64_t float_hash(double v) {
   return x == (uint64_t)-1 ? (uint64_t)-2 : x;
 }
 
+static bool too_many_digits(VM *vm) {
+  return exc_raise(vm, E_ValueError, "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
+}
+
 /* Append the digits of |a| in base 2, 8, 10 or 16 to sb (no sign, no prefix).
  * Like CPython, more than 4300 decimal digits is a ValueError. */
 bool int_put_digits(StrBuf *sb, Value a, int base, bool upper) {
@@ -499,7 +503,11 @@ bool int_put_digits(StrBuf *sb, Value a, int base, bool upper) {
     }
     return true;
   }
-  /* base 10: divide a scratch copy (at the top of the free heap) by 10**9 repeatedly */
+  /* base 10: at least floor((bits - 1) * log10(2)) + 1 digits -- too many is a ValueError at
+   * once, as CPython checks before converting (the division below is quadratic) */
+  uint64_t bits = (uint64_t)x.n * 32 - (uint64_t)clz32(x.d[x.n - 1]);
+  if ((bits - 1) * 30103 / 100000 + 1 > 4300) return too_many_digits(vm);
+  /* divide a scratch copy (at the top of the free heap) by 10**9 repeatedly */
   size_t nchunks = (size_t)x.n * 32 / 29 + 2;
   size_t need = ((size_t)x.n + nchunks) * 4 + 16;
   size_t end = sb->start + sizeof(Str) + sb->len;
@@ -513,8 +521,7 @@ bool int_put_digits(StrBuf *sb, Value a, int base, bool upper) {
   }
   uint32_t top = chunks[nc - 1], ndig = 9 * (nc - 1);
   do ndig++; while (top /= 10);
-  if (ndig > 4300)
-    return exc_raise(vm, E_ValueError, "Exceeds the limit (4300 digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit");
+  if (ndig > 4300) return too_many_digits(vm);
   char buf[10];
   for (size_t i = nc; i--;) {
     uint32_t c = chunks[i];
