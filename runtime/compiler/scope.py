@@ -215,6 +215,17 @@ def _nearest_function(s: Scope) -> Scope | None:
     return p
 
 
+def _binder(start: Scope | None, name: str) -> Scope | None:
+    """The scope ``name`` resolves to from ``start`` outwards: the nearest function (class bodies
+    are skipped, as CPython does) that binds it or declares it global; else the module, or None."""
+    owner = start
+    while owner is not None and owner.kind != MODULE:
+        if owner.kind != CLASS and (owner.binds(name) or name in owner.globals):
+            break
+        owner = owner.parent
+    return owner
+
+
 def _resolve(s: Scope, filename: str) -> None:
     if s.kind == CLASS:
         # A class body runs inline in the nearest enclosing function: a name it reads (and
@@ -228,11 +239,7 @@ def _resolve(s: Scope, filename: str) -> None:
                 if near.binds(name):                  # a cell, as CPython (NameError when read unbound)
                     near.cells.add(name)
                     continue
-                owner = near.parent
-                while owner is not None and owner.kind != MODULE:
-                    if owner.kind != CLASS and (owner.binds(name) or name in owner.globals):
-                        break
-                    owner = owner.parent
+                owner = _binder(near.parent, name)
                 if owner is None or owner.kind == MODULE or name in owner.globals:
                     continue
                 owner.cells.add(name)
@@ -250,11 +257,7 @@ def _resolve(s: Scope, filename: str) -> None:
         for name in dict.fromkeys(names):
             if s.binds(name) or name in s.globals:
                 continue
-            owner = s.parent
-            while owner is not None and owner.kind != MODULE:
-                if owner.kind != CLASS and (owner.binds(name) or name in owner.globals):
-                    break
-                owner = owner.parent
+            owner = _binder(s.parent, name)
             if owner is None or owner.kind == MODULE or name in owner.globals:
                 if name in s.nonlocals:
                     at = s.declared_at[name]
