@@ -244,15 +244,15 @@ def close_master(target: SshTarget) -> None:
                        capture_output=True, timeout=10, check=False)
 
 
-def run_agent(target: SshTarget, *args: str, data: bytes | None = None,
-              timeout: float = SSH_TIMEOUT_S) -> dict[str, Any]:
-    """Run ``drift _host-agent ARGS`` on ``target`` (``data`` on its stdin); its JSON answer.
+def _agent_call(target: SshTarget, args: Sequence[str], data: bytes | None,
+                timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run ``drift _host-agent ARGS`` on ``target`` (``data`` on its stdin) over the shared
+    connection; the finished process, once ssh reached the host and found drift there.
 
     Raises:
         ToolMissingError: ssh is not installed here.
-        HostError: ssh cannot reach or log in to the host (ssh's message), drift is not installed
-            there, or the agent failed.
-        ImageError: the agent refused an image (a copy that does not match its SHA-256 or manifest).
+        HostError: no answer in time, ssh cannot reach or log in to the host (ssh's message), or
+            drift is not installed there.
     """
     cmd = [_ssh(), *target.options(), *master_options(), target.destination(), target.remote(*args)]
     try:
@@ -272,11 +272,26 @@ def run_agent(target: SshTarget, *args: str, data: bytes | None = None,
         raise HostError(f"{target}: the drift command {shlex.join(target.drift)!r} is not found there ({said}); "
                         f"install drift on that machine or set drift = \"...\" in [ssh.{target.name}] of "
                         f"{hosts_file()}")
+    return proc
+
+
+def run_agent(target: SshTarget, *args: str, data: bytes | None = None,
+              timeout: float = SSH_TIMEOUT_S) -> dict[str, Any]:
+    """Run ``drift _host-agent ARGS`` on ``target`` (``data`` on its stdin); its JSON answer.
+
+    Raises:
+        ToolMissingError: ssh is not installed here.
+        HostError: ssh cannot reach or log in to the host (ssh's message), drift is not installed
+            there, or the agent failed.
+        ImageError: the agent refused an image (a copy that does not match its SHA-256 or manifest).
+    """
+    proc = _agent_call(target, args, data, timeout)
     try:
         answer = json.loads(proc.stdout.decode() or "null")
     except (UnicodeDecodeError, json.JSONDecodeError):
         answer = None
     if not isinstance(answer, dict):
+        said = proc.stderr.decode(errors="replace").strip()
         raise HostError(f"{target}: `drift _host-agent {args[0]}` failed (exit {proc.returncode}): "
                         f"{said or proc.stdout.decode(errors='replace').strip() or 'no output'}")
     if "error" in answer:
@@ -290,15 +305,9 @@ def take_file(target: SshTarget, path: str, timeout: float = SSH_TIMEOUT_S) -> b
     a snapshot), which the host then deletes.
 
     Raises:
-        HostError: as :func:`run_agent`, or the host has no such file there.
+        ToolMissingError, HostError: as :func:`run_agent`, or the host has no such file there.
     """
-    cmd = [_ssh(), *target.options(), *master_options(), target.destination(), target.remote("take-file", path)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
-    except subprocess.TimeoutExpired:
-        raise HostError(f"{target}: `drift _host-agent take-file` did not answer within {timeout:g} s") from None
-    except OSError as e:
-        raise HostError(f"{target}: cannot run ssh: {e}") from None
+    proc = _agent_call(target, ("take-file", path), None, timeout)
     if proc.returncode != 0:
         said = proc.stdout.decode(errors="replace").strip() or proc.stderr.decode(errors="replace").strip()
         raise HostError(f"{target}: cannot fetch {path} (exit {proc.returncode}): {said or 'no output'}")
@@ -730,6 +739,16 @@ def _agent_has_image(root: Path, sha: str) -> dict[str, object]:
     return {"path": None, "corrupt": True}
 
 
+def _read_verified(sha: str, what: str) -> bytes:
+    """All of stdin, which must have SHA-256 ``sha``.  Raises ImageError if it does not."""
+    data = sys.stdin.buffer.read()
+    got = hashlib.sha256(data).hexdigest()
+    if got != sha:
+        raise ImageError(f"the {what} copied here has SHA-256 {got}, not {sha} ({len(data)} bytes arrived): "
+                         "it was corrupted or cut short on the way; it was not stored")
+    return data
+
+
 def _agent_put_image(root: Path, sha: str, manifest_b64: str) -> dict[str, object]:
     """Store the image read from stdin, once verified against ``sha`` and the manifest.
 
@@ -737,11 +756,7 @@ def _agent_put_image(root: Path, sha: str, manifest_b64: str) -> dict[str, objec
         ImageError: the data does not match ``sha``, or the image does not match the manifest.
     """
     from . import image
-    data = sys.stdin.buffer.read()
-    got = hashlib.sha256(data).hexdigest()
-    if got != sha:
-        raise ImageError(f"the image copied here has SHA-256 {got}, not {sha} ({len(data)} bytes arrived): "
-                         "it was corrupted or cut short on the way; it was not stored")
+    data = _read_verified(sha, "image")
     images = _images(root)
     tmp = images / f".put-{secrets.token_hex(4)}"
     tmp.mkdir(mode=0o700)
@@ -765,11 +780,7 @@ def _agent_put_file(root: Path, sha: str) -> dict[str, object]:
     Raises:
         ImageError: the data does not match ``sha``.
     """
-    data = sys.stdin.buffer.read()
-    got = hashlib.sha256(data).hexdigest()
-    if got != sha:
-        raise ImageError(f"the file copied here has SHA-256 {got}, not {sha} ({len(data)} bytes arrived): "
-                         "it was corrupted or cut short on the way; it was not stored")
+    data = _read_verified(sha, "file")
     files = root / "files"
     files.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = files / f".put-{secrets.token_hex(4)}"

@@ -190,7 +190,7 @@ def migrate_arch(name: str, to: Host | str, arch: str, *, backend: Backend | Non
     snapctl.cache_bytecode(code)
     program_mib = int(str(meta.get("program_memory_mib") or meta.get("memory_mib") or 8))
     if to.kind == "ssh":
-        return _migrate_arch_ssh(backend, name, to, arch, code, program_mib, started, timeout)
+        return _migrate_arch_ssh(backend, name, d, meta, to, arch, code, program_mib, started, timeout)
     img = snapctl.image_for(code, arch, program_mib)
     manifest = image.verify(img)
     # RAM: the program's memory (plus slack for the kernel), then room for a snapshot of it
@@ -301,8 +301,8 @@ def _adopt(d: StateDir, meta: dict[str, object], staging: StateDir | None, dest:
     shutil.rmtree(staging.path, ignore_errors=True)      # the source's directory now
 
 
-def _migrate_arch_ssh(backend: DirectBackend, name: str, to: Host, arch: str, code: bytes, program_mib: int,
-                      started: float, timeout: float) -> XMigrationReport:
+def _migrate_arch_ssh(backend: DirectBackend, name: str, d: StateDir, meta: dict[str, object], to: Host, arch: str,
+                      code: bytes, program_mib: int, started: float, timeout: float) -> XMigrationReport:
     """:func:`migrate_arch` of a direct partition to an ssh host: QEMU there cannot be given the
     snapshot in its RAM from here, so it boots with it (a ``loader`` device, the file copied to the
     host as for ``drift restore --to``) after the snapshot, during the pause (``after-snapshot``).
@@ -313,17 +313,16 @@ def _migrate_arch_ssh(backend: DirectBackend, name: str, to: Host, arch: str, co
     """
     from . import cgroups, sshhost
 
-    d, meta = backend.locate(name)
     source_arch = str(meta.get("arch", "x86_64"))
     source_host = str(meta.get("host") or hosts.LOCAL)
     # Before the program pauses: reach the host and put the image for ``arch`` there (the same
     # kernel and bytecode whatever the memory size the snapshot will need, so the same SHA-256).
     target = sshhost.resolve(to)
-    ahead = image.verify(snapctl.image_for(code, arch, program_mib + 4))
+    ahead_path = snapctl.image_for(code, arch, program_mib + 4)
+    ahead = image.verify(ahead_path)
     greeting = sshhost.hello(target, None if target.shared_files else ahead.image_sha256)
     have = greeting.get("image")
-    copy = sshhost.ensure_image(target, snapctl.image_for(code, arch, program_mib + 4), ahead.image_sha256,
-                                have if isinstance(have, dict) else None)
+    copy = sshhost.ensure_image(target, ahead_path, ahead.image_sha256, have if isinstance(have, dict) else None)
     greeting["image"] = {"path": copy.path, "corrupt": False}
     with migrate._locked(d):
         staging: StateDir | None = None
