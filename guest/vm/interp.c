@@ -8,6 +8,7 @@
 #include "opcodes.h"
 #include "platform.h"
 #include "format.h"
+#include "fmath.h"
 
 /* RETURN_FAST reads Frame.ret and Frame.gen with one 8-byte load. */
 _Static_assert(offsetof(Frame, gen) == offsetof(Frame, ret) + 4 && sizeof(Ref) == 4, "Frame.ret and Frame.gen adjacent");
@@ -781,7 +782,13 @@ L_MOD:
   }
   SLOW_ARITH(OP_MOD)
 L_POW:
-  if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) { SAVE(); CHECK(arith_float(vm, OP_POW, RB.as.f, RC.as.f, &t)); RA = t; NEXT(); }
+  if (RB.tag == T_FLOAT && RC.tag == T_FLOAT) {
+    /* a positive finite base, a finite exponent: no error but overflow (then arith_float raises) */
+    if (likely(RB.as.f > 0 && RB.as.f - RB.as.f == 0 && RC.as.f - RC.as.f == 0)) {
+      double r_ = fm_pow(RB.as.f, RC.as.f);
+      if (likely(r_ - r_ == 0)) { PUT(RA, v_float(r_)); NEXT(); }
+    }
+    SAVE(); CHECK(arith_float(vm, OP_POW, RB.as.f, RC.as.f, &t)); RA = t; NEXT(); }
   SLOW_ARITH(OP_POW)
 L_BAND:
   if (RB.tag == T_INT && RC.tag == T_INT) { PUT(RA, v_int(RB.as.i & RC.as.i)); NEXT(); }
@@ -1404,6 +1411,10 @@ L_GETITEM:
   RA = t;
   NEXT();
 L_GETITEMI:
+  if (likely(RB.tag == T_LIST)) {                    /* a constant index >= 0: one unsigned bounds test */
+    List *l_ = AS(vm, RB, List);
+    if (likely((uint64_t)(int64_t)(int8_t)C < l_->len)) { RA = list_items(vm, l_)[(uint8_t)C]; NEXT(); }
+  }
   INDEX_FAST(RB, (int64_t)(int8_t)C)
   SAVE();
   CHECK(get_item(vm, RB, v_int((int8_t)C), &t));
