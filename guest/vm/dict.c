@@ -12,9 +12,7 @@ static uint32_t *dict_index(VM *vm, Dict *d) { return (uint32_t *)(vm->mem + d->
 /* The first index slot probed for hash h.  Python's hashes of ints are the
  * ints themselves, so keys like multiples of 4096 share their low bits: mix
  * (Fibonacci hashing, the product's high half) so linear probing stays short. */
-static inline uint32_t home_slot(uint64_t h, uint32_t mask) {
-  return (uint32_t)((h * 0x9e3779b97f4a7c15ull) >> 32) & mask;
-}
+static inline uint32_t home_slot(uint64_t h, uint32_t mask) { return dict_home(h, mask); }
 
 /* (Re)build the storage of the dict at `dr` for `cap` entries, compacting live ones. */
 static bool dict_resize(VM *vm, Ref dr, uint32_t cap) {
@@ -60,10 +58,8 @@ static bool dict_find(VM *vm, Dict *d, Value key, uint64_t h, uint32_t *slot, ui
     if (de->hash == h && de->key.tag != T_UNBOUND) {
       bool eq;
       if (de->key.tag == key.tag && de->key.as.r == key.as.r) eq = true;
-      else if (de->key.tag == T_STR && key.tag == T_STR) {     /* the common case, inline */
-        Str *x = AS(vm, de->key, Str), *y = AS(vm, key, Str);
-        eq = x->nbytes == y->nbytes && !memcmp(x->data, y->data, x->nbytes);
-      } else if (!values_equal(vm, de->key, key, &eq)) return false;
+      else if (de->key.tag == T_STR && key.tag == T_STR) eq = str_bytes_eq(AS(vm, de->key, Str), AS(vm, key, Str));
+      else if (!values_equal(vm, de->key, key, &eq)) return false;
       if (eq) { *slot = s; *entry = e; return true; }
     }
   }
@@ -72,7 +68,15 @@ static bool dict_find(VM *vm, Dict *d, Value key, uint64_t h, uint32_t *slot, ui
 bool dict_get(VM *vm, Dict *d, Value key, Value *out, bool *found) {
   uint64_t h;
   uint32_t slot, e;
-  if (!value_hash(vm, key, &h) || !dict_find(vm, d, key, h, &slot, &e)) return false;
+  if (likely(fast_key_hash(vm, key, &h))) {          /* str and int keys: no user code */
+    int64_t r = dict_probe(vm, d, key, h, &slot);
+    if (likely(r >= 0)) {
+      *found = r != 0;
+      if (r) *out = dict_entries(vm, d)[r - 1].val;
+      return true;
+    }
+  } else if (!value_hash(vm, key, &h)) return false;
+  if (!dict_find(vm, d, key, h, &slot, &e)) return false;
   *found = e != 0;
   if (e) *out = dict_entries(vm, d)[e - 1].val;
   return true;
@@ -82,7 +86,9 @@ bool dict_set(VM *vm, Value dv, Value key, Value val) {
   uint64_t h;
   uint32_t slot, e;
   Dict *d = AS(vm, dv, Dict);
-  if (!value_hash(vm, key, &h) || !dict_find(vm, d, key, h, &slot, &e)) return false;
+  int64_t r;
+  if (likely(fast_key_hash(vm, key, &h)) && likely((r = dict_probe(vm, d, key, h, &slot)) >= 0)) e = (uint32_t)r;
+  else if (!value_hash(vm, key, &h) || !dict_find(vm, d, key, h, &slot, &e)) return false;
   if (e) { dict_entries(vm, d)[e - 1].val = val; return true; }
   if (d->used == d->cap) {
     uint32_t cap = d->len * 2 > d->cap ? d->cap * 2 : d->cap;

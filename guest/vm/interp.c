@@ -880,8 +880,17 @@ L_NE: {
 }
 L_IS: PUT(RA, v_bool(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r))); NEXT();
 L_ISNOT: PUT(RA, v_bool(!(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r)))); NEXT();
-L_IN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); PUT(RA, v_bool(r_)); NEXT(); }
-L_NOTIN: { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); PUT(RA, v_bool(!r_)); NEXT(); }
+/* key in dict: decided inline for str and int keys (vm.h: dict_probe) */
+#define DICT_IN(neg)                                                              \
+  if (RC.tag == T_DICT) {                                                         \
+    uint64_t h_; uint32_t s_; int64_t e_;                                         \
+    if (fast_key_hash(vm, RB, &h_) && (e_ = dict_probe(vm, AS(vm, RC, Dict), RB, h_, &s_)) >= 0) { \
+      PUT(RA, v_bool((e_ != 0) != (neg)));                                         \
+      NEXT();                                                                     \
+    }                                                                             \
+  }
+L_IN: DICT_IN(0) { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); PUT(RA, v_bool(r_)); NEXT(); }
+L_NOTIN: DICT_IN(1) { bool r_; SAVE(); CHECK(contains(vm, RC, RB, &r_)); PUT(RA, v_bool(!r_)); NEXT(); }
 
 /* Compare-and-test: the next instruction is a JMP (verified).  When the
  * outcome equals k, take it -- forward jumps inline, backward ones through
@@ -1404,8 +1413,17 @@ L_NEWSLICE: {
     uint64_t u_ = (uint64_t)((ix) < 0 ? (ix) + t_->len : (ix));                   \
     if (u_ < t_->len) { RA = t_->v[u_]; NEXT(); }                                 \
   }
+/* Dict fast paths: a str or int key found without user code (vm.h: dict_probe). */
+#define DICT_HIT(dict, key, e_) ({                                                \
+    uint64_t h_; uint32_t s_;                                                     \
+    (e_) = 0;                                                                     \
+    fast_key_hash(vm, key, &h_) && ((e_) = dict_probe(vm, AS(vm, dict, Dict), key, h_, &s_)) > 0; })
 L_GETITEM:
   if (RC.tag == T_INT) { INDEX_FAST(RB, RC.as.i) }
+  if (RB.tag == T_DICT) {
+    int64_t e_;
+    if (DICT_HIT(RB, RC, e_)) { RA = dict_ents(vm, AS(vm, RB, Dict))[e_ - 1].val; NEXT(); }
+  }
   SAVE();
   CHECK(get_item(vm, RB, RC, &t));
   RA = t;
@@ -1425,6 +1443,10 @@ L_SETITEM:
     List *l = AS(vm, RA, List);
     uint64_t ix = (uint64_t)(RB.as.i < 0 ? RB.as.i + l->len : RB.as.i);
     if (ix < l->len) { list_items(vm, l)[ix] = RC; NEXT(); }
+  }
+  if (RA.tag == T_DICT) {                            /* an existing str or int key: replace the value */
+    int64_t e_;
+    if (DICT_HIT(RA, RB, e_)) { dict_ents(vm, AS(vm, RA, Dict))[e_ - 1].val = RC; NEXT(); }
   }
   SAVE();
   CHECK(set_item(vm, RA, RB, RC));

@@ -269,6 +269,13 @@ bool values_equal(VM *vm, Value a, Value b, bool *eq) {
 }
 
 /* hash(v); TypeError for unhashable types.  Equal numbers hash equal. */
+/* FNV-1a of the bytes (str and bytes), cached in the object (0: not yet). */
+uint64_t str_hash_slow(Str *s) {
+  uint64_t x = 0xcbf29ce484222325ull;
+  for (uint32_t i = 0; i < s->nbytes; i++) x = (x ^ (uint8_t)s->data[i]) * 0x100000001b3ull;
+  return s->hash = x ? x : 1;
+}
+
 bool value_hash(VM *vm, Value v, uint64_t *h) {
   if (unlikely(v.tag == T_INSTANCE)) return obj_hash(vm, v, h);
   switch (v.tag) {
@@ -280,13 +287,7 @@ bool value_hash(VM *vm, Value v, uint64_t *h) {
   case T_BIGINT: *h = big_hash(vm, v); return true;
   case T_FLOAT: *h = float_hash(v.as.f); return true;
   case T_STR: case T_BYTESTR: {
-    Str *s = AS(vm, v, Str);
-    if (!s->hash) {
-      uint64_t x = 0xcbf29ce484222325ull;
-      for (uint32_t i = 0; i < s->nbytes; i++) x = (x ^ (uint8_t)s->data[i]) * 0x100000001b3ull;
-      s->hash = x ? x : 1;
-    }
-    *h = s->hash;
+    *h = str_hash(AS(vm, v, Str));
     return true;
   }
   case T_TUPLE: {                                 /* CPython's xxHash-based tuple hash */
