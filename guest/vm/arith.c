@@ -222,7 +222,7 @@ bool arith(VM *vm, int op, Value a, Value b, Value *out) {
   if (op == OP_MUL && is_seq(b) && is_int(a)) return seq_repeat(vm, b, a, out);
   if (op == OP_MUL && (is_seq(a) || is_seq(b)))
     return exc_raise(vm, E_TypeError, "can't multiply sequence by non-int of type '%T'", is_seq(a) ? b : a);
-  if ((op == OP_ADD || op == OP_IADD) && a.tag != b.tag && is_seq(a) && is_seq(b) && a.tag == T_STR)
+  if ((op == OP_ADD || op == OP_IADD) && a.tag == T_STR && b.tag != T_STR)   /* instances went to obj_arith */
     return exc_raise(vm, E_TypeError, "can only concatenate str (not \"%T\") to str", b);
   if ((op == OP_ADD || op == OP_IADD) && a.tag == T_LIST && is_seq(b))
     return exc_raise(vm, E_TypeError, "can only concatenate list (not \"%T\") to list", b);

@@ -333,7 +333,7 @@ static bool retry_after_gc(uint32_t op) {
   switch (op) {
   case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWDICT: case OP_NEWSLICE: case OP_BUILDSTR: case OP_FORMAT:
   case OP_TOSTR: case OP_ADD: case OP_MUL: case OP_IADD: case OP_GETATTR: case OP_GETATTRK: case OP_NEWCLASS: case OP_SUPER:
-  case OP_GETITEM:
+  case OP_GETITEM: case OP_CONCAT: case OP_CATCHK:   /* CONCAT, CATCHK: resumable (concat_fold) */
     return true;
   default:
     return false;
@@ -752,6 +752,50 @@ L_SETGLOBAL: G[GET_Bx(i)] = RA; NEXT();
     SAVE(); CHECK(str_concat(vm, RB, RC, &t)); RA = t; NEXT();                    \
   }
 L_ADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_ADD)
+/* A chain of + (docs/vm.md): all str -> one new Str, bump-allocated here;
+ * otherwise concat_fold() adds left to right (it raises MemoryError). */
+L_CONCAT: {
+  Value *p_ = &RB;
+  size_t n_ = 0;
+  uint32_t nc_ = 0, k_;
+  for (k_ = 0; k_ < C; k_++) {
+    if (unlikely(p_[k_].tag != T_STR)) break;
+    Str *s_ = AS(vm, p_[k_], Str);
+    n_ += s_->nbytes; nc_ += s_->nchars;
+  }
+  /* 8 bytes spare above the new Str: the pieces are copied a word at a time
+   * (a Str's data area is its nbytes + 1 rounded up to 8), the last word may
+   * spill up to 7 bytes past the end, into free heap. */
+  if (likely(k_ == C) && likely(n_ <= 0x7fffffffu) && likely(vm->heap_hi - vm->heap_top >= sizeof(Str) + n_ + 16)) {
+    Ref r_ = heap_bump(vm, T_STR, sizeof(Str) + n_ + 1);
+    {
+      Str *d_ = OBJ(vm, r_, Str);
+      d_->nbytes = (uint32_t)n_; d_->nchars = nc_; d_->hash = 0;
+      uint8_t *w_ = (uint8_t *)d_->data;
+      for (k_ = 0; k_ < C; k_++) {
+        Str *s_ = AS(vm, p_[k_], Str);
+        const uint8_t *q_ = (const uint8_t *)s_->data;
+        uint32_t m_ = s_->nbytes;
+        if (m_ <= 64) for (uint32_t o_ = 0; o_ < m_; o_ += 8) { uint64_t x_ = rd64(q_ + o_); memcpy(w_ + o_, &x_, 8); }
+        else memcpy(w_, q_, m_);
+        w_ += m_;
+      }
+      *w_ = 0;
+      PUT(RA, v_obj(T_STR, r_));
+      NEXT();
+    }
+  }
+  SAVE();
+  CHECK(concat_fold(vm, p_, C));
+  RA = RB;
+  NEXT();
+}
+L_CATCHK: {
+  Value *p_ = &RA;
+  for (uint32_t k_ = 0; k_ < B; k_++)
+    if (unlikely(p_[k_].tag != T_STR)) { SAVE(); CHECK(concat_fold(vm, p_, B)); break; }
+  NEXT();
+}
 L_SUB: INT_FAST(-, __builtin_sub_overflow) SLOW_ARITH(OP_SUB)
 L_MUL: INT_FAST(*, __builtin_mul_overflow) SLOW_ARITH(OP_MUL)
 L_IADD: INT_FAST(+, __builtin_add_overflow) STR_FAST SLOW_ARITH(OP_IADD)

@@ -4,6 +4,7 @@
  * (dict lives in dict.c.)  Semantics follow CPython 3.11.
  */
 #include "vm.h"
+#include "opcodes.h"
 
 static const char *const tag_names[] = {
 #define X(name, pyname) pyname,
@@ -95,6 +96,41 @@ bool str_from_int(VM *vm, int64_t i, Value *out) {
   if (i < 0) s->data[0] = '-';
   fmt_put_udigits(s->data + n, u);
   *out = v_obj(T_STR, r);
+  return true;
+}
+
+/* The general case of CONCAT and CATCHK: r[0] + r[1] + ... + r[n-1], left to
+ * right, operands already added (UNBOUND) skipped.  The running total stays
+ * in r[0] and each operand becomes UNBOUND once added, so an instruction that
+ * failed (MemoryError) can run again after a collection and go on from there;
+ * a run of str operands after a str total is joined with one allocation
+ * (str + str runs no user code, so that changes nothing visible). */
+bool concat_fold(VM *vm, Value *r, uint32_t n) {
+  for (uint32_t i = 1; i < n;) {
+    if (r[i].tag == T_UNBOUND) { i++; continue; }
+    if (r[0].tag == T_STR && r[i].tag == T_STR) {
+      size_t nb = AS(vm, r[0], Str)->nbytes;
+      uint64_t nc = AS(vm, r[0], Str)->nchars;
+      uint32_t j = i;
+      for (; j < n && (r[j].tag == T_STR || r[j].tag == T_UNBOUND); j++)
+        if (r[j].tag == T_STR) { nb += AS(vm, r[j], Str)->nbytes; nc += AS(vm, r[j], Str)->nchars; }
+      Ref res = str_alloc(vm, nb, (uint32_t)nc);       /* nc <= nb: it fits when nb does */
+      if (!res) return false;
+      Str *d = OBJ(vm, res, Str);
+      char *w = d->data;
+      for (uint32_t k = 0; k < j; k++)
+        if (r[k].tag == T_STR) { Str *x = AS(vm, r[k], Str); memcpy(w, x->data, x->nbytes); w += x->nbytes; }
+      r[0] = v_obj(T_STR, res);
+      for (uint32_t k = i; k < j; k++) r[k] = v_unbound();
+      i = j;
+      continue;
+    }
+    Value t;
+    if (!arith(vm, OP_ADD, r[0], r[i], &t)) return false;   /* may run user code (registers stay rooted) */
+    r[0] = t;
+    r[i] = v_unbound();
+    i++;
+  }
   return true;
 }
 

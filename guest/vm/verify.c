@@ -39,7 +39,8 @@ static void window(uint32_t ins, uint32_t *lo, uint32_t *hi) {
   *lo = *hi = 0;
   switch (GET_OP(ins)) {
   case OP_CALL: *lo = a; *hi = a + 1 + b + 2 * c; break;
-  case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWSET: case OP_NEWSETK: case OP_BUILDSTR: *lo = b; *hi = b + c; break;
+  case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWSET: case OP_NEWSETK: case OP_BUILDSTR: case OP_CONCAT: *lo = b; *hi = b + c; break;
+  case OP_CATCHK: *lo = a; *hi = a + b; break;
   case OP_NEWDICT: *lo = b; *hi = b + 2 * c; break;
   case OP_UNPACK: *lo = a; *hi = a + c; break;
   case OP_FORITER: case OP_METHOD: case OP_SETATTR: case OP_NEWCLASS: case OP_METHODK: *lo = a; *hi = a + 2; break;

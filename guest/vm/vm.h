@@ -187,6 +187,7 @@ bool value_hash(VM *vm, Value v, uint64_t *h);
 bool compare(VM *vm, int op, Value a, Value b, bool *res);   /* op: 0 < 1 <= 2 > 3 >= */
 bool vm_getiter(VM *vm, Value obj, Value *out);
 int vm_next(VM *vm, Value it, Value *out);                    /* 1 item, 0 done, -1 error */
+bool concat_fold(VM *vm, Value *r, uint32_t n);               /* CONCAT/CATCHK (object.c) */
 bool get_item(VM *vm, Value obj, Value key, Value *out);
 bool set_item(VM *vm, Value obj, Value key, Value val);
 bool del_item(VM *vm, Value obj, Value key);

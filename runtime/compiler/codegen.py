@@ -48,6 +48,24 @@ _TESTOPS: dict[type[ast.cmpop], tuple[str, bool]] = {
 }
 
 
+def _concat_chain(n: ast.BinOp) -> list[ast.expr] | None:
+    """The operands of ``a + b + c ...`` (3 or more, the left-nested spine) when
+    one is a str constant or an f-string: compiled to CONCAT (Codegen.concat)."""
+    operands: list[ast.expr] = []
+    node: ast.expr = n
+    while isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        operands.append(node.right)
+        node = node.left
+    operands.append(node)
+    if len(operands) < 3 or len(operands) > 64:
+        return None
+    if not any(isinstance(x, ast.JoinedStr) or (isinstance(x, ast.Constant) and isinstance(x.value, str))
+               for x in operands):
+        return None
+    operands.reverse()
+    return operands
+
+
 def _imm8(node: ast.expr) -> int | None:
     """The value of an int constant that fits a signed 8-bit immediate, else None."""
     if isinstance(node, ast.Constant) and type(node.value) is int and -128 <= node.value <= 127:
@@ -891,6 +909,9 @@ class Compiler(ExcGen):
         op = _BINOPS.get(type(n.op))
         if op is None:
             raise self.error(n, f"operator {type(n.op).__name__}")
+        chain = _concat_chain(n) if op == "ADD" else None
+        if chain is not None:
+            return self.concat(chain, dst)
         imm = _imm8(n.right) if op in ("ADD", "SUB") else None
         if imm is not None:
             mark = self.f.top
@@ -905,6 +926,34 @@ class Compiler(ExcGen):
         r = self.target(dst)
         self.emit(op, r, b, c)
         return r
+
+    def concat(self, operands: list[ast.expr], dst: int | None) -> int:
+        """``a + b + c ...`` with a str among the operands: one CONCAT.
+
+        The operands go to consecutive registers.  CPython adds ``a + b``
+        before it evaluates ``c``: a CATCHK before each operand whose
+        evaluation can be seen (anything but a constant or an assigned local)
+        does the pending additions then, unless all are str (str + str runs
+        no user code and cannot fail but for memory).
+        """
+        mark = base = self.f.top
+        for j, x in enumerate(operands):
+            if j >= 2 and not self._pure_operand(x):
+                self.emit("CATCHK", base, j)
+            r = self.alloc()                # the top register: a call's result lands in it
+            assert r == base + j
+            self.expr_into(x, r)
+            self.f.top = r + 1
+        self.f.top = mark
+        r = self.target(dst)
+        self.emit("CONCAT", r, base, len(operands))
+        return r
+
+    def _pure_operand(self, x: ast.expr) -> bool:
+        """Can evaluating ``x`` neither raise nor run code (a constant, an assigned local)?"""
+        if isinstance(x, ast.Constant):
+            return True
+        return isinstance(x, ast.Name) and self.is_local(x.id) and id(x) not in self.f.unsafe
 
     def e_UnaryOp(self, n: ast.UnaryOp, dst: int | None) -> int:
         if isinstance(n.op, ast.USub) and isinstance(n.operand, ast.Constant) \
