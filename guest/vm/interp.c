@@ -1464,10 +1464,8 @@ L_NEWSLICE: {
     fast_key_hash(vm, key, &h_) && ((e_) = dict_probe(vm, AS(vm, dict, Dict), key, h_, &s_)) > 0; })
 L_GETITEM:
   if (RC.tag == T_INT) { INDEX_FAST(RB, RC.as.i) }
-  if (RB.tag == T_DICT) {
-    int64_t e_;
-    if (DICT_HIT(RB, RC, e_)) { RA = dict_ents(vm, AS(vm, RB, Dict))[e_ - 1].val; NEXT(); }
-  }
+  if (RB.tag == T_DICT) goto getitem_dict;
+getitem_slow:
   SAVE();
   CHECK(get_item(vm, RB, RC, &t));
   RA = t;
@@ -1488,10 +1486,8 @@ L_SETITEM:
     uint64_t ix = (uint64_t)(RB.as.i < 0 ? RB.as.i + l->len : RB.as.i);
     if (ix < l->len) { list_items(vm, l)[ix] = RC; NEXT(); }
   }
-  if (RA.tag == T_DICT) {                            /* an existing str or int key: replace the value */
-    int64_t e_;
-    if (DICT_HIT(RA, RB, e_)) { dict_ents(vm, AS(vm, RA, Dict))[e_ - 1].val = RC; NEXT(); }
-  }
+  if (RA.tag == T_DICT) goto setitem_dict;
+setitem_slow:
   SAVE();
   CHECK(set_item(vm, RA, RB, RC));
   NEXT();
@@ -1638,6 +1634,16 @@ method_error:                            /* `with` on an object without __enter_
   goto error;
 }
 
+getitem_dict: {                                      /* GETITEM of a dict: a str or int key inline */
+  int64_t e_;
+  if (DICT_HIT(RB, RC, e_)) { RA = dict_ents(vm, AS(vm, RB, Dict))[e_ - 1].val; NEXT(); }
+  goto getitem_slow;
+}
+setitem_dict: {                                      /* SETITEM of an existing str or int key: replace the value */
+  int64_t e_;
+  if (DICT_HIT(RA, RB, e_)) { dict_ents(vm, AS(vm, RA, Dict))[e_ - 1].val = RC; NEXT(); }
+  goto setitem_slow;
+}
 L_RAISE:
   SAVE();
   if (B) {
