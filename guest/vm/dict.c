@@ -65,6 +65,15 @@ static bool dict_find(VM *vm, Dict *d, Value key, uint64_t h, uint32_t *slot, ui
   }
 }
 
+/* For the interpreter's handlers (out of line: inlined into run() it costs
+ * the other handlers registers): dict_probe() for a str or int key, -1 for
+ * any other key or an undecided probe. */
+int64_t dict_lookup_fast(VM *vm, Dict *d, Value key) {
+  uint64_t h;
+  uint32_t slot;
+  return fast_key_hash(vm, key, &h) ? dict_probe(vm, d, key, h, &slot) : -1;
+}
+
 bool dict_get(VM *vm, Dict *d, Value key, Value *out, bool *found) {
   uint64_t h;
   uint32_t slot, e;

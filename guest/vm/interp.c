@@ -927,8 +927,8 @@ L_ISNOT: PUT(RA, v_bool(!(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC
 /* key in dict: decided inline for str and int keys (vm.h: dict_probe) */
 #define DICT_IN(neg)                                                              \
   if (RC.tag == T_DICT) {                                                         \
-    uint64_t h_; uint32_t s_; int64_t e_;                                         \
-    if (fast_key_hash(vm, RB, &h_) && (e_ = dict_probe(vm, AS(vm, RC, Dict), RB, h_, &s_)) >= 0) { \
+    int64_t e_;                                                                   \
+    if ((e_ = dict_lookup_fast(vm, AS(vm, RC, Dict), RB)) >= 0) {                 \
       PUT(RA, v_bool((e_ != 0) != (neg)));                                         \
       NEXT();                                                                     \
     }                                                                             \
@@ -1458,10 +1458,7 @@ L_NEWSLICE: {
     if (u_ < t_->len) { RA = t_->v[u_]; NEXT(); }                                 \
   }
 /* Dict fast paths: a str or int key found without user code (vm.h: dict_probe). */
-#define DICT_HIT(dict, key, e_) ({                                                \
-    uint64_t h_; uint32_t s_;                                                     \
-    (e_) = 0;                                                                     \
-    fast_key_hash(vm, key, &h_) && ((e_) = dict_probe(vm, AS(vm, dict, Dict), key, h_, &s_)) > 0; })
+#define DICT_HIT(dict, key, e_) (((e_) = dict_lookup_fast(vm, AS(vm, dict, Dict), key)) > 0)
 L_GETITEM:
   if (RC.tag == T_INT) { INDEX_FAST(RB, RC.as.i) }
   if (RB.tag == T_DICT) goto getitem_dict;

@@ -201,6 +201,7 @@ bool dict_get(VM *vm, Dict *d, Value key, Value *out, bool *found);
 bool dict_set(VM *vm, Value dict, Value key, Value val);
 bool dict_del(VM *vm, Dict *d, Value key, bool *found);
 DictEntry *dict_entries(VM *vm, Dict *d);
+int64_t dict_lookup_fast(VM *vm, Dict *d, Value key);     /* entry + 1, 0 absent, -1: use dict_get */
 
 /* arith.c */
 bool arith(VM *vm, int op, Value a, Value b, Value *out);    /* op: an OP_ code */
