@@ -1079,6 +1079,20 @@ call_p:
       NEXT();
     }
   }
+  /* len(x) and str(x) of the common types: no native call (the safe point is
+   * skipped only when no collection is due, so nothing else changes) */
+  if (RA.tag == T_NATIVE && GET_Bx(i) == 1 && !pending_ret && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
+    const Value x_ = R[A + 1];
+    if (RA.as.i == NATIVE_LEN) {
+      if (x_.tag == T_STR) { PUT(RA, v_int(AS(vm, x_, Str)->nchars)); NEXT(); }
+      if (x_.tag == T_LIST) { PUT(RA, v_int(AS(vm, x_, List)->len)); NEXT(); }
+      if (x_.tag == T_TUPLE) { PUT(RA, v_int(AS(vm, x_, Tuple)->len)); NEXT(); }
+      if (x_.tag == T_DICT) { PUT(RA, v_int(AS(vm, x_, Dict)->len)); NEXT(); }
+    } else if (RA.as.i == NATIVE_STR) {
+      if (x_.tag == T_STR) { RA = x_; NEXT(); }
+      if (x_.tag == T_INT) { SAVE(); CHECK(str_from_int(vm, x_.as.i, &t)); RA = t; NEXT(); }
+    }
+  }
   nargs = (int)B; nkw = (int)C;
   /* safe point: call (resumes at the CALL); synthesized calls use scratch above the frame */
   SAFE_POINT(pc - 1, A + 1 + B + 2 * C > vm->funcs[fr->func].nregs ? A + 1 + B + 2 * C : vm->funcs[fr->func].nregs);

@@ -315,6 +315,9 @@ typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Val
  * default) runs with collection deferred (vm->gc_hold). */
 typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; uint32_t gc_safe; } Native;
 extern const Native bi_natives[];
+/* Fixed indices in bi_natives[] (designated there): CALL runs len(x) and
+ * str(x) of the common types without calling the native. */
+enum { NATIVE_PRINT, NATIVE_LEN, NATIVE_RANGE, NATIVE_STR };
 #define NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
 bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unless lo <= n <= hi */
 bool bi_index(VM *vm, Value v, int64_t *i);                     /* an int argument that fits int64 */
