@@ -7,11 +7,14 @@
  * the single-base chain until a class with such a tuple, then the tuple
  * (mro_next): single inheritance costs what it did.  The built-in exception classes of exc.def and `object` are
  * made at load time below heap_lo: immortal and immutable.  Instances keep
- * their attributes in a Dict made on the first store; instances of exception
+ * their attributes in slots laid out by their class's layout (the names in
+ * the order instances first stored them), or in a Dict when that cannot
+ * express them (value.h, docs/vm.md); instances of exception
  * classes carry EXC_SLOTS more Values (args, __cause__, __context__, the
  * traceback entries, __suppress_context__).  Attribute lookups on a class are
- * cached per constant (vm->acache), checked against vm->cls_ver, which every
- * class change and every collection bumps.
+ * cached per constant (vm->acache) with the name's slot index; the table is
+ * cleared by every collection and by a change to a class an entry may
+ * depend on (Class.cached), so a hit tests only the class.
  */
 #include "vm.h"
 #include "opcodes.h"
@@ -45,7 +48,7 @@ static Ref class_make(VM *vm, Ref name, Value base, int exc_kind, uint32_t flags
   if (!r) return 0;
   Class *c = CLS(vm, r);
   c->name = c->qualname = name; c->dict = d; c->base = base; c->exc_kind = exc_kind; c->flags = flags;
-  c->pad = 0; c->bases = v_none();
+  c->layout = 0; c->bases = v_none(); c->cached = 0; c->pad = 0;
   return r;
 }
 
@@ -148,15 +151,191 @@ bool cls_lookup(VM *vm, Ref cls, Str *name, Value *out) {
   return chain_lookup(vm, cls, v_obj(T_STR, (Ref)((uint8_t *)name - vm->mem)), out);
 }
 
+void attr_cache_clear(VM *vm) {
+  memset(vm->acache, 0, (size_t)vm->nconsts * sizeof(AttrCache));
+  if (++vm->cache_epoch == 0) vm->cache_epoch = 1;   /* 0: a new class, never cached */
+}
+
+/* An instance attribute may hide a method from now on: METHOD must look
+ * (its hit tests AttrCache.method, filled while vm->shadowed was 0). */
+static void set_shadowed(VM *vm) {
+  if (!vm->shadowed) { vm->shadowed = 1; attr_cache_clear(vm); }
+}
+
+/* Class `cls` changes: forget every cache entry if one may depend on it. */
+static void cls_changed(VM *vm, Ref cls) {
+  if (CLS(vm, cls)->cached == vm->cache_epoch) attr_cache_clear(vm);
+}
+
 /* Class attribute for constant k, through the per-constant cache.  T_UNBOUND: none. */
 static Value cached_lookup(VM *vm, Ref cls, uint32_t k) {
   AttrCache *c = &vm->acache[k];
-  if (c->cls == cls && c->ver == vm->cls_ver) return c->v;
+  if (c->cls == cls) return c->v;
   Value v;
   if (!chain_lookup(vm, cls, vm->consts[k], &v)) v = v_unbound();
-  c->cls = cls; c->ver = vm->cls_ver; c->v = v; c->key = (Ref)vm->consts[k].as.r;
-  if (v.tag == T_WRAP) c->slot = ATTR_NOSLOT;   /* a descriptor: no instance-dict fast path (interp.c ATTR_CACHED) */
+  MroIt it;                       /* the entry depends on every class of the chain */
+  mro_start(&it, cls);
+  for (Ref m; (m = mro_next(vm, &it));)
+    if (!(CLS(vm, m)->flags & CF_BUILTIN)) CLS(vm, m)->cached = vm->cache_epoch;   /* (built-in: immutable) */
+  c->cls = cls; c->v = v;
+  c->method = (v.tag == T_FUNC || v.tag == T_CLOSURE) && !vm->shadowed;
+  c->slot = ATTR_NOSLOT;          /* found lazily (cached_slot); kept so for a T_WRAP: a descriptor, no fast path */
+  c->seen = 0;
   return v;
+}
+
+/* ---- instance attributes: slots on the class's layout, or a Dict ----------------- */
+#define NOK 0xffffffffu           /* no constant: a name made at run time (getattr(), setattr()) */
+
+static Value *inst_slots(VM *vm, Instance *in) { return OBJ(vm, in->slots, Array)->v; }
+static uint32_t layout_len(VM *vm, Ref cls) { Ref t = CLS(vm, cls)->layout; return t ? OBJ(vm, t, Tuple)->len : 0; }
+
+/* The index of `name` in cls's layout from entry `from` on, or -1. */
+static int layout_find(VM *vm, Ref cls, Value name, uint32_t from) {
+  Ref lt = CLS(vm, cls)->layout;
+  if (!lt || name.tag != T_STR) return -1;
+  Tuple *t = OBJ(vm, lt, Tuple);
+  for (uint32_t j = from; j < t->len; j++) if (t->v[j].as.r == name.as.r) return (int)j;   /* interned constants */
+  Str *ns = AS(vm, name, Str);
+  for (uint32_t j = from; j < t->len; j++) {
+    Str *s = AS(vm, t->v[j], Str);
+    if (s->nbytes == ns->nbytes && !memcmp(s->data, ns->data, ns->nbytes)) return (int)j;
+  }
+  return -1;
+}
+
+/* The layout index of K[k] in cls, through the cache (filled for cls by
+ * cached_lookup): found once, then kept in `slot` (the interpreter's hit
+ * test); while absent, `seen` remembers how much of the layout was searched. */
+static int cached_slot(VM *vm, Ref cls, uint32_t k) {
+  Value cv = cached_lookup(vm, cls, k);
+  AttrCache *c = &vm->acache[k];
+  if (c->slot != ATTR_NOSLOT) return (int)c->slot;
+  if (cv.tag == T_WRAP) return layout_find(vm, cls, vm->consts[k], 0);
+  uint32_t n = layout_len(vm, cls);
+  if (c->seen >= n) return -1;
+  int j = layout_find(vm, cls, vm->consts[k], c->seen);
+  if (j < 0) c->seen = n;
+  else c->slot = (uint32_t)j;
+  return j;
+}
+
+static int inst_index(VM *vm, Ref cls, Value name, uint32_t k) {
+  return k != NOK ? cached_slot(vm, cls, k) : layout_find(vm, cls, name, 0);
+}
+
+/* The instance attribute `name` (K[k], or k == NOK): *found, *out. */
+static bool inst_get(VM *vm, Value obj, Value name, uint32_t k, Value *out, bool *found) {
+  Instance *in = AS(vm, obj, Instance);
+  *found = false;
+  if (in->dict) return dict_get(vm, OBJ(vm, in->dict, Dict), name, out, found);
+  if (!in->nslots) return true;
+  int j = inst_index(vm, in->cls, name, k);
+  if (j < 0 || (uint32_t)j >= in->nslots || inst_slots(vm, in)[j].tag == T_UNBOUND) return true;
+  *out = inst_slots(vm, in)[j];
+  *found = true;
+  return true;
+}
+
+/* Switch the instance to dict mode (its attributes in their order). */
+static bool inst_to_dict(VM *vm, Value obj) {
+  Instance *in = AS(vm, obj, Instance);
+  if (in->dict) return true;
+  Ref d = dict_new(vm, in->nslots);
+  if (!d) return false;
+  for (uint32_t j = 0; j < in->nslots; j++) {      /* allocation never collects: in stays valid */
+    Value v = inst_slots(vm, in)[j];
+    if (v.tag != T_UNBOUND && !dict_set(vm, v_obj(T_DICT, d), OBJ(vm, CLS(vm, in->cls)->layout, Tuple)->v[j], v)) return false;
+  }
+  in->dict = d; in->slots = 0; in->nslots = 0;
+  return true;
+}
+
+/* Append `name` to cls's layout: its index, -1 when the layout is full, -2 on MemoryError. */
+static int layout_add(VM *vm, Ref cls, Value name) {
+  uint32_t n = layout_len(vm, cls);
+  if (n >= LAYOUT_MAX) return -1;
+  Ref t = tuple_new(vm, n + 1);
+  if (!t) return -2;
+  Class *c = CLS(vm, cls);
+  if (n) memcpy(OBJ(vm, t, Tuple)->v, OBJ(vm, c->layout, Tuple)->v, n * sizeof(Value));
+  OBJ(vm, t, Tuple)->v[n] = name;
+  c->layout = t;
+  return (int)n;
+}
+
+/* An Array for `cap` slots (the instance's class's layout so far at least). */
+static Ref slots_new(VM *vm, uint32_t cap) {
+  return heap_alloc(vm, T_ARRAY, sizeof(ObjHdr) + (size_t)cap * sizeof(Value));
+}
+
+/* Room for `need` slots. */
+static bool inst_reserve(VM *vm, Value obj, uint32_t need) {
+  Instance *in = AS(vm, obj, Instance);
+  uint32_t cap = in->slots ? (OBJ(vm, in->slots, ObjHdr)->size - (uint32_t)sizeof(ObjHdr)) / (uint32_t)sizeof(Value) : 0;
+  if (need <= cap) return true;
+  uint32_t n = layout_len(vm, in->cls);
+  if (n < 2 * cap) n = 2 * cap < LAYOUT_MAX ? 2 * cap : LAYOUT_MAX;
+  if (n < need) n = need;
+  Ref s = slots_new(vm, n);
+  if (!s) return false;
+  if (in->nslots) memcpy(OBJ(vm, s, Array)->v, inst_slots(vm, in), in->nslots * sizeof(Value));
+  in->slots = s;
+  return true;
+}
+
+/* obj.name = val (K[k], or k == NOK) in the instance itself. */
+static bool inst_set(VM *vm, Value obj, Value name, uint32_t k, Value val) {
+  Instance *in = AS(vm, obj, Instance);
+  if (!in->dict && name.tag == T_STR && !(CLS(vm, in->cls)->flags & CF_BUILTIN)) {
+    int j = inst_index(vm, in->cls, name, k);
+    if (j >= 0 && (uint32_t)j < in->nslots) {
+      Value *s = inst_slots(vm, in) + j;
+      if (s->tag != T_UNBOUND) { *s = val; return true; }
+      /* a hole (never stored, or deleted): storing it now would put it before later ones */
+    } else {
+      if (j < 0 && (j = layout_add(vm, in->cls, name)) == -2) return false;
+      if (j >= 0) {                                  /* after every present one: their order holds */
+        if (!inst_reserve(vm, obj, (uint32_t)j + 1)) return false;
+        Value *s = inst_slots(vm, in);
+        for (uint32_t x = in->nslots; x < (uint32_t)j; x++) s[x] = v_unbound();
+        s[j] = val;
+        in->nslots = (uint32_t)j + 1;
+        return true;
+      }
+    }
+  }
+  if (!inst_to_dict(vm, obj)) return false;
+  return dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val);
+}
+
+/* del obj.name (K[k], or NOK) in the instance itself: *found. */
+static bool inst_del(VM *vm, Value obj, Value name, uint32_t k, bool *found) {
+  Instance *in = AS(vm, obj, Instance);
+  *found = false;
+  if (in->dict) return dict_del(vm, OBJ(vm, in->dict, Dict), name, found);
+  if (!in->nslots) return true;
+  int j = inst_index(vm, in->cls, name, k);
+  if (j < 0 || (uint32_t)j >= in->nslots) return true;
+  Value *s = inst_slots(vm, in);
+  if (s[j].tag == T_UNBOUND) return true;
+  s[j] = v_unbound();                              /* a hole: the others keep their order */
+  while (in->nslots && s[in->nslots - 1].tag == T_UNBOUND) in->nslots--;
+  *found = true;
+  return true;
+}
+
+/* A new instance of the user class cls, with slots for its layout so far. */
+Ref inst_new(VM *vm, Ref cls) {
+  uint32_t n = layout_len(vm, cls);
+  Ref s = n ? slots_new(vm, n) : 0;
+  if (n && !s) return 0;
+  Ref r = heap_alloc(vm, T_INSTANCE, sizeof(Instance));
+  if (!r) return 0;
+  Instance *in = OBJ(vm, r, Instance);
+  in->cls = cls;
+  in->slots = s;
+  return r;
 }
 
 void cls_mark_used(VM *vm, Ref cls) {
@@ -265,7 +444,6 @@ static bool cls_new_multi(VM *vm, Ref name, Ref qual, Value bases, Value *out) {
   tu->v[0] = v_obj(T_CLASS, r);
   for (uint32_t k = 0; k < n; k++) tu->v[k + 1] = v_obj(T_CLASS, mro[k]);
   CLS(vm, r)->base = v_obj(T_TUPLE, t);
-  vm->cls_ver++;
   *out = v_obj(T_CLASS, r);
   return true;
 }
@@ -310,7 +488,6 @@ bool cls_new(VM *vm, Str *qual, Value base, Value *out) {
   Ref r = class_make(vm, nr, base, kind, flags);
   if (!r) return false;
   CLS(vm, r)->qualname = qr;
-  vm->cls_ver++;
   *out = v_obj(T_CLASS, r);
   return true;
 }
@@ -428,25 +605,14 @@ static Value prop_fn(VM *vm, Value prop, int which) {   /* 0: the setter, 1: the
   return which ? v_none() : b;
 }
 
-static bool inst_dict_get(VM *vm, Value obj, Value name, Value *out, bool *found) {
-  Instance *in = AS(vm, obj, Instance);
-  *found = false;
-  if (!in->dict) return true;
-  return dict_get(vm, OBJ(vm, in->dict, Dict), name, out, found);
-}
-
 /* Special attributes of instances and classes that are not in any dict. */
 static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   if (obj.tag == T_INSTANCE) {
     Instance *in = AS(vm, obj, Instance);
     if (str_eq(name, "__class__")) { *out = v_obj(T_CLASS, in->cls); return true; }
     if (str_eq(name, "__dict__")) {                 /* the attribute dict itself: writes through it may shadow */
-      if (!in->dict) {
-        Ref d = dict_new(vm, 4);
-        if (!d) return false;
-        AS(vm, obj, Instance)->dict = d;
-      }
-      vm->shadowed = 1;
+      if (!inst_to_dict(vm, obj)) return false;    /* for good: the dict is the instance's from now on */
+      set_shadowed(vm);
       *out = v_obj(T_DICT, AS(vm, obj, Instance)->dict);
       return true;
     }
@@ -505,7 +671,7 @@ int obj_getattr(VM *vm, Value obj, uint32_t k, Value *out) {
     Ref cls = AS(vm, obj, Instance)->cls;
     Value cv = cached_lookup(vm, cls, k);
     if (is_wrap(vm, cv, W_PROPERTY)) { *out = AS(vm, cv, Wrap)->a; return 2; }
-    if (!inst_dict_get(vm, obj, name, out, &found)) return 0;
+    if (!inst_get(vm, obj, name, k, out, &found)) return 0;
     if (found) return 1;
     if (cv.tag == T_UNBOUND) {
       if (special_attr(vm, obj, ns, out)) return 1;
@@ -558,7 +724,7 @@ bool obj_getattr_str(VM *vm, Value obj, Str *name, Value *out, bool *found) {
   *found = true;
   if (special_attr(vm, obj, name, out)) return true;
   if (obj.tag == T_INSTANCE) {
-    if (!inst_dict_get(vm, obj, nv, out, found)) return false;
+    if (!inst_get(vm, obj, nv, NOK, out, found)) return false;
     if (*found) return true;
     *found = chain_lookup(vm, AS(vm, obj, Instance)->cls, nv, &v);
     if (!*found) return true;
@@ -587,8 +753,8 @@ int obj_method(VM *vm, Value *self, uint32_t k, Value *fn) {
   if (obj.tag == T_INSTANCE) {
     Ref cls = AS(vm, obj, Instance)->cls;
     Value cv = cached_lookup(vm, cls, k);
-    if (vm->shadowed && AS(vm, obj, Instance)->dict && !is_wrap(vm, cv, W_PROPERTY)) {
-      if (!inst_dict_get(vm, obj, name, fn, &found)) return 0;
+    if (vm->shadowed && !is_wrap(vm, cv, W_PROPERTY)) {
+      if (!inst_get(vm, obj, name, k, fn, &found)) return 0;
       if (found) return 2;
     }
     if (is_callable_fn(cv)) { *fn = cv; return 1; }
@@ -654,18 +820,8 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
         return 1;
       }
     }
-    if (cv.tag != T_UNBOUND) vm->shadowed = 1;
-    if (!AS(vm, obj, Instance)->dict) {
-      Ref d = dict_new(vm, 4);
-      if (!d) return 0;
-      AS(vm, obj, Instance)->dict = d;
-    }
-    if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val)) return 0;
-    Dict *d = OBJ(vm, AS(vm, obj, Instance)->dict, Dict);
-    DictEntry *e = dict_entries(vm, d);
-    for (uint32_t j = d->used; j-- > 0;)                 /* remember where the name went */
-      if (e[j].key.tag == T_STR && e[j].key.as.r == name.as.r) { vm->acache[k].slot = cv.tag == T_WRAP ? ATTR_NOSLOT : j; break; }
-    return 1;
+    if (cv.tag != T_UNBOUND) set_shadowed(vm);
+    return inst_set(vm, obj, name, k, val) ? 1 : 0;
   }
   if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);
@@ -673,8 +829,8 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
       exc_raise(vm, E_TypeError, "cannot set '%S' attribute of immutable type '%S'", ns, STR(vm, c->name));
       return 0;
     }
-    if (c->flags & CF_USED) vm->shadowed = 1;
-    vm->cls_ver++;
+    if (c->flags & CF_USED) set_shadowed(vm);
+    cls_changed(vm, (Ref)obj.as.r);
     return dict_set(vm, v_obj(T_DICT, c->dict), name, val) ? 1 : 0;
   }
   exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", obj, ns);
@@ -814,16 +970,11 @@ bool bi_setattr(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
     Value cv;
     if (cls_lookup(vm, AS(vm, obj, Instance)->cls, ns, &cv) && is_wrap(vm, cv, W_PROPERTY))
       return exc_raise(vm, E_NotImplementedError, "setattr() of a property (use obj.%S = value)", ns);
-    if (!AS(vm, obj, Instance)->dict) {
-      Ref d = dict_new(vm, 4);
-      if (!d) return false;
-      AS(vm, obj, Instance)->dict = d;
-    }
-    if (chain_lookup(vm, AS(vm, obj, Instance)->cls, name, &cv)) vm->shadowed = 1;
-    if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Instance)->dict), name, val)) return false;
+    if (chain_lookup(vm, AS(vm, obj, Instance)->cls, name, &cv)) set_shadowed(vm);
+    if (!inst_set(vm, obj, name, NOK, val)) return false;
   } else if (obj.tag == T_CLASS && !(AS(vm, obj, Class)->flags & CF_BUILTIN)) {
-    if (AS(vm, obj, Class)->flags & CF_USED) vm->shadowed = 1;
-    vm->cls_ver++;
+    if (AS(vm, obj, Class)->flags & CF_USED) set_shadowed(vm);
+    cls_changed(vm, (Ref)obj.as.r);
     if (!dict_set(vm, v_obj(T_DICT, AS(vm, obj, Class)->dict), name, val)) return false;
   } else if (obj.tag == T_CLASS) {
     return exc_raise(vm, E_TypeError, "cannot set '%S' attribute of immutable type '%S'", ns, OBJ(vm, AS(vm, obj, Class)->name, Str));
@@ -888,14 +1039,17 @@ bool obj_delattr(VM *vm, Value obj, uint32_t k) {
       return call_held(vm, del, obj, NULL, 0, &r);
     }
     if (str_eq(ns, "__class__")) return exc_raise(vm, E_TypeError, "can't delete __class__ attribute");
-    if (str_eq(ns, "__dict__")) { AS(vm, obj, Instance)->dict = 0; return true; }   /* a new, empty one on next use */
+    if (str_eq(ns, "__dict__")) {                   /* no attributes left (a new, empty dict on next use) */
+      Instance *in = AS(vm, obj, Instance);
+      in->dict = 0; in->slots = 0; in->nslots = 0;
+      return true;
+    }
     if (CLS(vm, cls)->flags & CF_EXC &&
         (str_eq(ns, "args") || str_eq(ns, "__cause__") || str_eq(ns, "__context__") || str_eq(ns, "__traceback__")))
       return exc_raise(vm, E_TypeError, "%S may not be deleted", ns);
-    Ref d = AS(vm, obj, Instance)->dict;
-    if (d && !dict_del(vm, OBJ(vm, d, Dict), name, &found)) return false;
-    if (!d || !found) return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%S'", cls_name(vm, obj), ns);
-    return true;                     /* the inline caches check the entry's key: the deleted one no longer matches */
+    if (!inst_del(vm, obj, name, k, &found)) return false;
+    if (!found) return exc_raise(vm, E_AttributeError, "'%s' object has no attribute '%S'", cls_name(vm, obj), ns);
+    return true;                     /* the inline caches' hit tests see the hole (or dict mode) */
   }
   if (obj.tag == T_CLASS) {
     Class *c = AS(vm, obj, Class);
@@ -908,8 +1062,8 @@ bool obj_delattr(VM *vm, Value obj, uint32_t k) {
     if (!dict_del(vm, OBJ(vm, c->dict, Dict), name, &found)) return false;
     c = AS(vm, obj, Class);
     if (!found) return exc_raise(vm, E_AttributeError, "type object '%S' has no attribute '%S'", STR(vm, c->name), ns);
-    if (c->flags & CF_USED) vm->shadowed = 1;
-    vm->cls_ver++;
+    if (c->flags & CF_USED) set_shadowed(vm);
+    cls_changed(vm, (Ref)obj.as.r);
     return true;
   }
   return exc_raise(vm, E_AttributeError, "'%T' object has no attribute '%S'", obj, ns);

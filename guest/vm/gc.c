@@ -101,6 +101,7 @@ static void scan(GC *gc, Ref r) {
     Class *c = OBJ(vm, r, Class);
     visit_ref(gc, &c->name); visit_ref(gc, &c->dict); visit_value(gc, &c->base);
     visit_ref(gc, &c->qualname); visit_value(gc, &c->bases);
+    if (c->layout) visit_ref(gc, &c->layout);
     break;
   }
   case T_INSTANCE: {
@@ -108,6 +109,11 @@ static void scan(GC *gc, Ref r) {
     size_t n = (in->h.size - sizeof(Instance)) / sizeof(Value);
     visit_ref(gc, &in->cls);
     if (in->dict) visit_ref(gc, &in->dict);
+    if (in->slots) {                                  /* old address, as a list's items */
+      Value *sv = OBJ(vm, in->slots, Array)->v;
+      for (uint32_t i = 0; i < in->nslots; i++) visit_value(gc, &sv[i]);
+      visit_ref(gc, &in->slots);
+    }
     for (size_t i = 0; i < n; i++) visit_value(gc, &in->x[i]);
     break;
   }
@@ -196,6 +202,6 @@ void gc_collect(VM *vm, size_t live_regs) {
   vm->heap_top = to;
   vm->gc_at = gc_next_at(vm);
   vm->gc_count++;
-  vm->cls_ver++;                         /* attribute caches hold offsets */
+  attr_cache_clear(vm);                  /* attribute caches hold offsets */
   snap_gc_done(vm);                      /* a pending snapshot request keeps gc_at forced */
 }

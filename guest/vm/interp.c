@@ -422,9 +422,8 @@ static int call_adjust(VM *vm, Value *W, int *nargs, int nkw, Value *f, uint32_t
         return 2;
       }
     } else {
-      Ref r = heap_alloc(vm, T_INSTANCE, sizeof(Instance));
+      Ref r = inst_new(vm, (Ref)cls.as.r);
       if (!r) return 0;
-      OBJ(vm, r, Instance)->cls = (Ref)cls.as.r;
       cls_mark_used(vm, (Ref)cls.as.r);
       inst = v_obj(T_INSTANCE, r);
       if (!has_init || init.tag == T_NATIVE) {
@@ -1559,22 +1558,26 @@ L_TOSTR: {
 }
 /* Attribute access: GETATTR/SETATTR/METHOD take the object in R[A] (R[A+1])
  * and a 16-bit constant index, the K forms any register and an 8-bit one. */
-#define ATTR_CACHED(obj, k, in, c, e)                                             \
-  Instance *in = AS(vm, obj, Instance);                                           \
-  AttrCache *c = &vm->acache[k];                                                  \
-  DictEntry *e = NULL;                                                            \
-  if (likely(c->cls == in->cls && c->ver == vm->cls_ver && in->dict)) {        \
-    Dict *d_ = OBJ(vm, in->dict, Dict);                                           \
-    DictEntry *e_ = (DictEntry *)(vm->mem + d_->entries + sizeof(ObjHdr)) + c->slot; \
-    if (likely(c->slot < d_->used && e_->key.tag == T_STR && e_->key.as.r == c->key)) e = e_;   /* ATTR_NOSLOT: never */ \
+/* The hit: the instance's class is the cache's (the table is cleared when
+ * a class it depends on changes, class.c), and the name's slot is within the instance's slots (ATTR_NOSLOT
+ * never is; a dict-mode instance has none) and present (not a hole). */
+#define ATTR_SLOT(objp, k, sv)                                                    \
+  Value *sv = NULL;                                                               \
+  if (likely((objp)->tag == T_INSTANCE)) {                                        \
+    Instance *in_ = AS(vm, *(objp), Instance);                                    \
+    AttrCache *c_ = &vm->acache[k];                                               \
+    if (likely(c_->cls == in_->cls && c_->slot < in_->nslots)) { \
+      sv = OBJ(vm, in_->slots, Array)->v + c_->slot;                             \
+      if (unlikely(sv->tag == T_UNBOUND)) sv = NULL;                              \
+    }                                                                             \
   }
-L_GETATTR: ga_p = &RA; ga_k = GET_Bx(i); goto do_getattr;
-L_GETATTRK: ga_p = &RB; ga_k = C; goto do_getattr;
+/* Each form tests the cache with its own operands (the hit path has no jump
+ * to a shared handler), then shares the rest. */
+#define GETATTR_HIT(objp, k) do { ATTR_SLOT(objp, k, sv) if (likely(sv != NULL)) { RA = *sv; NEXT(); } } while (0)
+#define SETATTR_HIT(objp, k, valp) do { ATTR_SLOT(objp, k, sv) if (likely(sv != NULL)) { *sv = *(valp); NEXT(); } } while (0)
+L_GETATTR: GETATTR_HIT(&RA, GET_Bx(i)); ga_p = &RA; ga_k = GET_Bx(i); goto do_getattr;
+L_GETATTRK: GETATTR_HIT(&RB, C); ga_p = &RB; ga_k = C; goto do_getattr;
 do_getattr: {
-  if (likely(ga_p->tag == T_INSTANCE)) {             /* inline cache: class chain and dict slot */
-    ATTR_CACHED(*ga_p, ga_k, in, c, e)
-    if (likely(e != NULL)) { RA = e->val; NEXT(); }
-  }
   ga_obj = *ga_p;
   SAVE();
   int r = obj_getattr(vm, ga_obj, ga_k, &t);
@@ -1590,13 +1593,9 @@ do_getattr: {
   }
   goto call_p;
 }
-L_SETATTR: ga_p = &RA; ga_k = GET_Bx(i); sa_p = &R[A + 1]; goto do_setattr;
-L_SETATTRK: ga_p = &RA; ga_k = B; sa_p = &RC; goto do_setattr;
+L_SETATTR: SETATTR_HIT(&RA, GET_Bx(i), &R[A + 1]); ga_p = &RA; ga_k = GET_Bx(i); sa_p = &R[A + 1]; goto do_setattr;
+L_SETATTRK: SETATTR_HIT(&RA, B, &RC); ga_p = &RA; ga_k = B; sa_p = &RC; goto do_setattr;
 do_setattr: {
-  if (likely(ga_p->tag == T_INSTANCE)) {             /* inline cache: an existing attribute */
-    ATTR_CACHED(*ga_p, ga_k, in, c, e)
-    if (likely(e != NULL)) { e->val = *sa_p; NEXT(); }
-  }
   ga_obj = *ga_p; sa_val = *sa_p;
   SAVE();
   int r = obj_setattr(vm, ga_obj, ga_k, sa_val, &t);
@@ -1618,8 +1617,7 @@ L_METHODK: ga_p = &RB; ga_k = C; goto do_method;
 do_method: {
   if (likely(ga_p->tag == T_INSTANCE)) {             /* inline cache: a plain method of the class */
     AttrCache *c = &vm->acache[ga_k];
-    if (likely(c->cls == AS(vm, *ga_p, Instance)->cls && c->ver == vm->cls_ver && (c->v.tag == T_FUNC || c->v.tag == T_CLOSURE) &&
-               !vm->shadowed)) {
+    if (likely(c->cls == AS(vm, *ga_p, Instance)->cls && c->method)) {
       R[A + 1] = *ga_p;                              /* METHODK's copy of self (METHOD: the same register) */
       RA = c->v;
       NEXT();

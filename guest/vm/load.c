@@ -235,6 +235,7 @@ bool load_program(VM *vm, const uint8_t *f, size_t len, const char **why) {
   if (!vm->mcache) return fail(why, "not enough memory for constants");
   vm->acache = carve(vm, (size_t)vm->nconsts * sizeof(AttrCache) + 16);
   if (!vm->acache) return fail(why, "not enough memory for constants");
+  vm->cache_epoch = 1;                           /* 0 is a class never cached (class.c) */
   if (!cls_boot(vm)) return fail(why, "not enough memory for the built-in classes");
   vm->globals = carve(vm, (size_t)g.count * sizeof(Value) + 16);
   if (!vm->globals) return fail(why, "not enough memory for globals");

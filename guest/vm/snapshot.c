@@ -416,8 +416,14 @@ static bool object_ok(Check *c, Ref r) {
   case T_CLASS: {                                 /* base chain ends (in a builtin class or None) */
     Class *k = (Class *)h;
     if (!is_obj(c, k->name, T_STR) || !is_obj(c, k->dict, T_DICT) || k->exc_kind < -1 || k->exc_kind >= E__COUNT) return false;
-    if (!is_obj(c, k->qualname, T_STR) || k->pad || (k->bases.tag != T_NONE && k->bases.tag != T_TUPLE) || !value_ok(c, &k->bases))
+    if (!is_obj(c, k->qualname, T_STR) || (k->bases.tag != T_NONE && k->bases.tag != T_TUPLE) || !value_ok(c, &k->bases))
       return false;
+    if (k->layout) {                              /* attribute names of the instances' slots */
+      if (!is_obj(c, k->layout, T_TUPLE) || (k->flags & CF_BUILTIN)) return false;
+      Tuple *t = OBJ(vm, k->layout, Tuple);
+      if (t->len > LAYOUT_MAX || (uint64_t)sizeof(Tuple) + (uint64_t)t->len * sizeof(Value) > t->h.size) return false;
+      for (uint32_t j = 0; j < t->len; j++) if (t->v[j].tag != T_STR || !value_ok(c, &t->v[j])) return false;
+    }
     Value b = k->base;
     for (int depth = 0; b.tag == T_CLASS; depth++) {
       if (depth > 1000 || !value_ok(c, &b)) return false;
@@ -435,6 +441,13 @@ static bool object_ok(Check *c, Ref r) {
   case T_INSTANCE: {
     Instance *in = (Instance *)h;
     if (!is_obj(c, in->cls, T_CLASS) || (in->dict && !is_obj(c, in->dict, T_DICT))) return false;
+    if (in->slots) {                               /* slot mode: values for layout[0, nslots) */
+      Ref lt = OBJ(vm, in->cls, Class)->layout;    /* (the class's own check comes later or came before) */
+      uint32_t n = is_obj(c, lt, T_TUPLE) ? OBJ(vm, lt, Tuple)->len : 0;
+      if (in->dict || in->nslots > n || !raw_ok(c, in->slots, T_ARRAY, (uint64_t)in->nslots * sizeof(Value)) ||
+          !values_ok(c, OBJ(vm, in->slots, Array)->v, in->nslots))
+        return false;
+    } else if (in->nslots) return false;
     size_t n = (h->size - sizeof(Instance)) / sizeof(Value);
     if (!values_ok(c, in->x, n)) return false;
     if (!(OBJ(vm, in->cls, Class)->flags & CF_EXC)) return true;
@@ -593,9 +606,8 @@ bool snap_restore(VM *vm, const uint8_t *s, size_t len, const char **why) {
   vm->nframes = nframes;
   vm->exc = exc;
   for (uint32_t k = 0; k < SN_NROOTS; k++) *root(vm, k) = roots[k];
-  memset(vm->acache, 0, (size_t)vm->nconsts * sizeof(AttrCache));
-  vm->cls_ver++;
-  vm->shadowed = 1;                      /* unknown: instance dicts may hide methods */
+  attr_cache_clear(vm);
+  vm->shadowed = 1;                      /* unknown: instance dicts may hide methods (the cache is empty) */
   vm->exit_status = (int)rd32(s + SN_HDR_exit_status);
   vm->clock_offset_ns = (int64_t)(rd64(s + SN_HDR_clock_ns) - plat_clock_ns());   /* time.monotonic() goes on */
   vm->gc_count = rd64(s + SN_HDR_gc_count);

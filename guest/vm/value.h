@@ -150,17 +150,29 @@ typedef struct Class {
   int32_t exc_kind;              /* E_* of the nearest built-in exception ancestor, -1 if none */
   uint32_t flags;                /* CF_* */
   Ref qualname;                  /* Str: __qualname__ (the same Str as name for a top-level class) */
-  uint32_t pad;
+  Ref layout;                    /* Tuple of Str: the attribute names its instances keep in slots,
+                                    in the order they were first stored (0: none yet; built-in
+                                    classes never get one); only ever grows (class.c) */
   Value bases;                   /* a class of several bases: the Tuple of its direct bases; else None */
+  uint32_t cached;               /* == vm->cache_epoch: an attribute cache entry may depend on it */
+  uint32_t pad;
 } Class;
 
-/* An instance of a class: attributes in a Dict (created on first store).
+/* An instance of a class.  Its attributes are either in slots (slot mode,
+ * dict == 0): slots[j] for j < nslots is the value of the class's
+ * layout[j], T_UNBOUND when the instance does not have it (the present
+ * ones are in the order they were stored); or in a Dict (dict mode: after
+ * __dict__, a deletion that leaves a hole followed by a re-store, an order
+ * the layout cannot express, more than LAYOUT_MAX names, built-in classes).
  * Instances of exception classes carry EXC_SLOTS more Values (x[]). */
 enum { EX_ARGS, EX_CAUSE, EX_CONTEXT, EX_TB, EX_SUPPRESS, EXC_SLOTS };
+#define LAYOUT_MAX 64
 typedef struct Instance {
   ObjHdr h;
   Ref cls;                       /* Class */
-  Ref dict;                      /* Dict or 0 */
+  Ref dict;                      /* dict mode: the Dict; 0: slot mode */
+  Ref slots;                     /* slot mode: Array of at least nslots Values, or 0 */
+  uint32_t nslots;               /* slot mode: layout entries covered by slots[] (0 in dict mode) */
   Value x[];                     /* exceptions: args tuple, __cause__, __context__, traceback list, suppress flag */
 } Instance;
 

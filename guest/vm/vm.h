@@ -71,14 +71,16 @@ enum {
 };
 
 typedef struct AttrCache {        /* per constant: attribute lookup on a class */
-  Ref cls;                        /* 0: empty */
-  uint32_t ver;                   /* vm->cls_ver when filled */
+  Ref cls;                        /* 0: empty (the whole table is cleared when a class it may
+                                     depend on changes, and by every collection) */
+  uint32_t method;                /* v is a plain function and no instance attribute may hide it
+                                     (vm->shadowed was 0; setting it clears the table): METHOD's hit */
   Value v;                        /* what the class chain holds (T_UNBOUND: nothing) */
-  uint32_t slot;                  /* where the last instance dict held the name: entry index (a hint);
-                                     ATTR_NOSLOT while v is a T_WRAP (a property... comes before the
-                                     instance dict): the hit test `slot < used` then always fails */
-  Ref key;                        /* the name (consts[k]'s Ref), set with ver: the hit compares the
-                                     entry's key with it without reading consts[] */
+  uint32_t slot;                  /* the name's index in cls's layout (instances' slots[slot]), or
+                                     ATTR_NOSLOT: not in it (yet), or v is a T_WRAP (a property...
+                                     comes before the instance's attributes): the hit test
+                                     `slot < nslots` then always fails */
+  uint32_t seen;                  /* slot == ATTR_NOSLOT: layout entries known not to be the name */
 } AttrCache;
 #define ATTR_NOSLOT 0xffffffffu
 
@@ -119,7 +121,7 @@ typedef struct VM {
   Value handling;                 /* the exception an except/finally block is handling, or None */
   Value memerr;                   /* a MemoryError made at start, raised when no other fits */
   Ref classes[E__COUNT + 1];      /* built-in exception classes, then object (immortal) */
-  uint32_t cls_ver;               /* bumped when any class changes and by the collector */
+  uint32_t cache_epoch;           /* bumped when acache[] is cleared (class.c attr_cache_clear) */
   Ref dunders[D__COUNT];          /* interned "__init__", ... (immortal) */
   Value notimpl;                  /* the NotImplemented singleton (immortal) */
   Ref vtypes[4];                  /* classes for type(x) of NoneType, function, builtin, generator values */
@@ -262,7 +264,9 @@ void cls_builtin_global(VM *vm, Str *name, Value *slot); /* bind a built-in clas
 Ref cls_of(VM *vm, Value v);                             /* the Class of an instance/exception, else 0 */
 bool cls_is_sub(VM *vm, Ref cls, Ref base);
 bool cls_lookup(VM *vm, Ref cls, Str *name, Value *out); /* found in the class chain? */
+void attr_cache_clear(VM *vm);                           /* empty vm->acache (after a collection...) */
 bool cls_new(VM *vm, Str *name, Value base, Value *out);
+Ref inst_new(VM *vm, Ref cls);                           /* an instance of a user class (0: MemoryError) */
 bool exc_new(VM *vm, Ref cls, Value *args, int nargs, Value *out);
 bool exc_is_instance(VM *vm, Value v);
 bool exc_set_pending(VM *vm, Value exc);                 /* raise an instance (or class); false always */
