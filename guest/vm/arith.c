@@ -188,7 +188,14 @@ static bool seq_repeat(VM *vm, Value s, Value kv, Value *out) {
     if (!r) return false;
     dst = OBJ(vm, r, Tuple)->v; src = AS(vm, s, Tuple)->v;
   }
-  for (int64_t i = 0; i < k; i++) memcpy((char *)dst + (size_t)i * n * unit, src, n * unit);
+  /* by doubling: log2(k) copies, not k (a 1-byte string repeated 10^8 times) */
+  size_t want = (size_t)total * unit, have = k ? (size_t)n * unit : 0;
+  if (have) memcpy(dst, src, have);
+  while (have < want) {
+    size_t m = have < want - have ? have : want - have;
+    memcpy((char *)dst + have, dst, m);
+    have += m;
+  }
   *out = v_obj(s.tag, r);
   return true;
 }
