@@ -54,7 +54,7 @@ bool utf8_valid(const uint8_t *s, size_t n) {
 /* A new Str holding a copy of s[0..n) (valid UTF-8); 0 on MemoryError. */
 /* A Str of n bytes whose data the caller fills (data[n] is NUL, hash unset);
  * only the header is initialised.  0 with MemoryError raised when full. */
-static Ref str_alloc(VM *vm, size_t n, uint32_t nchars) {
+static inline Ref str_alloc(VM *vm, size_t n, uint32_t nchars) {
   Ref r = n > 0x7fffffffu ? 0 : heap_bump(vm, T_STR, sizeof(Str) + n + 1);
   if (!r) { exc_raise(vm, E_MemoryError, ""); return 0; }
   Str *st = OBJ(vm, r, Str);
@@ -88,10 +88,17 @@ bool str_concat(VM *vm, Value a, Value b, Value *out) {
 
 /* str(i) of an int: the digits written straight into the new Str (ASCII). */
 bool str_from_int(VM *vm, int64_t i, Value *out) {
+  static const uint64_t pow10[20] = {
+    1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+    1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull, 10000000000000ull,
+    100000000000000ull, 1000000000000000ull, 10000000000000000ull, 100000000000000000ull,
+    1000000000000000000ull, 10000000000000000000ull};
   uint64_t u = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
-  size_t n = (i < 0) + fmt_udigits(u);
+  /* decimal digits from the bit length: floor(bits * log10(2)), plus one past the next power */
+  uint32_t d = (uint32_t)((64 - __builtin_clzll(u | 1)) * 1233) >> 12;
+  size_t n = (i < 0) + d + (u >= pow10[d]) + !u;
   Ref r = str_alloc(vm, n, (uint32_t)n);
-  if (!r) return false;
+  if (unlikely(!r)) return false;
   Str *s = OBJ(vm, r, Str);
   if (i < 0) s->data[0] = '-';
   fmt_put_udigits(s->data + n, u);
