@@ -1016,7 +1016,7 @@ NATIVE(bi_time_sleep) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 const Native bi_natives[] = {
-  /* the interpreter calls len(x) and str(x) inline by these indices (vm.h) */
+  /* the interpreter calls len(x), str(x), list.append and dict.get inline by these indices (vm.h) */
   [NATIVE_PRINT] = {"print", bi_print, 0}, [NATIVE_LEN] = {"len", bi_len, 0}, [NATIVE_RANGE] = {"range", bi_range, 0},
   [NATIVE_STR] = {"str", bi_str, 0},
   {"repr", bi_repr, 0}, {"int", bi_int, 0}, {"float", bi_float, 0}, {"bool", bi_bool, 0},
@@ -1046,7 +1046,7 @@ const Native bi_natives[] = {
   {"time.monotonic", bi_time_monotonic, 0}, {"time.monotonic_ns", bi_time_monotonic_ns, 0},
   {"time.perf_counter", bi_time_perf_counter, 0}, {"time.perf_counter_ns", bi_time_perf_counter_ns, 0},
   {"time.time", bi_time_time, 0}, {"time.time_ns", bi_time_time_ns, 0}, {"time.sleep", bi_time_sleep, 0},
-  {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST, 1}, {"pop", m_list_pop, T_LIST},
+  [NATIVE_LIST_APPEND] = {"append", m_list_append, T_LIST}, {"extend", m_list_extend, T_LIST, 1}, {"pop", m_list_pop, T_LIST},
   {"insert", m_list_insert, T_LIST}, {"index", m_seq_index, T_LIST}, {"count", m_seq_count, T_LIST},
   {"reverse", m_list_reverse, T_LIST}, {"sort", m_list_sort, T_LIST, 1}, {"copy", m_list_copy, T_LIST},
   {"clear", m_list_clear, T_LIST},
@@ -1057,7 +1057,7 @@ const Native bi_natives[] = {
   {"endswith", m_str_endswith, T_STR}, {"find", m_str_find, T_STR}, {"count", m_str_count, T_STR},
   {"replace", m_str_replace, T_STR}, {"isdigit", m_str_isdigit, T_STR}, {"isalpha", m_str_isalpha, T_STR},
   {"isalnum", m_str_isalnum, T_STR}, {"isspace", m_str_isspace, T_STR},
-  {"get", m_dict_get, T_DICT}, {"keys", m_dict_keys, T_DICT}, {"values", m_dict_values, T_DICT},
+  [NATIVE_DICT_GET] = {"get", m_dict_get, T_DICT}, {"keys", m_dict_keys, T_DICT}, {"values", m_dict_values, T_DICT},
   {"items", m_dict_items, T_DICT}, {"pop", m_dict_pop, T_DICT}, {"copy", m_dict_copy, T_DICT},
   {"clear", m_dict_clear, T_DICT},
   /* classes and exceptions (class.c) */

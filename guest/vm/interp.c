@@ -43,6 +43,30 @@ static bool takes_keywords(uint32_t native) {
 }
 
 
+/* CALL of dict.get(d, k[, default]) with a str or int key, or list.append(l, x)
+ * with room, at w (the native, then its arguments; no keywords): done in
+ * place, true; false: make the call (out of line: inlined into run() it
+ * costs the function-call fast path registers). */
+static __attribute__((noinline)) bool native_inline(VM *vm, Value *w, uint32_t n) {
+  Value x = w[1];
+  if (w[0].as.i == NATIVE_DICT_GET) {
+    if (x.tag != T_DICT || (n != 2 && n != 3)) return false;
+    int64_t e = dict_lookup_fast(vm, AS(vm, x, Dict), w[2]);
+    if (e < 0) return false;
+    w[0] = e ? dict_ents(vm, AS(vm, x, Dict))[e - 1].val : n == 3 ? w[3] : v_none();
+    return true;
+  }
+  if (w[0].as.i == NATIVE_LIST_APPEND) {
+    if (x.tag != T_LIST || n != 2) return false;
+    List *l = AS(vm, x, List);
+    if (unlikely(l->len == l->cap)) return false;
+    list_items(vm, l)[l->len++] = w[2];
+    w[0] = v_none();
+    return true;
+  }
+  return false;
+}
+
 /* Look up method `name` on `self`; cached per constant in vm->mcache. */
 static bool find_method(VM *vm, Value self, uint32_t k, Value *out) {
   uint32_t c = vm->mcache[k];
@@ -1078,20 +1102,8 @@ call_p:
       NEXT();
     }
   }
-  /* len(x) and str(x) of the common types: no native call (the safe point is
-   * skipped only when no collection is due, so nothing else changes) */
-  if (RA.tag == T_NATIVE && GET_Bx(i) == 1 && !pending_ret && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
-    const Value x_ = R[A + 1];
-    if (RA.as.i == NATIVE_LEN) {
-      if (x_.tag == T_STR) { PUT(RA, v_int(AS(vm, x_, Str)->nchars)); NEXT(); }
-      if (x_.tag == T_LIST) { PUT(RA, v_int(AS(vm, x_, List)->len)); NEXT(); }
-      if (x_.tag == T_TUPLE) { PUT(RA, v_int(AS(vm, x_, Tuple)->len)); NEXT(); }
-      if (x_.tag == T_DICT) { PUT(RA, v_int(AS(vm, x_, Dict)->len)); NEXT(); }
-    } else if (RA.as.i == NATIVE_STR) {
-      if (x_.tag == T_STR) { RA = x_; NEXT(); }
-      if (x_.tag == T_INT) { SAVE(); CHECK(str_from_int(vm, x_.as.i, &t)); RA = t; NEXT(); }
-    }
-  }
+  if (RA.tag == T_NATIVE && !pending_ret) goto call_native;   /* inline natives: below */
+call_generic:
   nargs = (int)B; nkw = (int)C;
   /* safe point: call (resumes at the CALL); synthesized calls use scratch above the frame */
   SAFE_POINT(pc - 1, A + 1 + B + 2 * C > vm->funcs[fr->func].nregs ? A + 1 + B + 2 * C : vm->funcs[fr->func].nregs);
@@ -1612,17 +1624,21 @@ do_setattr: {
   }
   goto call_p;
 }
-L_METHOD: ga_p = &R[A + 1]; ga_k = GET_Bx(i); goto do_method;
-L_METHODK: ga_p = &RB; ga_k = C; goto do_method;
+/* The inline cache hit: a plain method of the class (METHOD's self is
+ * already in R[A+1]; METHODK copies it there only on the way out). */
+#define METHOD_HIT(selfp, k, copy) do {                                           \
+    if (likely((selfp)->tag == T_INSTANCE)) {                                     \
+      const AttrCache *c_ = &vm->acache[k];                                       \
+      if (likely(c_->cls == AS(vm, *(selfp), Instance)->cls && c_->method)) {     \
+        copy;                                                                     \
+        RA = c_->v;                                                               \
+        NEXT();                                                                   \
+      }                                                                           \
+    }                                                                             \
+  } while (0)
+L_METHOD: METHOD_HIT(&R[A + 1], GET_Bx(i), (void)0); ga_p = &R[A + 1]; ga_k = GET_Bx(i); goto do_method;
+L_METHODK: METHOD_HIT(&RB, C, R[A + 1] = RB); ga_p = &RB; ga_k = C; goto do_method;
 do_method: {
-  if (likely(ga_p->tag == T_INSTANCE)) {             /* inline cache: a plain method of the class */
-    AttrCache *c = &vm->acache[ga_k];
-    if (likely(c->cls == AS(vm, *ga_p, Instance)->cls && c->method)) {
-      R[A + 1] = *ga_p;                              /* METHODK's copy of self (METHOD: the same register) */
-      RA = c->v;
-      NEXT();
-    }
-  }
   R[A + 1] = *ga_p;
   Value self = R[A + 1];
   SAVE();
@@ -1642,6 +1658,26 @@ method_error:                            /* `with` on an object without __enter_
   }
   goto error;
 }
+
+  /* len(x) and str(x) of the common types, d.get(k[, default]) of a str or int
+   * key and l.append(x) with room: no native call (the safe point is skipped
+   * only when no collection is due, so nothing else changes) */
+call_native:
+  if (likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
+    const Value x_ = R[A + 1];
+    if (GET_Bx(i) == 1) {
+      if (RA.as.i == NATIVE_LEN) {
+        if (x_.tag == T_STR) { PUT(RA, v_int(AS(vm, x_, Str)->nchars)); NEXT(); }
+        if (x_.tag == T_LIST) { PUT(RA, v_int(AS(vm, x_, List)->len)); NEXT(); }
+        if (x_.tag == T_TUPLE) { PUT(RA, v_int(AS(vm, x_, Tuple)->len)); NEXT(); }
+        if (x_.tag == T_DICT) { PUT(RA, v_int(AS(vm, x_, Dict)->len)); NEXT(); }
+      } else if (RA.as.i == NATIVE_STR) {
+        if (x_.tag == T_STR) { RA = x_; NEXT(); }
+        if (x_.tag == T_INT) { SAVE(); CHECK(str_from_int(vm, x_.as.i, &t)); RA = t; NEXT(); }
+      }
+    } else if ((RA.as.i == NATIVE_DICT_GET || RA.as.i == NATIVE_LIST_APPEND) && native_inline(vm, &R[A], GET_Bx(i))) NEXT();
+  }
+  goto call_generic;
 
 getitem_dict: {                                      /* GETITEM of a dict: a str or int key inline */
   int64_t e_;

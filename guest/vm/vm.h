@@ -320,8 +320,11 @@ typedef bool (*NativeFn)(VM *vm, Value *args, int nargs, Value *kw, int nkw, Val
 typedef struct Native { const char *name; NativeFn fn; uint32_t self_type; uint32_t gc_safe; } Native;
 extern const Native bi_natives[];
 /* Fixed indices in bi_natives[] (designated there): CALL runs len(x) and
- * str(x) of the common types without calling the native. */
-enum { NATIVE_PRINT, NATIVE_LEN, NATIVE_RANGE, NATIVE_STR };
+ * str(x) of the common types, dict.get and list.append without calling the
+ * native.  The method indices are where those entries always were (a native's
+ * index is in snapshots): a gap or an overlap in the table fails the build
+ * (-Woverride-init) or every method lookup (a NULL name). */
+enum { NATIVE_PRINT, NATIVE_LEN, NATIVE_RANGE, NATIVE_STR, NATIVE_LIST_APPEND = 89, NATIVE_DICT_GET = 117 };
 #define NATIVE(name) bool name(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out)
 bool bi_nargs(VM *vm, const char *fn, int n, int lo, int hi);   /* TypeError unless lo <= n <= hi */
 bool bi_index(VM *vm, Value v, int64_t *i);                     /* an int argument that fits int64 */
