@@ -36,6 +36,8 @@ def disassemble(data: bytes) -> str:
             op, a, b, c = isa.decode(word)
             args = {"ABC": f"{a} {b} {c}", "ABx": f"{a} {b}", "AsBx": f"{a} {b:+d} -> {pc + 1 + b}",
                     "sJ": f"{a:+d} -> {pc + 1 + a}"}[op.fmt]
+            if op.name == "CALLG":     # Bx = global slot << 4 | number of arguments
+                args = f"{a} {b >> 4} {b & 15}"
             out.append(f"  {pc:4d}  {op.name:<10} {args}")
         xsec = secs.get(sk["EXCTAB"])
         xsize = bcformat.CONST["EXC_SIZE"]

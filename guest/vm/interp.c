@@ -1189,6 +1189,52 @@ call_done:                                          /* a call completed in C: re
   }
   RA = t;
   NEXT();
+/* CALLG: GETGLOBAL + CALL of a global the compiler proved bound and constant
+ * (opcodes.def); the fast path as CALL's, otherwise it becomes that GETGLOBAL
+ * (unbound: its NameError) or that CALL (a snapshot resumes at the CALLG, which
+ * loads the same global again). */
+L_CALLG: {
+  const uint32_t gx = GET_Bx(i);
+  const Value g_ = G[gx >> 4];                      /* not t: its address is taken (kept in memory) */
+  if (likely(g_.tag == T_FUNC)) {
+    Func *callee = &vm->funcs[(uint32_t)g_.as.i];
+    uint32_t nb = fr->base + A + 1;
+    POLL();
+    if (likely((gx & 15) == callee->fast_nargs) && likely(vm->nframes != VM_MAX_FRAMES) &&
+        likely(nb + callee->nregs <= vm->valid_top) && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
+      RA = g_;
+      SAVE();
+      FUEL();
+      fr++;
+      vm->nframes++;
+      fr->func = (uint32_t)g_.as.i; fr->base = nb; fr->pc = 0; fr->ret = 0; fr->gen = 0; fr->flags = 0;
+      R += A + 1;
+      code = pc = callee->code;
+      NEXT();
+    }
+  }
+  if (g_.tag == T_NATIVE && (gx & 15) == 1 && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
+    const Value x_ = R[A + 1];                        /* len(x), str(x) inline: as CALL */
+    if (g_.as.i == NATIVE_LEN) {
+      if (x_.tag == T_STR) { PUT(RA, v_int(AS(vm, x_, Str)->nchars)); NEXT(); }
+      if (x_.tag == T_LIST) { PUT(RA, v_int(AS(vm, x_, List)->len)); NEXT(); }
+      if (x_.tag == T_TUPLE) { PUT(RA, v_int(AS(vm, x_, Tuple)->len)); NEXT(); }
+      if (x_.tag == T_DICT) { PUT(RA, v_int(AS(vm, x_, Dict)->len)); NEXT(); }
+    } else if (g_.as.i == NATIVE_STR) {
+      if (x_.tag == T_STR) { RA = x_; NEXT(); }
+      if (x_.tag == T_INT) { SAVE(); CHECK(str_from_int(vm, x_.as.i, &t)); RA = t; NEXT(); }
+    }
+  }
+  if (unlikely(g_.tag == T_UNBOUND)) { i = OP_GETGLOBAL | A << 8 | (gx >> 4) << 16; goto L_GETGLOBAL; }
+  RA = g_;                                          /* CALL's general path (R[A+1+nargs] within the frame: verified) */
+  i = OP_CALL | A << 8 | (gx & 15) << 16;
+  pending_ret = 0;
+  nargs = (int)(gx & 15); nkw = 0;
+  SAFE_POINT(pc - 1, vm->funcs[fr->func].nregs);    /* resumes at the CALLG */
+  SAVE();
+  FUEL();
+  goto do_call;
+}
 L_CALLEX: {
   SAFE_POINT(pc - 1, vm->funcs[fr->func].nregs);                     /* safe point: call (resumes at the CALLEX) */
   SAVE();

@@ -39,6 +39,7 @@ static void window(uint32_t ins, uint32_t *lo, uint32_t *hi) {
   *lo = *hi = 0;
   switch (GET_OP(ins)) {
   case OP_CALL: *lo = a; *hi = a + 1 + b + 2 * c; break;
+  case OP_CALLG: *lo = a; *hi = a + 1 + (GET_Bx(ins) & 15); break;
   case OP_NEWLIST: case OP_NEWTUPLE: case OP_NEWSET: case OP_NEWSETK: case OP_BUILDSTR: case OP_CONCAT: *lo = b; *hi = b + c; break;
   case OP_CATCHK: *lo = a; *hi = a + b; break;
   case OP_NEWDICT: *lo = b; *hi = b + 2 * c; break;
@@ -77,6 +78,7 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
     uint32_t lo, hi;
     window(ins, &lo, &hi);
     if (hi > lo && hi > fn->nregs) { *why = "register window exceeds the frame"; return false; }
+    if (op == OP_CALLG && (b >> 4) >= vm->nglobals) { *why = "operand out of range"; return false; }
     if (op == OP_MAKEFUNC && vm->consts[b].tag != T_FUNC) { *why = "MAKEFUNC of a constant that is not a function"; return false; }
     if (op == OP_LOADCELL && b >= fn->nnames) { *why = "LOADCELL of an unnamed register"; return false; }
     if (op == OP_CHKLOCAL && a >= fn->nnames) { *why = "CHKLOCAL of an unnamed register"; return false; }

@@ -80,6 +80,63 @@ def _imm8(node: ast.expr) -> int | None:
 #: built-in global named "m.f" (a name no program can spell, so no clash).
 MODULES = frozenset({"drift", "math", "sys", "time"})
 
+#: Built-in functions the VM binds every global of that name to when it loads a
+#: program (guest/vm/builtins.c, type 0): a name the program never binds always
+#: holds its built-in.
+_BUILTIN_FUNCS = frozenset({
+    "print", "len", "range", "str", "repr", "int", "float", "bool", "abs", "min", "max", "sum", "list",
+    "tuple", "dict", "sorted", "reversed", "ord", "chr", "divmod", "map", "filter", "iter", "next", "any",
+    "all", "hex", "oct", "bin", "hash", "pow", "format", "set", "frozenset", "bytes", "enumerate", "zip",
+    "round", "isinstance", "issubclass", "type", "getattr", "hasattr", "setattr",
+})
+#: The built-ins worth a CALLG: those its handler runs inline (interp.c); other
+#: natives measured no faster fused (fannkuch's and nbody's range() calls).
+_CALLG_INLINE = frozenset({"len", "str"})
+#: CALLG packs the global's slot and the argument count into Bx: slot << 4 | nargs.
+_CALLG_MAX_ARGS, _CALLG_MAX_SLOT = 15, 4095
+
+
+def _bound_names(tree: ast.AST) -> dict[str, list[ast.AST]]:
+    """Every node that binds (or deletes) each identifier, in any scope: an
+    over-approximation of the stores to a global of that name."""
+    out: dict[str, list[ast.AST]] = {}
+    for node in ast.walk(tree):
+        names: list[str | None] = []
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names = [node.id]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names = [node.name]
+        elif isinstance(node, ast.alias):
+            names = [node.asname or node.name.split(".")[0]]
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)):
+            names = [node.name]
+        elif isinstance(node, ast.MatchMapping):
+            names = [node.rest]
+        for name in names:
+            if name is not None:
+                out.setdefault(name, []).append(node)
+    return out
+
+
+def _stable_globals(tree: ast.Module) -> dict[str, int]:
+    """Globals whose value cannot change once bound, and since when they are
+    bound: name -> -1 (a built-in the program never binds: bound from the
+    start) or j (bound once, by ``tree.body[j]``, an undecorated top-level def
+    that no other statement binds, assigns or deletes).  Such a global is bound
+    and constant in every statement after ``tree.body[j]`` and in the def's own
+    body (its function object exists only once it is stored): a call of it
+    there can load it after evaluating the arguments (CALLG) -- CPython loads
+    it before, but nothing the arguments do can change it or make it unbound."""
+    bound = _bound_names(tree)
+    out = {name: -1 for name in _BUILTIN_FUNCS if name not in bound}
+    top = {id(s): j for j, s in enumerate(tree.body)}
+    for name, nodes in bound.items():
+        (node,) = nodes if len(nodes) == 1 else (None,)
+        if isinstance(node, ast.FunctionDef) and not node.decorator_list and id(node) in top:
+            out[name] = top[id(node)]
+    return out
+
+
 #: How unsupported constructs are named in error messages.
 _FRIENDLY = {
     "ClassDef": "classes", "Try": "try statements", "TryStar": "try statements",
@@ -141,6 +198,10 @@ class Compiler(ExcGen):
         self.node: ast.AST | None = None
         self.modules: dict[str, str] = {}  # alias -> built-in module name
         self.cls: ClassCtx | None = None  # the class whose body is being compiled (inline in self.f)
+        self.stable: dict[str, int] = {}  # _stable_globals() of the module
+        self.top_stmt = 0  # the index of the top-level statement being compiled
+        self.top_defs: list[ast.stmt] = []  # the module's top-level statements
+        self.in_body: set[int] = set()  # ids of the defs whose bodies are being compiled
 
     # ---- errors -------------------------------------------------------------
     def error(self, node: ast.AST, what: str, kind: str = "unsupported") -> CompileError:
@@ -252,7 +313,11 @@ class Compiler(ExcGen):
     def module(self, tree: ast.Module) -> bcformat.Program:
         self.scopes: dict[tuple[str, int, int, int, int], Scope] = analyze(tree, self.filename)
         self.functions.append(bcformat.Function(self.string("<module>"), [], 0, 0, 1))
-        self.block(_skip_docstring(tree.body))
+        self.stable, self.top_defs = _stable_globals(tree), list(tree.body)
+        top = {id(s): j for j, s in enumerate(tree.body)}
+        for s in _skip_docstring(tree.body):
+            self.top_stmt = top[id(s)]
+            self.stmt(s)
         self.emit("RETNONE")
         self._finish(0, self.f, 1)
         return bcformat.Program(self.strings, self.consts, self.functions, self.global_names,
@@ -345,7 +410,9 @@ class Compiler(ExcGen):
         for n in sorted(names, key=lambda x: f.locals[x]):   # read maybe before assigned: start unbound
             self.emit("UNBIND", f.locals[n])
         if isinstance(body, list):
+            self.in_body.add(id(node))
             self.block(_skip_docstring(body))
+            self.in_body.discard(id(node))
             self.emit("RETNONE")
         elif isinstance(node, COMPREHENSIONS):
             self.comprehension_body(node)
@@ -1109,6 +1176,13 @@ class Compiler(ExcGen):
         # right there, so the result needs no MOVE.
         base = dst if dst is not None and dst + 1 == self.f.top and dst >= len(self.f.locals) else self.alloc()
         nargs = 0
+        gslot = self.callg_slot(n)
+        if gslot is not None:                  # CALLG: the global is loaded by the call itself
+            for a in n.args:
+                self.expr_into(a, self.alloc())
+            self.line = n.lineno
+            self.emit("CALLG", base, gslot << 4 | len(n.args))
+            return self._call_result(base, dst)
         if isinstance(n.func, ast.Attribute) and self.module_attr(n.func) is None:
             self.alloc()
             k = self.const("STR", self.string(n.func.attr))
@@ -1133,6 +1207,22 @@ class Compiler(ExcGen):
         self.line = n.lineno
         self.emit("CALL", base, nargs, len(n.keywords))
         return self._call_result(base, dst)
+
+    def callg_slot(self, n: ast.Call) -> int | None:
+        """The global slot of ``f`` when the call ``f(args)`` can be a CALLG: ``f``
+        a global that is bound and constant wherever this call can run
+        (_stable_globals), positional arguments only."""
+        f = n.func
+        if not isinstance(f, ast.Name) or n.keywords or len(n.args) > _CALLG_MAX_ARGS or self.cls is not None \
+                or f.id in self.modules or self.is_local(f.id) or self.is_cell(f.id):
+            return None
+        j = self.stable.get(f.id)
+        if j == -1 and not (f.id in _CALLG_INLINE and len(n.args) == 1):
+            return None
+        if j is None or not (j < self.top_stmt or id(self.top_defs[j]) in self.in_body):
+            return None
+        slot = self.global_slot(f.id)
+        return slot if slot <= _CALLG_MAX_SLOT else None
 
     def _call_result(self, base: int, dst: int | None) -> int:
         self.f.top = base + 1
