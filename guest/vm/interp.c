@@ -1193,6 +1193,19 @@ call_done:                                          /* a call completed in C: re
  * (opcodes.def); the fast path as CALL's, otherwise it becomes that GETGLOBAL
  * (unbound: its NameError) or that CALL (a snapshot resumes at the CALLG, which
  * loads the same global again). */
+/* len(x) of a str, list, tuple or dict and str(x) of an int or str, the
+ * result into R[A] without calling the native (CALL and CALLG, only when no
+ * collection is due); ni: the callee's native index.  Other cases fall through. */
+#define LEN_STR_INLINE(ni, x)                                                     \
+  if ((ni) == NATIVE_LEN) {                                                       \
+    if ((x).tag == T_STR) { PUT(RA, v_int(AS(vm, x, Str)->nchars)); NEXT(); }     \
+    if ((x).tag == T_LIST) { PUT(RA, v_int(AS(vm, x, List)->len)); NEXT(); }      \
+    if ((x).tag == T_TUPLE) { PUT(RA, v_int(AS(vm, x, Tuple)->len)); NEXT(); }    \
+    if ((x).tag == T_DICT) { PUT(RA, v_int(AS(vm, x, Dict)->len)); NEXT(); }      \
+  } else if ((ni) == NATIVE_STR) {                                                \
+    if ((x).tag == T_STR) { RA = (x); NEXT(); }                                   \
+    if ((x).tag == T_INT) { SAVE(); CHECK(str_from_int(vm, (x).as.i, &t)); RA = t; NEXT(); } \
+  }
 L_CALLG: {
   const uint32_t gx = GET_Bx(i);
   const Value g_ = G[gx >> 4];                      /* not t: its address is taken (kept in memory) */
@@ -1215,15 +1228,7 @@ L_CALLG: {
   }
   if (g_.tag == T_NATIVE && (gx & 15) == 1 && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
     const Value x_ = R[A + 1];                        /* len(x), str(x) inline: as CALL */
-    if (g_.as.i == NATIVE_LEN) {
-      if (x_.tag == T_STR) { PUT(RA, v_int(AS(vm, x_, Str)->nchars)); NEXT(); }
-      if (x_.tag == T_LIST) { PUT(RA, v_int(AS(vm, x_, List)->len)); NEXT(); }
-      if (x_.tag == T_TUPLE) { PUT(RA, v_int(AS(vm, x_, Tuple)->len)); NEXT(); }
-      if (x_.tag == T_DICT) { PUT(RA, v_int(AS(vm, x_, Dict)->len)); NEXT(); }
-    } else if (g_.as.i == NATIVE_STR) {
-      if (x_.tag == T_STR) { RA = x_; NEXT(); }
-      if (x_.tag == T_INT) { SAVE(); CHECK(str_from_int(vm, x_.as.i, &t)); RA = t; NEXT(); }
-    }
+    LEN_STR_INLINE(g_.as.i, x_)
   }
   if (unlikely(g_.tag == T_UNBOUND)) { i = OP_GETGLOBAL | A << 8 | (gx >> 4) << 16; goto L_GETGLOBAL; }
   RA = g_;                                          /* CALL's general path (R[A+1+nargs] within the frame: verified) */
@@ -1712,15 +1717,7 @@ call_native:
   if (likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
     const Value x_ = R[A + 1];
     if (GET_Bx(i) == 1) {
-      if (RA.as.i == NATIVE_LEN) {
-        if (x_.tag == T_STR) { PUT(RA, v_int(AS(vm, x_, Str)->nchars)); NEXT(); }
-        if (x_.tag == T_LIST) { PUT(RA, v_int(AS(vm, x_, List)->len)); NEXT(); }
-        if (x_.tag == T_TUPLE) { PUT(RA, v_int(AS(vm, x_, Tuple)->len)); NEXT(); }
-        if (x_.tag == T_DICT) { PUT(RA, v_int(AS(vm, x_, Dict)->len)); NEXT(); }
-      } else if (RA.as.i == NATIVE_STR) {
-        if (x_.tag == T_STR) { RA = x_; NEXT(); }
-        if (x_.tag == T_INT) { SAVE(); CHECK(str_from_int(vm, x_.as.i, &t)); RA = t; NEXT(); }
-      }
+      LEN_STR_INLINE(RA.as.i, x_)
     } else if ((RA.as.i == NATIVE_DICT_GET || RA.as.i == NATIVE_LIST_APPEND) && native_inline(vm, &R[A], GET_Bx(i))) NEXT();
   }
   goto call_generic;
