@@ -6,13 +6,65 @@
  */
 #include "vm.h"
 
-DictEntry *dict_entries(VM *vm, Dict *d) { return (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)); }
+DictEntry *dict_entries(VM *vm, Dict *d) { return dict_ents(vm, d); }
 static uint32_t *dict_index(VM *vm, Dict *d) { return (uint32_t *)(vm->mem + d->index + sizeof(ObjHdr)); }
 
 /* The first index slot probed for hash h.  Python's hashes of ints are the
  * ints themselves, so keys like multiples of 4096 share their low bits: mix
  * (Fibonacci hashing, the product's high half) so linear probing stays short. */
-static inline uint32_t home_slot(uint64_t h, uint32_t mask) { return dict_home(h, mask); }
+static inline uint32_t home_slot(uint64_t h, uint32_t mask) {
+  return (uint32_t)((h * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+/* ---- lookups with str and int keys, inline ----
+ * Keys of those two types never run user code to hash or compare, so a
+ * lookup is decided here unless an equal hash meets a key of another type
+ * (True against 1, 1.0 against 1, a bytes key against a str: -1, the caller
+ * takes the general path). */
+/* The hash of a str or small int key (as value_hash); false for other keys. */
+static inline bool fast_key_hash(VM *vm, Value k, uint64_t *h) {
+  if (k.tag == T_STR) { *h = str_hash(AS(vm, k, Str)); return true; }
+  if (k.tag == T_INT && k.as.i > -(INT64_C(1) << 60) && k.as.i < (INT64_C(1) << 60)) {
+    *h = k.as.i == -1 ? (uint64_t)-2 : (uint64_t)k.as.i;
+    return true;
+  }
+  return false;
+}
+
+/* Byte equality of two Strs.  Short ones are compared as words: a Str's data
+ * area is at least its nbytes + 1 rounded up to 8 bytes (the object size is
+ * 8-aligned), so an 8-byte read at data[0] stays inside the object. */
+static inline bool str_bytes_eq(const Str *x, const Str *y) {
+  uint32_t n = x->nbytes;
+  if (n != y->nbytes) return false;
+  const uint8_t *a = (const uint8_t *)x->data, *b = (const uint8_t *)y->data;
+  if (n <= 8) {
+    uint64_t m = n == 8 ? ~0ull : (1ull << (8 * n)) - 1;
+    return !((rd64(a) ^ rd64(b)) & m);
+  }
+  if (n <= 16) return rd64(a) == rd64(b) && rd64(a + n - 8) == rd64(b + n - 8);
+  return !memcmp(a, b, n);
+}
+
+/* Entry number + 1 of `key` (a str or small int of hash h) in d, 0 if absent
+ * (*slot: the empty index slot where it would go), -1 if undecided (an equal
+ * hash on a key of another type). */
+static inline int64_t dict_probe(VM *vm, Dict *d, Value key, uint64_t h, uint32_t *slot) {
+  const uint32_t *ix = dict_index(vm, d);
+  DictEntry *ents = dict_ents(vm, d);
+  for (uint32_t s = home_slot(h, d->mask);; s = (s + 1) & d->mask) {
+    uint32_t e = ix[s];
+    if (!e) { *slot = s; return 0; }
+    DictEntry *de = &ents[e - 1];
+    if (de->hash != h) continue;
+    if (de->key.tag == key.tag) {
+      if (de->key.as.r == key.as.r) return e;
+      if (key.tag == T_STR && str_bytes_eq(AS(vm, de->key, Str), AS(vm, key, Str))) return e;
+      if (key.tag == T_STR || key.tag == T_INT) continue;
+    }
+    if (de->key.tag != T_UNBOUND) return -1;
+  }
+}
 
 /* (Re)build the storage of the dict at `dr` for `cap` entries, compacting live ones. */
 static bool dict_resize(VM *vm, Ref dr, uint32_t cap) {

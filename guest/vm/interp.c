@@ -947,7 +947,7 @@ L_NE: {
 }
 L_IS: PUT(RA, v_bool(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r))); NEXT();
 L_ISNOT: PUT(RA, v_bool(!(RB.tag == RC.tag && (RB.tag == T_NONE || RB.as.r == RC.as.r)))); NEXT();
-/* key in dict: decided inline for str and int keys (vm.h: dict_probe) */
+/* key in dict: decided inline for str and int keys (dict.c: dict_lookup_fast) */
 #define DICT_IN(neg)                                                              \
   if (RC.tag == T_DICT) {                                                         \
     int64_t e_;                                                                   \
@@ -1082,26 +1082,34 @@ L_FORNEXT: {                             /* the exit JMP follows (verified): ski
   NEXT();
 }
 
+/* The fast path of CALL and CALLG: the function value f called with the
+ * positional count `key` (CALL: B | C << 8, C the keyword count; CALLG: its
+ * nargs) compared with its fast_nargs, in a new frame above R[A], with no
+ * binding or safe-point work.  `store` runs once the call is certain, `ret_`
+ * is the new Frame.ret, `after_` runs once it is set. */
+#define CALL_FAST(f, key, store, ret_, after_)                                    \
+  if (likely((f).tag == T_FUNC)) {                                                \
+    Func *callee = &vm->funcs[(uint32_t)(f).as.i];                                \
+    uint32_t nb = fr->base + A + 1;                                               \
+    POLL();                                                                       \
+    if (likely((key) == callee->fast_nargs) && likely(vm->nframes != VM_MAX_FRAMES) && \
+        likely(nb + callee->nregs <= vm->valid_top) && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) { \
+      store;                                                                      \
+      SAVE();                                                                     \
+      FUEL();                                                                     \
+      fr++;                                                                       \
+      vm->nframes++;                                                              \
+      fr->func = (uint32_t)(f).as.i; fr->base = nb; fr->pc = 0; fr->ret = (ret_); fr->gen = 0; fr->flags = 0; \
+      after_;                                                                     \
+      R += A + 1;                                                                 \
+      code = pc = callee->code;                                                   \
+      NEXT();                                                                     \
+    }                                                                             \
+  }
 L_CALL:
   pending_ret = 0;     /* dead at every dispatch (no xor per instruction); synthesized calls enter at call_p */
 call_p:
-  if (likely(RA.tag == T_FUNC)) {      /* the fast path: a plain function, positional arguments, no safe-point work */
-    Func *callee = &vm->funcs[(uint32_t)RA.as.i];
-    uint32_t nb = fr->base + A + 1;
-    POLL();
-    if (likely(GET_Bx(i) == callee->fast_nargs) && likely(vm->nframes != VM_MAX_FRAMES) &&
-        likely(nb + callee->nregs <= vm->valid_top) && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
-      SAVE();
-      FUEL();
-      fr++;
-      vm->nframes++;
-      fr->func = (uint32_t)RA.as.i; fr->base = nb; fr->pc = 0; fr->ret = pending_ret; fr->gen = 0; fr->flags = 0;
-      pending_ret = 0;
-      R += A + 1;
-      code = pc = callee->code;
-      NEXT();
-    }
-  }
+  CALL_FAST(RA, GET_Bx(i), (void)0, pending_ret, pending_ret = 0)   /* a plain function, positional arguments */
   if (RA.tag == T_NATIVE && !pending_ret) goto call_native;   /* inline natives: below */
 call_generic:
   nargs = (int)B; nkw = (int)C;
@@ -1189,10 +1197,6 @@ call_done:                                          /* a call completed in C: re
   }
   RA = t;
   NEXT();
-/* CALLG: GETGLOBAL + CALL of a global the compiler proved bound and constant
- * (opcodes.def); the fast path as CALL's, otherwise it becomes that GETGLOBAL
- * (unbound: its NameError) or that CALL (a snapshot resumes at the CALLG, which
- * loads the same global again). */
 /* len(x) of a str, list, tuple or dict and str(x) of an int or str, the
  * result into R[A] without calling the native (CALL and CALLG, only when no
  * collection is due); ni: the callee's native index.  Other cases fall through. */
@@ -1206,26 +1210,14 @@ call_done:                                          /* a call completed in C: re
     if ((x).tag == T_STR) { RA = (x); NEXT(); }                                   \
     if ((x).tag == T_INT) { SAVE(); CHECK(str_from_int(vm, (x).as.i, &t)); RA = t; NEXT(); } \
   }
+/* CALLG: GETGLOBAL + CALL of a global the compiler proved bound and constant
+ * (opcodes.def); the fast path as CALL's, otherwise it becomes that GETGLOBAL
+ * (unbound: its NameError) or that CALL (a snapshot resumes at the CALLG, which
+ * loads the same global again). */
 L_CALLG: {
   const uint32_t gx = GET_Bx(i);
   const Value g_ = G[gx >> 4];                      /* not t: its address is taken (kept in memory) */
-  if (likely(g_.tag == T_FUNC)) {
-    Func *callee = &vm->funcs[(uint32_t)g_.as.i];
-    uint32_t nb = fr->base + A + 1;
-    POLL();
-    if (likely((gx & 15) == callee->fast_nargs) && likely(vm->nframes != VM_MAX_FRAMES) &&
-        likely(nb + callee->nregs <= vm->valid_top) && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
-      RA = g_;
-      SAVE();
-      FUEL();
-      fr++;
-      vm->nframes++;
-      fr->func = (uint32_t)g_.as.i; fr->base = nb; fr->pc = 0; fr->ret = 0; fr->gen = 0; fr->flags = 0;
-      R += A + 1;
-      code = pc = callee->code;
-      NEXT();
-    }
-  }
+  CALL_FAST(g_, gx & 15, RA = g_, 0, (void)0)
   if (g_.tag == T_NATIVE && (gx & 15) == 1 && likely(vm->heap_top <= *(volatile size_t *)&vm->gc_at)) {
     const Value x_ = R[A + 1];                        /* len(x), str(x) inline: as CALL */
     LEN_STR_INLINE(g_.as.i, x_)
@@ -1533,7 +1525,7 @@ L_NEWSLICE: {
     uint64_t u_ = (uint64_t)((ix) < 0 ? (ix) + t_->len : (ix));                   \
     if (u_ < t_->len) { RA = t_->v[u_]; NEXT(); }                                 \
   }
-/* Dict fast paths: a str or int key found without user code (vm.h: dict_probe). */
+/* Dict fast paths: a str or int key found without user code (dict.c: dict_lookup_fast). */
 #define DICT_HIT(dict, key, e_) (((e_) = dict_lookup_fast(vm, AS(vm, dict, Dict), key)) > 0)
 L_GETITEM:
   if (RC.tag == T_INT) { INDEX_FAST(RB, RC.as.i) }

@@ -226,6 +226,17 @@ def _binder(start: Scope | None, name: str) -> Scope | None:
     return owner
 
 
+def _capture(start: Scope, owner: Scope, name: str) -> None:
+    """``name`` is a cell of ``owner`` and a free variable of every function scope from ``start``
+    up to (not including) ``owner``; class bodies in between pass it on without holding it."""
+    owner.cells.add(name)
+    p: Scope | None = start
+    while p is not None and p is not owner:
+        if p.kind != CLASS:
+            p.free.setdefault(name, None)
+        p = p.parent
+
+
 def _resolve(s: Scope, filename: str) -> None:
     if s.kind == CLASS:
         # A class body runs inline in the nearest enclosing function: a name it reads (and
@@ -242,12 +253,7 @@ def _resolve(s: Scope, filename: str) -> None:
                 owner = _binder(near.parent, name)
                 if owner is None or owner.kind == MODULE or name in owner.globals:
                     continue
-                owner.cells.add(name)
-                p: Scope | None = near
-                while p is not None and p is not owner:
-                    if p.kind != CLASS:
-                        p.free.setdefault(name, None)
-                    p = p.parent
+                _capture(near, owner, name)
     if s.kind == FUNCTION and s.parent is not None and s.parent.kind == CLASS \
             and s.parent.parent is not None and s.parent.parent.kind != MODULE \
             and ("super" in s.used or "__class__" in s.used):
@@ -264,12 +270,7 @@ def _resolve(s: Scope, filename: str) -> None:
                     raise CompileError(filename, at.lineno, at.col_offset + 1,
                                        f"error: no binding for nonlocal '{name}' found")
                 continue                              # a global
-            owner.cells.add(name)
-            q: Scope | None = s
-            while q is not None and q is not owner:
-                if q.kind != CLASS:
-                    q.free.setdefault(name, None)
-                q = q.parent
+            _capture(s, owner, name)
     for c in s.children:
         _resolve(c, filename)
 
