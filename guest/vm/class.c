@@ -838,9 +838,23 @@ int obj_setattr(VM *vm, Value obj, uint32_t k, Value val, Value *setter) {
 }
 
 /* ---- type() and isinstance() ------------------------------------------------------ */
+static bool cstr_eq(const char *a, const char *b) { return strlen(a) == strlen(b) && !memcmp(a, b, strlen(a)); }
+
+/* A built-in type that is a native (`int`, `str`, ...; `object` and the
+ * exception classes are classes): its name, or 0. */
+static const char *native_type(Value v) {
+  static const char *const types[] = {"int", "float", "str", "list", "tuple", "dict", "bool", "range", "set",
+                                      "frozenset", "bytes", "bytearray", "type", "complex", "slice"};
+  if (v.tag != T_NATIVE || bi_natives[v.as.i].self_type) return 0;
+  const char *n = bi_natives[v.as.i].name;
+  for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+    if (cstr_eq(types[i], n)) return n;
+  return 0;
+}
+
 bool obj_type(VM *vm, Value v, Value *out) {
   if (v.tag == T_INSTANCE) { *out = v_obj(T_CLASS, AS(vm, v, Instance)->cls); return true; }
-  const char *n = v.tag == T_CLASS ? "type" : type_name(v);
+  const char *n = v.tag == T_CLASS || native_type(v) ? "type" : type_name(v);
   int ix = bi_lookup_global(n, strlen(n));
   if (ix < 0) {
     Ref vt = vtype_of(vm, v);
@@ -851,29 +865,61 @@ bool obj_type(VM *vm, Value v, Value *out) {
   return true;
 }
 
+/* Nesting depth of tuples of classes in isinstance()/issubclass() (RecursionError
+ * past 200, as deeper() in object.c: the guest's C stack is small). */
+static int class_tuple_depth;
+
+static bool tuple_deeper(VM *vm, const char *check) {
+  if (class_tuple_depth >= 200) return exc_raise(vm, E_RecursionError, "maximum recursion depth exceeded in %s", check);
+  class_tuple_depth++;
+  return true;
+}
+
 bool obj_isinstance(VM *vm, Value v, Value cls, bool *res) {
   *res = false;
   if (cls.tag == T_TUPLE) {
-    for (uint32_t i = 0; i < AS(vm, cls, Tuple)->len && !*res; i++)
-      if (!obj_isinstance(vm, v, AS(vm, cls, Tuple)->v[i], res)) return false;
-    return true;
+    if (!tuple_deeper(vm, "__instancecheck__")) return false;
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < AS(vm, cls, Tuple)->len && !*res; i++)
+      ok = obj_isinstance(vm, v, AS(vm, cls, Tuple)->v[i], res);
+    class_tuple_depth--;
+    return ok;
   }
+  const char *vt = v.tag == T_CLASS || native_type(v) ? "type" : 0;   /* a class is an instance of type */
   if (cls.tag == T_CLASS) {
-    if (v.tag != T_INSTANCE && vtype_of(vm, v) == (Ref)cls.as.r) { *res = true; return true; }
+    if (v.tag != T_INSTANCE && !vt && vtype_of(vm, v) == (Ref)cls.as.r) { *res = true; return true; }
     *res = (Ref)cls.as.r == vm->classes[OBJECT_CLASS] || (v.tag == T_INSTANCE && cls_is_sub(vm, cls_of(vm, v), (Ref)cls.as.r));
     return true;
   }
-  if (cls.tag == T_NATIVE) {
-    const char *n = bi_natives[cls.as.i].name, *t = v.tag == T_CLASS ? "type" : type_name(v);
-    size_t len = strlen(n);
-    if (strlen(t) == len && !memcmp(n, t, len)) { *res = true; return true; }
-    if (v.tag == T_BOOL && len == 3 && !memcmp(n, "int", 3)) { *res = true; return true; }
-    static const char *const types[] = {"int", "float", "str", "list", "tuple", "dict", "bool", "range", "set",
-                                        "frozenset", "bytes", "bytearray", "type", "complex", "slice"};
-    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-      if (strlen(types[i]) == len && !memcmp(types[i], n, len)) return true;
+  const char *n = native_type(cls);
+  if (n) {
+    const char *t = vt ? vt : type_name(v);
+    *res = cstr_eq(n, t) || (v.tag == T_BOOL && cstr_eq(n, "int"));
+    return true;
   }
   return exc_raise(vm, E_TypeError, "isinstance() arg 2 must be a type, a tuple of types, or a union");
+}
+
+/* issubclass(sub, cls): classes and the built-in types that are natives, with
+ * CPython's hierarchy for these (bool < int < object, every type < object). */
+static bool obj_issubclass(VM *vm, Value sub, Value cls, bool *res) {
+  *res = false;
+  if (cls.tag == T_TUPLE) {                       /* CPython: left to right, stopping at the first match */
+    if (!tuple_deeper(vm, "__subclasscheck__")) return false;
+    bool ok = true;
+    for (uint32_t i = 0; ok && i < AS(vm, cls, Tuple)->len && !*res; i++)
+      ok = obj_issubclass(vm, sub, AS(vm, cls, Tuple)->v[i], res);
+    class_tuple_depth--;
+    return ok;
+  }
+  const char *sn = native_type(sub), *cn = native_type(cls);
+  if (sub.tag != T_CLASS && !sn) return exc_raise(vm, E_TypeError, "issubclass() arg 1 must be a class");
+  if (cls.tag != T_CLASS && !cn)
+    return exc_raise(vm, E_TypeError, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+  if (sn && cn) *res = cstr_eq(sn, cn) || (cstr_eq(sn, "bool") && cstr_eq(cn, "int"));
+  else if (sn) *res = (Ref)cls.as.r == vm->classes[OBJECT_CLASS];
+  else if (!cn) *res = cls_is_sub(vm, (Ref)sub.as.r, (Ref)cls.as.r);
+  return true;                                    /* (a class never derives from a built-in type) */
 }
 
 /* ---- natives: isinstance, type, getattr, ..., property ----------------------------- */
@@ -894,18 +940,9 @@ bool bi_isinstance(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
 
 bool bi_issubclass(VM *vm, Value *a, int n, Value *kw, int nkw, Value *out) {
   (void)kw; (void)nkw;
-  if (!nargs_is(vm, "issubclass", n, 2, 2)) return false;
-  if (a[0].tag != T_CLASS) return exc_raise(vm, E_TypeError, "issubclass() arg 1 must be a class");
-  if (a[1].tag == T_TUPLE) {
-    for (uint32_t i = 0; i < AS(vm, a[1], Tuple)->len; i++) {
-      Value c = AS(vm, a[1], Tuple)->v[i];
-      if (c.tag == T_CLASS && cls_is_sub(vm, (Ref)a[0].as.r, (Ref)c.as.r)) { *out = v_bool(true); return true; }
-    }
-    *out = v_bool(false);
-    return true;
-  }
-  if (a[1].tag != T_CLASS) return exc_raise(vm, E_TypeError, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
-  *out = v_bool(cls_is_sub(vm, (Ref)a[0].as.r, (Ref)a[1].as.r));
+  bool r;
+  if (!nargs_is(vm, "issubclass", n, 2, 2) || !obj_issubclass(vm, a[0], a[1], &r)) return false;
+  *out = v_bool(r);
   return true;
 }
 
