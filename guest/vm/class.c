@@ -659,7 +659,17 @@ static bool special_attr(VM *vm, Value obj, Str *name, Value *out) {
   return false;
 }
 
-static bool is_callable_fn(Value v) { return v.tag == T_FUNC || v.tag == T_CLOSURE || v.tag == T_NATIVE; }
+/* A class attribute that binds to the instance it is read through: a function
+ * or a built-in method (object.__init__, BaseException.__init__, a method of a
+ * built-in type).  A built-in function (len, str, math.sqrt...) does not: in
+ * CPython these are not descriptors, so `f = len` in a class body makes
+ * `obj.f(x)` call len(x). */
+static bool is_callable_fn(Value v) {
+  if (v.tag == T_FUNC || v.tag == T_CLOSURE) return true;
+  if (v.tag != T_NATIVE) return false;
+  const Native *nt = &bi_natives[v.as.i];
+  return nt->self_type || nt->fn == bi_object_init || nt->fn == bi_exc_init;
+}
 
 /* getattr(obj, K[k]).  Returns 1 with the value in *out, 2 when *out is a
  * property getter to call with obj, 0 on error. */
@@ -1246,11 +1256,28 @@ static bool call_held(VM *vm, Value fn, Value self, Value *args, int nargs, Valu
   return ok;
 }
 
+/* Special method fn, found on self's class, called as CPython's slots do:
+ * fn(self, args...) for a function, fn(args...) for what does not bind (a
+ * built-in function, a staticmethod), fn(type(self), args...) for a classmethod. */
+static bool call_special(VM *vm, Value fn, Value self, Value *args, int nargs, Value *out) {
+  if (is_wrap(vm, fn, W_CLASSMETHOD)) { fn = AS(vm, fn, Wrap)->a; self = v_obj(T_CLASS, cls_of(vm, self)); }
+  else if (is_wrap(vm, fn, W_STATIC) || (fn.tag == T_NATIVE && !is_callable_fn(fn))) {
+    if (is_wrap(vm, fn, W_STATIC)) fn = AS(vm, fn, Wrap)->a;
+    Value argv[3];
+    for (int k = 0; k < nargs && k < 3; k++) argv[k] = args[k];
+    vm->gc_hold++;
+    bool ok = vm_call(vm, fn, argv, nargs, out);
+    vm->gc_hold--;
+    return ok;
+  }
+  return call_held(vm, fn, self, args, nargs, out);
+}
+
 /* Call dunder d of v if it has one: 1 called (result in *out), 0 none, -1 error. */
 static int try_dunder(VM *vm, Value v, int d, Value *args, int nargs, Value *out) {
   Value fn;
   if (!find_dunder(vm, v, d, &fn)) return 0;
-  return call_held(vm, fn, v, args, nargs, out) ? 1 : -1;
+  return call_special(vm, fn, v, args, nargs, out) ? 1 : -1;
 }
 
 static const char *const cmp_syms[] = {"<", "<=", ">", ">=", "==", "!="};
@@ -1438,7 +1465,7 @@ int obj_idunder(VM *vm, Value a, const char *name, Value b, Value *out) {
   if (!s) return exc_raise(vm, E_MemoryError, ""), -1;
   Value fn;
   if (!chain_lookup(vm, AS(vm, a, Instance)->cls, v_obj(T_STR, s), &fn)) return 0;
-  if (!call_held(vm, fn, a, &b, 1, out)) return -1;
+  if (!call_special(vm, fn, a, &b, 1, out)) return -1;
   return is_notimpl(vm, *out) ? 0 : 1;
 }
 
@@ -1458,7 +1485,7 @@ static bool sb_dunder(StrBuf *sb, Value fn, Value self, const char *what) {
   Value part, res;
   if (!sb_end(sb, &part)) return false;
   vm->gc_hold++;
-  bool ok = call_held(vm, fn, self, NULL, 0, &res);
+  bool ok = call_special(vm, fn, self, NULL, 0, &res);
   vm->gc_hold--;
   sb_begin(vm, sb);
   Str *p = AS(vm, part, Str);
