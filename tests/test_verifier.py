@@ -124,6 +124,16 @@ BAD = {
     "callg register": (with_code(1, 0, isa.encode("CALLG", 200, 0)), "operand out of range"),
     "callg window": (with_code(1, 0, isa.encode("CALLG", _NREGS1 - 1, 0 << 4 | 2)),
                      "register window exceeds the frame"),
+    "concat window": (with_code(1, 0, isa.encode("CONCAT", 0, _NREGS1 - 2, 3)), "register window exceeds the frame"),
+    "concat window of 255": (with_code(1, 0, isa.encode("CONCAT", 0, 1, 255)), "register window exceeds the frame"),
+    "concat operand register": (with_code(1, 0, isa.encode("CONCAT", 0, 240, 1)), "operand out of range"),
+    "concat target register": (with_code(1, 0, isa.encode("CONCAT", 240, 0, 2)), "operand out of range"),
+    "concat of no operands": (with_code(1, 0, isa.encode("CONCAT", 0, 1, 0)), "CONCAT or CATCHK of no operands"),
+    "catchk window": (with_code(1, 0, isa.encode("CATCHK", _NREGS1 - 1, 2)), "register window exceeds the frame"),
+    "catchk window of 255": (with_code(1, 0, isa.encode("CATCHK", 1, 255)), "register window exceeds the frame"),
+    "catchk register": (with_code(1, 0, isa.encode("CATCHK", 240, 1)), "operand out of range"),
+    "catchk unused operand": (with_code(1, 0, isa.encode("CATCHK", 0, 2, 1)), "operand out of range"),
+    "catchk of no operands": (with_code(1, 0, isa.encode("CATCHK", 0, 0)), "CONCAT or CATCHK of no operands"),
     "unpack window": (with_code(1, 0, isa.encode("UNPACK", 3, 0, 250)), "register window exceeds the frame"),
     "attribute not a string": (with_code(0, 0, isa.encode("METHOD", 0, 0)), "attribute name is not a string constant"),
     "unused operand set": (with_code(1, 0, isa.encode("RETNONE", 3)), "operand out of range"),
@@ -188,6 +198,18 @@ def test_rejected(name: str, drift_vm: Path, tmp_path: Path) -> None:
     assert r.returncode == STATUS["BADCODE"], (r.returncode, r.stderr)
     assert r.stdout == b""
     assert r.stderr.decode().startswith("drift: bytecode rejected: " + why), r.stderr
+
+
+@pytest.mark.parametrize("word", [("CONCAT", 0, _NREGS1 - 3, 3), ("CONCAT", _NREGS1 - 1, 0, _NREGS1),
+                                  ("CATCHK", _NREGS1 - 2, 2), ("CATCHK", 0, _NREGS1)], ids=str)
+def test_concat_catchk_window_at_frame_end(word: tuple[str, int, int, int], drift_vm: Path, tmp_path: Path) -> None:
+    """A CONCAT/CATCHK window ending at the frame's last register is accepted: the
+    interpreter adds what the registers hold (here None and stale values: a TypeError)."""
+    p = program()
+    p.functions[1].code[:0] = [isa.encode(*word)]
+    r = run(drift_vm, tmp_path, bcformat.write(p))
+    assert r.returncode in (0, STATUS["EXCEPTION"]), (r.returncode, r.stderr)
+    assert b"bytecode rejected" not in r.stderr
 
 
 def test_falls_off_end(drift_vm: Path, tmp_path: Path) -> None:

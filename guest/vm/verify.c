@@ -79,6 +79,11 @@ bool verify_function(VM *vm, uint32_t fi, const char **why, uint32_t *bad_pc) {
     window(ins, &lo, &hi);
     if (hi > lo && hi > fn->nregs) { *why = "register window exceeds the frame"; return false; }
     if (op == OP_CALLG && (b >> 4) >= vm->nglobals) { *why = "operand out of range"; return false; }
+    /* a chain of + has operands (CONCAT of none would give R[A] = "", or R[B] when the heap is nearly full) */
+    if ((op == OP_CONCAT && c == 0) || (op == OP_CATCHK && b == 0)) {
+      *why = "CONCAT or CATCHK of no operands";
+      return false;
+    }
     if (op == OP_MAKEFUNC && vm->consts[b].tag != T_FUNC) { *why = "MAKEFUNC of a constant that is not a function"; return false; }
     if (op == OP_LOADCELL && b >= fn->nnames) { *why = "LOADCELL of an unnamed register"; return false; }
     if (op == OP_CHKLOCAL && a >= fn->nnames) { *why = "CHKLOCAL of an unnamed register"; return false; }
