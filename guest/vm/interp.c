@@ -9,6 +9,7 @@
 #include "platform.h"
 #include "format.h"
 #include "fmath.h"
+#include "jit.h"
 
 /* RETURN_FAST reads Frame.ret and Frame.gen with one 8-byte load. */
 _Static_assert(offsetof(Frame, gen) == offsetof(Frame, ret) + 4 && sizeof(Ref) == 4, "Frame.ret and Frame.gen adjacent");
@@ -714,8 +715,25 @@ extern uint32_t snap_poll_count;
 /* A backward conditional jump (comprehension filters; hostile code): a
  * loop back-edge like JMP's, so every loop has a safe point. */
 #define BACK_EDGE() do { FUEL(); SAFE_POINT(pc, vm->funcs[fr->func].nregs); } while (0)
+/* Enter compiled code (jit.h) at pc of the top frame, function fn_, if it has
+ * an entry there; it hands back the top frame and the pc to go on at. */
+#ifdef DRIFT_JIT
+#define JIT_ENTER(fn_) do {                                                       \
+    const void *const *j_ = (fn_)->jit;                                           \
+    if (j_ && j_[pc - code]) {                                                    \
+      uint32_t at_ = ((JitRun)vm->jit_run)(R, vm, fr, j_[pc - code]);            \
+      fr = &vm->frames[vm->nframes - 1];                                          \
+      R = vm->stack + fr->base;                                                   \
+      code = vm->funcs[fr->func].code;                                            \
+      pc = code + at_;                                                            \
+    }                                                                             \
+  } while (0)
+#else
+#define JIT_ENTER(fn_) ((void)0)
+#endif
 
   if (unlikely(throwing)) goto error;   /* gen_throw: the pending exception, raised at the yield */
+  JIT_ENTER(&vm->funcs[fr->func]);
   NEXT();
 
 L_NOP: NEXT();
@@ -1000,7 +1018,7 @@ L_TNONE: TEST_DONE(RA.tag == T_NONE)
 L_JMP:
   pc += GET_sJ(i);
   if (GET_sJ(i) < 0) FUEL();
-  if (GET_sJ(i) < 0) SAFE_POINT(pc, vm->funcs[fr->func].nregs);                               /* safe point: loop back-edge */
+  if (GET_sJ(i) < 0) { SAFE_POINT(pc, vm->funcs[fr->func].nregs); JIT_ENTER(&vm->funcs[fr->func]); }  /* safe point: loop back-edge */
   NEXT();
 L_JMPIF:
   t = RA;
@@ -1103,6 +1121,7 @@ L_FORNEXT: {                             /* the exit JMP follows (verified): ski
       after_;                                                                     \
       R += A + 1;                                                                 \
       code = pc = callee->code;                                                   \
+      JIT_ENTER(callee);                                                          \
       NEXT();                                                                     \
     }                                                                             \
   }
@@ -1272,6 +1291,7 @@ L_CALLEX: {
     R = vm->stack + fr->base;                                                     \
     code = vm->funcs[fr->func].code;                                              \
     pc = code + fr->pc;                                                           \
+    JIT_ENTER(&vm->funcs[fr->func]);                                              \
     NEXT();                                                                       \
   }
 L_RETURN: RETURN_FAST(RA) t = RA; goto do_return;

@@ -7,6 +7,7 @@
  */
 #include "vm.h"
 #include "platform.h"
+#include "jit.h"
 
 #define STACK_VALUES (VM_MAX_FRAMES * 64)
 
@@ -66,7 +67,13 @@ int vm_run(const uint8_t *code, size_t len, void *arena, size_t size) {
     }
     plat_write(PLAT_CHANNEL, "\x1b" "restored\n", 10);   /* control record: the host's cue that it runs */
   }
+#ifdef DRIFT_JIT
+  jit_compile(vm);                 /* false: not enough memory for code, run interpreted */
+#endif
   int r = vm_execute(vm, vm_restore != NULL);
+#ifdef DRIFT_JIT
+  jit_release(vm);
+#endif
   out_flush(vm);
   if (r < 0 && (r = sys_exit_status(vm)) >= 0) { out_flush(vm); return r; }
   if (r < 0) {

@@ -43,6 +43,8 @@ typedef struct Func {             /* a verified function, derived from the bytec
                                      B | C << 8 (C, the keyword count, must be 0) */
   uint32_t qualname;              /* string-pool index: "outer.<locals>.inner" */
   const uint8_t *names;           /* nnames u32 string-pool indices (NAMES section) */
+  const void *const *jit;         /* jit.h: compiled code of each instruction the interpreter may
+                                     enter at (NULL: none), or NULL: not compiled */
 } Func;
 
 enum { FRF_BOUNDARY = 1 };        /* Frame.flags */
@@ -131,6 +133,14 @@ typedef struct VM {
   /* added to plat_clock_ns() by vm_clock_ns(): a restored snapshot keeps time.monotonic() going */
   int64_t clock_offset_ns;
   int exit_status;
+
+  /* the baseline compiler (jit.h; hosted x86-64): its code, and its state while it runs */
+  void *jit_run;                  /* JitRun, or NULL: everything is interpreted */
+  void *jit_mem;                  /* the code mapping, jit_len bytes */
+  size_t jit_len;
+  const void **jit_entries;       /* backs every Func.jit */
+  void *jit_sp;                   /* the native stack pointer to hand back with */
+  uint32_t jit_base;              /* frames below this index are not compiled code's to return to */
 
   /* buffered stdout */
   uint32_t outlen;
