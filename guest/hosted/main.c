@@ -1,6 +1,6 @@
 /*
  * hosted/main.c -- drift-vm: the abstract machine as a Linux program.
- *   drift-vm [--memory MiB] [--gc-stress] [--timing] [--channel-fd FD]
+ *   drift-vm [--memory MiB] [--gc-stress] [--timing] [--no-jit] [--channel-fd FD]
  *            [--snapshot-at N -o SNAP [--snapshot-continue]] [--restore SNAP] FILE.dbc
  * --channel-fd FD is the host channel (read and written; e.g. a socketpair).
  * --snapshot-at N writes a snapshot (docs/snapshots.md) to SNAP at the N-th
@@ -10,6 +10,8 @@
  * (status BADSNAP if the snapshot is refused).
  * --safe-points prints, at exit, how many safe points the program passed
  * (tests pick a snapshot point among them).
+ * --no-jit (or DRIFT_JIT=0 in the environment) interprets everything: no
+ * baseline compiler (guest/vm/jit.h; x86-64 only, elsewhere always off).
  * --timing prints, at exit, the time from vm_run() to the first bytecode
  * instruction (loading, hashing, verifying): the native cost of that path.
  * Output, tracebacks and exit statuses are the same as in the guest.
@@ -25,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "platform.h"
+#include "jit.h"
 
 enum {
 #define STATUS(name, value, doc) ST_##name = value,
@@ -144,7 +147,7 @@ static uint64_t t_start, t_first;
 void plat_first_instruction(void) { t_first = plat_clock_ns(); }
 
 static _Noreturn void usage(void) {
-  fprintf(stderr, "usage: drift-vm [--memory MiB] [--gc-stress] [--timing] [--channel-fd FD]\n"
+  fprintf(stderr, "usage: drift-vm [--memory MiB] [--gc-stress] [--timing] [--no-jit] [--channel-fd FD]\n"
                   "                [--snapshot-at N -o SNAP [--snapshot-continue]] [--restore SNAP] FILE.dbc\n");
   exit(ST_USAGE);
 }
@@ -152,6 +155,10 @@ static _Noreturn void usage(void) {
 int main(int argc, char **argv) {
   size_t mib = 256;
   const char *path = NULL, *restore = NULL;
+#ifdef DRIFT_JIT
+  const char *jit_env = getenv("DRIFT_JIT");
+  if (jit_env && !strcmp(jit_env, "0")) vm_jit_enabled = 0;
+#endif
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--memory") && i + 1 < argc) {
       char *end;
@@ -160,6 +167,11 @@ int main(int argc, char **argv) {
       mib = v;
     } else if (!strcmp(argv[i], "--gc-stress")) vm_gc_stress = 1;
     else if (!strcmp(argv[i], "--timing")) timing = 1;
+    else if (!strcmp(argv[i], "--no-jit")) {
+#ifdef DRIFT_JIT
+      vm_jit_enabled = 0;
+#endif
+    }
     else if (!strcmp(argv[i], "--channel-fd") && i + 1 < argc) channel_fd = atoi(argv[++i]);
     else if (!strcmp(argv[i], "--snapshot-at") && i + 1 < argc) {
       char *end;

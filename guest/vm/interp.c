@@ -687,7 +687,17 @@ static int run(VM *vm, int throwing) {
 #define RA R[GET_A(i)]
 #define RB R[GET_B(i)]
 #define RC R[GET_C(i)]
+#ifdef DRIFT_JIT                      /* jit_resume after compiled code handed back one instruction */
+  static const void *const jit_resume[] = {
+#define OP(name, fmt, a, b, c, doc) &&L_JIT_RESUME,
+#include "opcodes.def"
+#undef OP
+  };
+  const void *const *disp = labels;
+#define NEXT() goto *disp[GET_OP(i = *pc++)]
+#else
 #define NEXT() goto *labels[GET_OP(i = *pc++)]
+#endif
 #define CHECK(x) do { if (unlikely(!(x))) goto error; } while (0)
 #define SAVE() (fr->pc = (uint32_t)(pc - code))
 /* Safe point: collect if due, or serve a snapshot request (both force the
@@ -726,6 +736,8 @@ extern uint32_t snap_poll_count;
       R = vm->stack + fr->base;                                                   \
       code = vm->funcs[fr->func].code;                                            \
       pc = code + at_;                                                            \
+      disp = jit_resume;              /* run this one instruction, then back */   \
+      goto *labels[GET_OP(i = *pc++)];                                            \
     }                                                                             \
   } while (0)
 #else
@@ -736,6 +748,13 @@ extern uint32_t snap_poll_count;
   JIT_ENTER(&vm->funcs[fr->func]);
   NEXT();
 
+#ifdef DRIFT_JIT
+L_JIT_RESUME:                         /* the instruction compiled code handed back is done */
+  disp = labels;
+  pc--;
+  JIT_ENTER(&vm->funcs[fr->func]);
+  NEXT();
+#endif
 L_NOP: NEXT();
 L_MOVE: RA = RB; NEXT();
 L_LOADK: RA = K[GET_Bx(i)]; NEXT();
@@ -1843,3 +1862,4 @@ unwind:                                  /* find a handler, popping frames */
     exc_add_tb(vm, fr->func, fr->pc);
   }
 }
+

@@ -17,6 +17,7 @@
 
 #ifdef DRIFT_JIT
 #include "opcodes.h"
+#include "fmath.h"
 #include <sys/mman.h>
 #include <stdlib.h>
 
@@ -24,6 +25,8 @@ int vm_jit_enabled = 1;
 #ifdef DRIFT_FUZZ
 extern uint64_t vm_fuel;
 #endif
+
+#define JIT_MIN_RUN 3
 
 enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
 enum { CC_O = 0, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A, CC_S, CC_NS, CC_P, CC_NP, CC_L, CC_GE, CC_LE, CC_G };
@@ -98,8 +101,6 @@ static void sse_rr(Asm *a, uint32_t pfx, uint32_t op, int x, int y) {
 #define MOVRR(d_, s_)  rr(a, 1, 0x8b, d_, s_)
 #define ADDRR(d_, s_)  rr(a, 1, 0x03, d_, s_)
 #define TESTRR(x, y)   rr(a, 1, 0x85, y, x)
-#define MOVUPS_LD(x, b, d) sse(a, 0xf3, 0x6f, x, b, d)  /* movdqu */
-#define MOVUPS_ST(b, d, x) sse(a, 0xf3, 0x7f, x, b, d)
 #define MOVSD_LD(x, b, d) sse(a, 0xf2, 0x10, x, b, d)
 #define MOVSD_ST(b, d, x) sse(a, 0xf2, 0x11, x, b, d)
 
@@ -147,7 +148,12 @@ static void goto_pc_if(Asm *a, int cc, uint32_t pc) { fixup(a, jcc(a, cc), pc, T
 #define VMF(f) ((int32_t)offsetof(VM, f))
 
 static void put_tag(Asm *a, int base, int32_t d, uint32_t tag) { st_imm(a, 1, base, d + TAG, (int32_t)tag); }  /* tag and aux */
-static void copy_value(Asm *a, int db, int32_t dd, int sb, int32_t sd) { MOVUPS_LD(0, sb, sd); MOVUPS_ST(db, dd, 0); }
+/* Two 8-byte moves through r9/r10, not one 16-byte: a Value just written as
+ * payload + tag (two stores) forwards to same-size loads only. */
+static void copy_value(Asm *a, int db, int32_t dd, int sb, int32_t sd) {
+  LD64(R9, sb, sd); LD64(R10, sb, sd + 8);
+  ST64(db, dd, R9); ST64(db, dd + 8, R10);
+}
 static void guard_tag(Asm *a, int32_t d, uint32_t tag) { cmp_mi(a, 0, RBX, d + TAG, (int32_t)tag); exit_if(a, CC_NE); }
 
 /* xmm x = R[r] as a double (a float, or an int converted as (double)), else hand back. */
@@ -167,7 +173,7 @@ static void load_double(Asm *a, int x, uint32_t r) {
 /* Back-edge and call work: hand back if the fuzzer's fuel runs low (the
  * interpreter then spends the last units) or a collection/snapshot is due.
  * Uses r9 and r10 only. */
-static void safe_point(Asm *a) {
+static void fuel_step(Asm *a) {
 #ifdef DRIFT_FUZZ
   mov_ri64(a, R10, (uint64_t)(uintptr_t)&vm_fuel);
   LD64(R9, R10, 0);
@@ -177,10 +183,138 @@ static void safe_point(Asm *a) {
   exit_if(a, CC_BE);
   rm(a, 1, 0xff, 1, R10, 0);                      /* dec qword [r10] */
   here(a, unlimited);
+#else
+  (void)a;
 #endif
+}
+static void safe_point(Asm *a) {
+  fuel_step(a);
   LD64(R9, R12, VMF(heap_top));
   CMP64M(R9, R12, VMF(gc_at));
   exit_if(a, CC_A);
+}
+
+/* ---- helpers: instructions whose fast path needs C ------------------------
+ * Called with the instruction word; true: done, false: nothing changed and
+ * the instruction is handed back.  None collects, raises or runs Python
+ * code; each allocates only where room is checked first. */
+typedef bool (*Helper)(VM *vm, Value *R, uint32_t i);
+#define HA R[GET_A(i)]
+#define HB R[GET_B(i)]
+#define HC R[GET_C(i)]
+
+static bool room(VM *vm, size_t n) { return vm->heap_hi - vm->heap_top >= n && vm->heap_top <= vm->gc_at; }
+
+static bool h_getitem_dict(VM *vm, Value *R, uint32_t i) {      /* getitem_dict */
+  if (HB.tag != T_DICT) return false;
+  int64_t e = dict_lookup_fast(vm, AS(vm, HB, Dict), HC);
+  if (e <= 0) return false;
+  HA = dict_ents(vm, AS(vm, HB, Dict))[e - 1].val;
+  return true;
+}
+static bool h_setitem_dict(VM *vm, Value *R, uint32_t i) {      /* setitem_dict: an existing key */
+  if (HA.tag != T_DICT) return false;
+  int64_t e = dict_lookup_fast(vm, AS(vm, HA, Dict), HB);
+  if (e <= 0) return false;
+  dict_ents(vm, AS(vm, HA, Dict))[e - 1].val = HC;
+  return true;
+}
+static bool h_in_dict(VM *vm, Value *R, uint32_t i) {           /* DICT_IN */
+  if (HC.tag != T_DICT) return false;
+  int64_t e = dict_lookup_fast(vm, AS(vm, HC, Dict), HB);
+  if (e < 0) return false;
+  HA = v_bool((e > 0) != (GET_OP(i) == OP_NOTIN));
+  return true;
+}
+static bool h_add_str(VM *vm, Value *R, uint32_t i) {           /* STR_FAST */
+  if (HB.tag != T_STR || HC.tag != T_STR) return false;
+  Str *x = AS(vm, HB, Str), *y = AS(vm, HC, Str);
+  size_t n = (size_t)x->nbytes + y->nbytes;
+  Ref r = heap_bump(vm, T_STR, sizeof(Str) + n + 1);
+  if (!r) return false;
+  Str *s = OBJ(vm, r, Str);
+  x = AS(vm, HB, Str); y = AS(vm, HC, Str);
+  s->nbytes = (uint32_t)n; s->nchars = x->nchars + y->nchars; s->hash = 0;
+  memcpy(s->data, x->data, x->nbytes);
+  memcpy(s->data + x->nbytes, y->data, y->nbytes);
+  s->data[n] = 0;
+  HA = v_obj(T_STR, r);
+  return true;
+}
+static bool h_getiter(VM *vm, Value *R, uint32_t i) {           /* vm_getiter of a range, list, tuple */
+  Value x = HB;
+  if (x.tag == T_ITER) { HA = x; return true; }
+  if ((x.tag != T_RANGE && x.tag != T_LIST && x.tag != T_TUPLE) || !room(vm, sizeof(Iter) + 8)) return false;
+  return vm_getiter(vm, x, &HA);
+}
+/* CALL / CALLG of len(), str() of a str or int, range() of ints, and the
+ * natives CALL runs inline (dict.get, list.append): as the interpreter. */
+static bool h_call_native(VM *vm, Value *R, uint32_t i) {
+  uint32_t A = GET_A(i), n;
+  Value f;
+  if (GET_OP(i) == OP_CALLG) { f = vm->globals[GET_Bx(i) >> 4]; n = GET_Bx(i) & 15; }
+  else { f = R[A]; n = GET_B(i); if (GET_C(i)) return false; }
+  if (f.tag != T_NATIVE || !room(vm, 64)) return false;
+  Value *w = &R[A], x = w[1];
+  switch (f.as.i) {
+  case NATIVE_LEN:
+    if (n != 1) return false;
+    if (x.tag == T_STR) w[0] = v_int(AS(vm, x, Str)->nchars);
+    else if (x.tag == T_LIST) w[0] = v_int(AS(vm, x, List)->len);
+    else if (x.tag == T_TUPLE) w[0] = v_int(AS(vm, x, Tuple)->len);
+    else if (x.tag == T_DICT) w[0] = v_int(AS(vm, x, Dict)->len);
+    else return false;
+    return true;
+  case NATIVE_STR:
+    if (n != 1) return false;
+    if (x.tag == T_STR) { w[0] = x; return true; }
+    return x.tag == T_INT && str_from_int(vm, x.as.i, &w[0]);   /* 64 bytes of room: cannot fail */
+  case NATIVE_RANGE: {
+    if (n < 1 || n > 3) return false;
+    for (uint32_t k = 1; k <= n; k++) if (w[k].tag != T_INT) return false;
+    if (n == 3 && w[3].as.i == 0) return false;
+#ifdef DRIFT_FUZZ
+    if (vm_fuel && vm_fuel <= 2) return false;                  /* a call's unit, as the interpreter */
+    if (vm_fuel) vm_fuel--;
+#endif
+    Ref r = heap_alloc(vm, T_RANGE, sizeof(Range));
+    Range *rg = OBJ(vm, r, Range);
+    rg->start = n == 1 ? 0 : w[1].as.i; rg->stop = n == 1 ? w[1].as.i : w[2].as.i; rg->step = n == 3 ? w[3].as.i : 1;
+    w[0] = v_obj(T_RANGE, r);
+    return true;
+  }
+  case NATIVE_DICT_GET: {
+    if (x.tag != T_DICT || (n != 2 && n != 3)) return false;
+    int64_t e = dict_lookup_fast(vm, AS(vm, x, Dict), w[2]);
+    if (e < 0) return false;
+    w[0] = e ? dict_ents(vm, AS(vm, x, Dict))[e - 1].val : n == 3 ? w[3] : v_none();
+    return true;
+  }
+  case NATIVE_LIST_APPEND: {
+    if (x.tag != T_LIST || n != 2) return false;
+    List *l = AS(vm, x, List);
+    if (l->len == l->cap) return false;
+    list_items(vm, l)[l->len++] = w[2];
+    w[0] = v_none();
+    return true;
+  }
+  default: return false;
+  }
+}
+
+/* Call helper fn for instruction word i on a 16-byte aligned stack (r15
+ * keeps rsp); hand back if it returns false. */
+static void helper(Asm *a, Helper fn, uint32_t i) {
+  MOVRR(RDI, R12);
+  MOVRR(RSI, RBX);
+  rr(a, 0, 0xc7, 0, RDX); b4(a, i);                  /* mov edx, i */
+  MOVRR(R15, RSP);
+  alu_ri(a, 1, X_AND, RSP, -16);
+  mov_ri64(a, RAX, (uint64_t)(uintptr_t)fn);
+  rr(a, 0, 0xff, 2, RAX);                            /* call rax */
+  MOVRR(RSP, R15);
+  rr(a, 0, 0x84, RAX, RAX);                          /* test al, al */
+  exit_if(a, CC_E);
 }
 
 /* ---- instructions ------------------------------------------------------- */
@@ -302,22 +436,42 @@ static void compare_al(Asm *a, int rel, uint32_t x, bool imm, int32_t y, bool fl
   here(a, done);
 }
 
-/* FORITER / FORNEXT over a range: item to R[dst]; exhausted: goto `done`. */
-static void range_step(Asm *a, uint32_t A, uint32_t dst, uint32_t *exhausted) {
+/* FORITER / FORNEXT over a range or a list: the item to R[dst]; the two
+ * exhausted jumps to patch; other iterators hand back. */
+static void iter_step(Asm *a, uint32_t A, uint32_t dst, uint32_t *exhausted) {
   guard_tag(a, RV(A), T_ITER);
   LD32(RAX, RBX, RV(A));
   rr(a, 1, 0x03, RAX, R13);                         /* rax = mem + ref: the Iter */
-  cmp_mi(a, 0, RAX, (int32_t)offsetof(Iter, kind), IT_RANGE); exit_if(a, CC_NE);
+  LD32(RCX, RAX, (int32_t)offsetof(Iter, kind));
+  alu_ri(a, 0, X_CMP, RCX, IT_RANGE);
+  uint32_t range = jcc(a, CC_E);
+  alu_ri(a, 0, X_CMP, RCX, IT_LIST); exit_if(a, CC_NE);
+  fuel_step(a);                                      /* vm_next's unit */
+  LD32(RDX, RAX, (int32_t)offsetof(Iter, seq));
+  rr(a, 1, 0x03, RDX, R13);                         /* the List */
+  LD64(RCX, RAX, (int32_t)offsetof(Iter, cur));
+  LD32(RSI, RDX, (int32_t)offsetof(List, len));
+  rr(a, 1, 0x3b, RCX, RSI);
+  exhausted[0] = jcc(a, CC_GE);
+  LEA(RSI, RCX, 1);
+  ST64(RAX, (int32_t)offsetof(Iter, cur), RSI);
+  LD32(RDX, RDX, (int32_t)offsetof(List, items));
+  rr(a, 1, 0x03, RDX, R13);
+  rr(a, 1, 0xc1, 4, RCX); b1(a, 4);
+  ADDRR(RDX, RCX);
+  copy_value(a, RBX, RV(dst), RDX, (int32_t)offsetof(Array, v));
+  uint32_t done = jmp(a);
+  here(a, range);
   LD64(RCX, RAX, (int32_t)offsetof(Iter, cur));
   LD64(RDX, RAX, (int32_t)offsetof(Iter, step));
   TESTRR(RDX, RDX);
   uint32_t neg = jcc(a, CC_LE);
   CMP64M(RCX, RAX, (int32_t)offsetof(Iter, stop));
-  uint32_t ex1 = jcc(a, CC_GE);
+  exhausted[1] = jcc(a, CC_GE);
   uint32_t have = jmp(a);
   here(a, neg);
   CMP64M(RCX, RAX, (int32_t)offsetof(Iter, stop));
-  uint32_t ex2 = jcc(a, CC_LE);
+  exhausted[2] = jcc(a, CC_LE);
   here(a, have);
   ST64(RBX, RV(dst), RCX);
   put_tag(a, RBX, RV(dst), T_INT);
@@ -326,7 +480,35 @@ static void range_step(Asm *a, uint32_t A, uint32_t dst, uint32_t *exhausted) {
   LD64(RCX, RAX, (int32_t)offsetof(Iter, stop));
   here(a, ok);
   ST64(RAX, (int32_t)offsetof(Iter, cur), RCX);
-  exhausted[0] = ex1; exhausted[1] = ex2;
+  here(a, done);
+}
+
+/* R[A] = R[B] ** R[C] for floats as L_POW's fast path: a positive finite
+ * base, a finite exponent and a finite result, by fm_pow() (a leaf C call
+ * on a 16-byte aligned stack); else hand back. */
+static void fpow(Asm *a, uint32_t A, uint32_t B, uint32_t C) {
+  guard_tag(a, RV(B), T_FLOAT);
+  guard_tag(a, RV(C), T_FLOAT);
+  MOVSD_LD(0, RBX, RV(B));
+  MOVSD_LD(1, RBX, RV(C));
+  sse_rr(a, 0, 0x57, 2, 2);                          /* xorps xmm2, xmm2 */
+  sse_rr(a, 0x66, 0x2e, 0, 2); exit_if(a, CC_BE);    /* base > 0 (not NaN) */
+  for (int x = 0; x < 2; x++) {                      /* x - x == 0: finite */
+    sse_rr(a, 0xf2, 0x10, 3, x);                     /* movsd xmm3, xmm(x) */
+    sse_rr(a, 0xf2, 0x5c, 3, x);                     /* subsd xmm3, xmm(x) */
+    sse_rr(a, 0x66, 0x2e, 3, 2); exit_if(a, CC_P); exit_if(a, CC_NE);
+  }
+  MOVRR(R15, RSP);
+  alu_ri(a, 1, X_AND, RSP, -16);
+  mov_ri64(a, RAX, (uint64_t)(uintptr_t)&fm_pow);
+  rr(a, 0, 0xff, 2, RAX);                            /* call rax */
+  MOVRR(RSP, R15);
+  sse_rr(a, 0, 0x57, 2, 2);
+  sse_rr(a, 0xf2, 0x10, 3, 0);
+  sse_rr(a, 0xf2, 0x5c, 3, 0);
+  sse_rr(a, 0x66, 0x2e, 3, 2); exit_if(a, CC_P); exit_if(a, CC_NE);
+  MOVSD_ST(RBX, RV(A), 0);
+  put_tag(a, RBX, RV(A), T_FLOAT);
 }
 
 /* rax = the address of the Value at index R[ix] (or constant c) of the list or
@@ -475,6 +657,15 @@ static void test(Asm *a, uint32_t pc, int rel, uint32_t x, bool imm, int32_t y, 
   here(a, done);
 }
 
+/* If R[r] has tag `tag`: run helper fn for instruction i, then go on at pc + 1. */
+static void helper_if(Asm *a, uint32_t r, uint32_t tag, Helper fn, uint32_t i) {
+  cmp_mi(a, 0, RBX, RV(r) + TAG, (int32_t)tag);
+  uint32_t skip = jcc(a, CC_NE);
+  helper(a, fn, i);
+  goto_pc(a, a->pc + 1);
+  here(a, skip);
+}
+
 /* Compile instruction pc; false: not compiled (its code is its exit). */
 static bool compile_one(Asm *a, const Func *fn, uint32_t pc) {
   uint32_t i = fn->code[pc], A = GET_A(i), B = GET_B(i), C = GET_C(i), Bx = GET_Bx(i);
@@ -492,10 +683,11 @@ static bool compile_one(Asm *a, const Func *fn, uint32_t pc) {
     copy_value(a, RBX, RV(A), RAX, (int32_t)Bx * 16);
     return true;
   case OP_SETGLOBAL: LD64(RAX, R12, VMF(globals)); copy_value(a, RAX, (int32_t)Bx * 16, RBX, RV(A)); return true;
-  case OP_ADD: case OP_IADD: emit_arith(a, AR_ADD, A, B, C); return true;
+  case OP_ADD: case OP_IADD: helper_if(a, B, T_STR, h_add_str, i); emit_arith(a, AR_ADD, A, B, C); return true;
   case OP_SUB: case OP_ISUB: emit_arith(a, AR_SUB, A, B, C); return true;
   case OP_MUL: case OP_IMUL: emit_arith(a, AR_MUL, A, B, C); return true;
   case OP_TRUEDIV: case OP_ITRUEDIV: truediv(a, A, B, C); return true;
+  case OP_POW: case OP_IPOW: fpow(a, A, B, C); return true;
   case OP_FLOORDIV: case OP_IFLOORDIV: divmod(a, false, A, B, C); return true;
   case OP_MOD: case OP_IMOD: divmod(a, true, A, B, C); return true;
   case OP_ADDI: case OP_IADDI: case OP_SUBI: case OP_ISUBI: {
@@ -579,18 +771,20 @@ static bool compile_one(Asm *a, const Func *fn, uint32_t pc) {
     return true;
   }
   case OP_FORITER: case OP_FORNEXT: {
-    uint32_t ex[2];
+    uint32_t ex[3];
     bool next = GET_OP(i) == OP_FORNEXT;
     if (!next && sBx < 0) return false;
-    range_step(a, A, next ? C : A + 1, ex);
+    iter_step(a, A, next ? C : A + 1, ex);
     goto_pc(a, next ? pc + 2 : pc + 1);
-    here(a, ex[0]); here(a, ex[1]);
+    here(a, ex[0]); here(a, ex[1]); here(a, ex[2]);
     if (!next) goto_pc(a, (uint32_t)((int32_t)pc + 1 + sBx));
     return true;                                       /* FORNEXT exhausted: falls into the JMP */
   }
-  case OP_GETITEM: index_addr(a, B, false, 0, C, false); copy_value(a, RBX, RV(A), RAX, 0); return true;
+  case OP_IN: case OP_NOTIN: helper(a, h_in_dict, i); return true;
+  case OP_GETITER: helper(a, h_getiter, i); return true;
+  case OP_GETITEM: helper_if(a, B, T_DICT, h_getitem_dict, i); index_addr(a, B, false, 0, C, false); copy_value(a, RBX, RV(A), RAX, 0); return true;
   case OP_GETITEMI: index_addr(a, B, true, (int8_t)C, 0, false); copy_value(a, RBX, RV(A), RAX, 0); return true;
-  case OP_SETITEM: index_addr(a, A, false, 0, B, true); copy_value(a, RAX, 0, RBX, RV(C)); return true;
+  case OP_SETITEM: helper_if(a, A, T_DICT, h_setitem_dict, i); index_addr(a, A, false, 0, B, true); copy_value(a, RAX, 0, RBX, RV(C)); return true;
   case OP_SETITEMI: index_addr(a, A, true, (int8_t)B, 0, true); copy_value(a, RAX, 0, RBX, RV(C)); return true;
   case OP_GETATTR: attr_slot(a, A, Bx); copy_value(a, RBX, RV(A), RCX, 0); return true;
   case OP_GETATTRK: attr_slot(a, B, C); copy_value(a, RBX, RV(A), RCX, 0); return true;
@@ -612,15 +806,49 @@ static bool compile_one(Asm *a, const Func *fn, uint32_t pc) {
     return true;
   }
   case OP_CALL:
+    helper_if(a, A, T_NATIVE, h_call_native, i);
     guard_tag(a, RV(A), T_FUNC);
     LD32(RAX, RBX, RV(A));
     call(a, A, Bx, -1);
     return true;
   case OP_CALLG:
     LD64(RAX, R12, VMF(globals));
+    cmp_mi(a, 0, RAX, (int32_t)(Bx >> 4) * 16 + TAG, T_NATIVE);
+    {
+      uint32_t skip = jcc(a, CC_NE);
+      helper(a, h_call_native, i);
+      goto_pc(a, pc + 1);
+      here(a, skip);
+    }
+    LD64(RAX, R12, VMF(globals));
     cmp_mi(a, 0, RAX, (int32_t)(Bx >> 4) * 16 + TAG, T_FUNC); exit_if(a, CC_NE);
     LD32(RAX, RAX, (int32_t)(Bx >> 4) * 16);
     call(a, A, Bx & 15, (int32_t)(Bx >> 4));
+    return true;
+  case OP_NEWTUPLE: {             /* heap_bump inline (below 4 KiB: no fuel) */
+    uint32_t size = (uint32_t)ALIGN_UP(sizeof(Tuple) + C * sizeof(Value), 8);
+    if (size >= 4096) return false;
+    LD64(RAX, R12, VMF(heap_top));
+    LD64(RCX, R12, VMF(heap_hi));
+    rr(a, 1, 0x2b, RCX, RAX);                        /* rcx = heap_hi - heap_top */
+    alu_ri(a, 1, X_CMP, RCX, (int32_t)size); exit_if(a, CC_B);
+    LEA(RDX, RAX, (int32_t)size);
+    ST64(R12, VMF(heap_top), RDX);
+    LEA(RCX, RAX, 0);
+    ADDRR(RCX, R13);
+    st_imm(a, 0, RCX, (int32_t)offsetof(ObjHdr, type), T_TUPLE);
+    st_imm(a, 0, RCX, (int32_t)offsetof(ObjHdr, size), (int32_t)size);
+    st_imm(a, 0, RCX, (int32_t)offsetof(ObjHdr, fwd), 0);
+    st_imm(a, 0, RCX, (int32_t)offsetof(ObjHdr, mark), 0);
+    st_imm(a, 0, RCX, (int32_t)offsetof(Tuple, len), (int32_t)C);
+    st_imm(a, 0, RCX, (int32_t)offsetof(Tuple, pad), 0);
+    for (uint32_t k = 0; k < C; k++) copy_value(a, RCX, (int32_t)(offsetof(Tuple, v) + 16 * k), RBX, RV(B + k));
+    ST64(RBX, RV(A), RAX);
+    put_tag(a, RBX, RV(A), T_TUPLE);
+    return true;
+  }
+  case OP_CATCHK:                 /* all str: nothing to add yet */
+    for (uint32_t k = 0; k < B; k++) guard_tag(a, RV(A + k), T_STR);
     return true;
   case OP_RETURN: ret(a, (int32_t)A); return true;
   case OP_RETNONE: ret(a, -1); return true;
@@ -692,16 +920,12 @@ static void compile_func(Asm *a, VM *vm, uint32_t f, const void **entry) {
     patch_to(a, x.at, to);
   }
   if (a->full) goto out;
-  /* Entries from the interpreter: compiled instructions, except the heads of
-   * loops that hand back somewhere in their body (each iteration would pay
-   * an entry and an exit). */
-  for (uint32_t pc = 0; pc < n; pc++) entry[pc] = ok[pc] ? a->buf + a->at[pc] : NULL;
-  for (uint32_t pc = 0; pc < n; pc++) {
-    uint32_t i = fn->code[pc];
-    if (GET_OP(i) != OP_JMP || GET_sJ(i) >= 0) continue;
-    uint32_t head = (uint32_t)((int32_t)pc + 1 + GET_sJ(i));
-    for (uint32_t q = head; q <= pc; q++)
-      if (!ok[q]) { entry[head] = NULL; break; }
+  /* Entries from the interpreter: a function's start, and compiled
+   * instructions that begin a run of at least JIT_MIN_RUN (shorter runs
+   * would cost more to enter and leave than they save). */
+  for (uint32_t pc = n, run = 0; pc-- > 0;) {
+    run = ok[pc] ? run + 1 : 0;
+    entry[pc] = ok[pc] && (pc == 0 || run >= JIT_MIN_RUN) ? a->buf + a->at[pc] : NULL;
   }
 out:
   free(stub); free(ok); free(a->at);
