@@ -202,6 +202,11 @@ int main(int argc, char **argv) {
   if (count_points) fprintf(stderr, "drift-vm: safe_points=%llu\n", (unsigned long long)vm_safe_points);
   if (timing && t_first)
     fprintf(stderr, "drift-vm: timing load_to_bytecode_ns=%llu\n", (unsigned long long)(t_first - t_start));
+#ifdef DRIFT_JIT
+  if (timing)
+    fprintf(stderr, "drift-vm: timing jit_compile_ns=%llu jit_compiled=%u jit_instructions=%u jit_bytes=%zu\n",
+            (unsigned long long)jit_stats.compile_ns, jit_stats.compiled, jit_stats.instructions, jit_stats.bytes);
+#endif
   if (timing && (vm_snapshot_ns || vm_restore_ns))
     fprintf(stderr, "drift-vm: timing snapshot_ns=%llu restore_ns=%llu\n", (unsigned long long)vm_snapshot_ns,
             (unsigned long long)vm_restore_ns);

@@ -23,6 +23,15 @@
 
 extern int vm_jit_enabled;        /* 1 (default): compile at load; 0: interpret (drift-vm --no-jit) */
 
+/* What the last jit_compile() did (drift-vm --timing prints it). */
+typedef struct JitStats {
+  uint64_t compile_ns;            /* wall time of jit_compile() */
+  uint32_t instructions;          /* instructions of the program */
+  uint32_t compiled;              /* of which compiled (the rest always hand back) */
+  size_t bytes;                   /* machine code emitted */
+} JitStats;
+extern JitStats jit_stats;
+
 /* Compile every function of the loaded, verified program and set each
  * Func.jit.  False (nothing set) when the code memory cannot be mapped: the
  * program then runs interpreted. */

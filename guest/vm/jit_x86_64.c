@@ -18,10 +18,12 @@
 #ifdef DRIFT_JIT
 #include "opcodes.h"
 #include "fmath.h"
+#include "platform.h"
 #include <sys/mman.h>
 #include <stdlib.h>
 
 int vm_jit_enabled = 1;
+JitStats jit_stats;
 #ifdef DRIFT_FUZZ
 extern uint64_t vm_fuel;
 #endif
@@ -907,6 +909,7 @@ static void compile_func(Asm *a, VM *vm, uint32_t f, const void **entry) {
     a->at[pc] = (uint32_t)a->n;
     a->pc = pc;
     ok[pc] = compile_one(a, fn, pc);
+    jit_stats.compiled += ok[pc];
     if (!ok[pc]) { a->n = start; a->nfix = nfix; exit_now(a); }
   }
   for (uint32_t pc = 0; pc < n; pc++) {               /* exit stubs: mov eax, pc; jmp exit */
@@ -933,7 +936,9 @@ out:
 }
 
 bool jit_compile(VM *vm) {
+  memset(&jit_stats, 0, sizeof jit_stats);
   if (!vm_jit_enabled) return false;
+  uint64_t t0 = plat_clock_ns();
   size_t total = 0;
   for (uint32_t f = 0; f < vm->nfuncs; f++) total += vm->funcs[f].code_len;
   size_t cap = (4096 + total * 320 + 4095) & ~(size_t)4095;
@@ -966,6 +971,9 @@ bool jit_compile(VM *vm) {
   vm->jit_mem = buf;
   vm->jit_len = cap;
   vm->jit_entries = entries;
+  jit_stats.instructions = (uint32_t)total;
+  jit_stats.bytes = a.n;
+  jit_stats.compile_ns = plat_clock_ns() - t0;
   return true;
 }
 

@@ -433,17 +433,20 @@ bool seq_len(VM *vm, Value v, int64_t *n) {
   }
 }
 
-/* Normalise index `key` for a sequence of length n; IndexError if out of range. */
-static bool seq_index(VM *vm, Value seq, Value key, int64_t n, int64_t *out) {
+/* Normalise index `key` for a sequence of length n; IndexError if out of range
+ * (CPython's message: "list assignment index out of range" when `assign`). */
+static bool seq_index_for(VM *vm, Value seq, Value key, int64_t n, int64_t *out, bool assign) {
   if (key.tag == T_BIGINT) return exc_raise(vm, E_IndexError, "cannot fit 'int' into an index-sized integer");
   if (key.tag != T_INT && key.tag != T_BOOL)
     return exc_raise(vm, E_TypeError, "%s indices must be integers or slices, not %T", type_name(seq), key);
   int64_t i = key.as.i;
   if (i < 0) i += n;
-  if (i < 0 || i >= n) return exc_raise(vm, E_IndexError, "%s index out of range", seq.tag == T_STR ? "string" : type_name(seq));
+  if (i < 0 || i >= n)
+    return exc_raise(vm, E_IndexError, "%s %sindex out of range", seq.tag == T_STR ? "string" : type_name(seq), assign ? "assignment " : "");
   *out = i;
   return true;
 }
+static bool seq_index(VM *vm, Value seq, Value key, int64_t n, int64_t *out) { return seq_index_for(vm, seq, key, n, out, false); }
 
 /* Resolve slice `sl` against length n into start/step/count (CPython's PySlice_AdjustIndices). */
 bool slice_indices(VM *vm, Slice *sl, int64_t n, int64_t *start, int64_t *step, int64_t *count) {
@@ -560,7 +563,7 @@ bool set_item(VM *vm, Value obj, Value key, Value val) {
   if (obj.tag == T_LIST) {
     List *l = AS(vm, obj, List);
     if (key.tag == T_SLICE) return exc_raise(vm, E_TypeError, "slice assignment is not supported yet");
-    if (!seq_index(vm, obj, key, l->len, &i)) return false;
+    if (!seq_index_for(vm, obj, key, l->len, &i, true)) return false;
     list_items(vm, l)[i] = val;
     return true;
   }
@@ -590,7 +593,7 @@ bool del_item(VM *vm, Value obj, Value key) {
   if (obj.tag == T_LIST) {
     List *l = AS(vm, obj, List);
     if (key.tag == T_SLICE) return list_del_slice(vm, l, AS(vm, key, Slice));
-    if (!seq_index(vm, obj, key, l->len, &i)) return false;
+    if (!seq_index_for(vm, obj, key, l->len, &i, true)) return false;
     Value *it = list_items(vm, l);
     memmove(it + i, it + i + 1, (size_t)(l->len - i - 1) * sizeof(Value));
     l->len--;
