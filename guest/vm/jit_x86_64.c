@@ -323,15 +323,22 @@ static void helper(Asm *a, Helper fn, uint32_t i) {
 
 enum { AR_ADD, AR_SUB, AR_MUL };
 
-/* R[A] = R[B] op R[C]: int op int (hand back on overflow), else float op
- * float/int mixed, as INT_FAST + MIXED_FAST. */
-static void emit_arith(Asm *a, int op, uint32_t A, uint32_t B, uint32_t C) {
+/* eax, edx = the tags of R[B], R[C]; *nb, *nc: jumps (to patch) taken when
+ * R[B], resp. R[C], is not an int. */
+static void both_int(Asm *a, uint32_t B, uint32_t C, uint32_t *nb, uint32_t *nc) {
   LD32(RAX, RBX, RV(B) + TAG);
   LD32(RDX, RBX, RV(C) + TAG);
   alu_ri(a, 0, X_CMP, RAX, T_INT);
-  uint32_t f1 = jcc(a, CC_NE);
+  *nb = jcc(a, CC_NE);
   alu_ri(a, 0, X_CMP, RDX, T_INT);
-  uint32_t f2 = jcc(a, CC_NE);
+  *nc = jcc(a, CC_NE);
+}
+
+/* R[A] = R[B] op R[C]: int op int (hand back on overflow), else float op
+ * float/int mixed, as INT_FAST + MIXED_FAST. */
+static void emit_arith(Asm *a, int op, uint32_t A, uint32_t B, uint32_t C) {
+  uint32_t f1, f2;
+  both_int(a, B, C, &f1, &f2);
   LD64(RCX, RBX, RV(B));
   if (op == AR_ADD) rm(a, 1, 0x03, RCX, RBX, RV(C));
   else if (op == AR_SUB) rm(a, 1, 0x2b, RCX, RBX, RV(C));
@@ -360,12 +367,8 @@ static void guard_exact(Asm *a, uint32_t r) {
 
 /* R[A] = R[B] / R[C] as L_TRUEDIV's fast paths. */
 static void truediv(Asm *a, uint32_t A, uint32_t B, uint32_t C) {
-  LD32(RAX, RBX, RV(B) + TAG);
-  LD32(RDX, RBX, RV(C) + TAG);
-  alu_ri(a, 0, X_CMP, RAX, T_INT);
-  uint32_t nf1 = jcc(a, CC_NE);
-  alu_ri(a, 0, X_CMP, RDX, T_INT);
-  uint32_t nf2 = jcc(a, CC_NE);
+  uint32_t nf1, nf2;
+  both_int(a, B, C, &nf1, &nf2);
   cmp_mi(a, 1, RBX, RV(C), 0); exit_if(a, CC_E);   /* int / int: both exact in doubles */
   mov_ri64(a, RCX, UINT64_C(1) << 53);
   guard_exact(a, B);
