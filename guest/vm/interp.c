@@ -47,8 +47,9 @@ static bool takes_keywords(uint32_t native) {
 /* CALL of dict.get(d, k[, default]) with a str or int key, or list.append(l, x)
  * with room, at w (the native, then its arguments; no keywords): done in
  * place, true; false: make the call (out of line: inlined into run() it
- * costs the function-call fast path registers). */
-static __attribute__((noinline)) bool native_inline(VM *vm, Value *w, uint32_t n) {
+ * costs the function-call fast path registers).  Compiled code's CALL helper
+ * (jit_x86_64.c) runs it too. */
+__attribute__((noinline)) bool native_inline(VM *vm, Value *w, uint32_t n) {
   Value x = w[1];
   if (w[0].as.i == NATIVE_DICT_GET) {
     if (x.tag != T_DICT || (n != 2 && n != 3)) return false;
@@ -731,7 +732,7 @@ extern uint32_t snap_poll_count;
 #define JIT_ENTER(fn_) do {                                                       \
     const void *const *j_ = (fn_)->jit;                                           \
     if (j_ && j_[pc - code]) {                                                    \
-      uint32_t at_ = ((JitRun)vm->jit_run)(R, vm, fr, j_[pc - code]);            \
+      uint32_t at_ = ((JitRun)vm->jit_mem)(R, vm, fr, j_[pc - code]);            \
       fr = &vm->frames[vm->nframes - 1];                                          \
       R = vm->stack + fr->base;                                                   \
       code = vm->funcs[fr->func].code;                                            \

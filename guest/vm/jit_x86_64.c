@@ -285,21 +285,7 @@ static bool h_call_native(VM *vm, Value *R, uint32_t i) {
     w[0] = v_obj(T_RANGE, r);
     return true;
   }
-  case NATIVE_DICT_GET: {
-    if (x.tag != T_DICT || (n != 2 && n != 3)) return false;
-    int64_t e = dict_lookup_fast(vm, AS(vm, x, Dict), w[2]);
-    if (e < 0) return false;
-    w[0] = e ? dict_ents(vm, AS(vm, x, Dict))[e - 1].val : n == 3 ? w[3] : v_none();
-    return true;
-  }
-  case NATIVE_LIST_APPEND: {
-    if (x.tag != T_LIST || n != 2) return false;
-    List *l = AS(vm, x, List);
-    if (l->len == l->cap) return false;
-    list_items(vm, l)[l->len++] = w[2];
-    w[0] = v_none();
-    return true;
-  }
+  case NATIVE_DICT_GET: case NATIVE_LIST_APPEND: return native_inline(vm, w, n);
   default: return false;
   }
 }
@@ -970,7 +956,6 @@ bool jit_compile(VM *vm) {
     vm->funcs[f].jit = entries + off;
     off += vm->funcs[f].code_len;
   }
-  vm->jit_run = buf;
   vm->jit_mem = buf;
   vm->jit_len = cap;
   vm->jit_entries = entries;
@@ -985,7 +970,7 @@ void jit_release(VM *vm) {
   for (uint32_t f = 0; f < vm->nfuncs; f++) vm->funcs[f].jit = NULL;
   munmap(vm->jit_mem, vm->jit_len);
   free(vm->jit_entries);
-  vm->jit_run = vm->jit_mem = NULL;
+  vm->jit_mem = NULL;
   vm->jit_entries = NULL;
 }
 #endif

@@ -135,8 +135,8 @@ typedef struct VM {
   int exit_status;
 
   /* the baseline compiler (jit.h; hosted x86-64): its code, and its state while it runs */
-  void *jit_run;                  /* JitRun, or NULL: everything is interpreted */
-  void *jit_mem;                  /* the code mapping, jit_len bytes */
+  void *jit_mem;                  /* the code mapping, jit_len bytes, JitRun at its start;
+                                     NULL: everything is interpreted */
   size_t jit_len;
   const void **jit_entries;       /* backs every Func.jit */
   void *jit_sp;                   /* the native stack pointer to hand back with */
@@ -216,6 +216,7 @@ DictEntry *dict_entries(VM *vm, Dict *d);
 /* The same, inline: the interpreter's dict fast paths. */
 static inline DictEntry *dict_ents(VM *vm, Dict *d) { return (DictEntry *)(vm->mem + d->entries + sizeof(ObjHdr)); }
 int64_t dict_lookup_fast(VM *vm, Dict *d, Value key);     /* entry + 1, 0 absent, -1: use dict_get */
+bool native_inline(VM *vm, Value *w, uint32_t n);         /* interp.c: CALL of dict.get / list.append in place */
 
 /* arith.c */
 bool arith(VM *vm, int op, Value a, Value b, Value *out);    /* op: an OP_ code */
